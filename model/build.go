@@ -1,0 +1,251 @@
+package model
+
+import (
+	"iter"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// Network is an immutable, validated-or-not network with fast lookups by id. Treat every field
+// and every slice element as read-only: use Clone to derive a variant.
+type Network struct {
+	Meta        Meta
+	Sources     []Source
+	Countries   []Country
+	Modes       []Mode
+	Nodes       []Node
+	Links       []Link
+	Commodities []Commodity
+	Markets     []Market
+	Projects    []Project
+
+	index map[kindID]int
+}
+
+// kindID keys the lookup index: component kind and id.
+type kindID struct {
+	kind Component
+	id   string
+}
+
+// Component names a table of the network; validation issues and quantity paths use it.
+type Component string
+
+// Components.
+const (
+	CompMeta        Component = "meta"
+	CompSources     Component = "sources"
+	CompCountries   Component = "countries"
+	CompModes       Component = "modes"
+	CompNodes       Component = "nodes"
+	CompLinks       Component = "links"
+	CompCommodities Component = "commodities"
+	CompMarkets     Component = "markets"
+	CompProjects    Component = "projects"
+)
+
+// Build returns a Network holding the given parts with its lookup index. It neither validates nor
+// copies: callers hand over the slices. The first of duplicate ids wins in lookups (Validate
+// reports duplicates).
+func Build(n Network) *Network {
+	out := n
+	out.index = make(map[kindID]int)
+	add := func(c Component, id string, i int) {
+		k := kindID{c, id}
+		if _, dup := out.index[k]; !dup {
+			out.index[k] = i
+		}
+	}
+	for i := range out.Sources {
+		add(CompSources, out.Sources[i].ID, i)
+	}
+	for i := range out.Countries {
+		add(CompCountries, out.Countries[i].ID, i)
+	}
+	for i := range out.Modes {
+		add(CompModes, out.Modes[i].ID, i)
+	}
+	for i := range out.Nodes {
+		add(CompNodes, out.Nodes[i].ID, i)
+	}
+	for i := range out.Links {
+		add(CompLinks, out.Links[i].ID, i)
+	}
+	for i := range out.Commodities {
+		add(CompCommodities, out.Commodities[i].ID, i)
+	}
+	for i := range out.Markets {
+		add(CompMarkets, out.Markets[i].ID, i)
+	}
+	for i := range out.Projects {
+		add(CompProjects, out.Projects[i].ID, i)
+	}
+	return &out
+}
+
+func lookup[T any](n *Network, c Component, id string, s []T) *T {
+	if i, ok := n.index[kindID{c, id}]; ok {
+		return &s[i]
+	}
+	return nil
+}
+
+// Source returns the source with the given id, or nil.
+func (n *Network) Source(id string) *Source { return lookup(n, CompSources, id, n.Sources) }
+
+// Country returns the country with the given id, or nil.
+func (n *Network) Country(id string) *Country { return lookup(n, CompCountries, id, n.Countries) }
+
+// Mode returns the mode with the given id, or nil.
+func (n *Network) Mode(id string) *Mode { return lookup(n, CompModes, id, n.Modes) }
+
+// Node returns the node with the given id, or nil.
+func (n *Network) Node(id string) *Node { return lookup(n, CompNodes, id, n.Nodes) }
+
+// Link returns the link with the given id, or nil.
+func (n *Network) Link(id string) *Link { return lookup(n, CompLinks, id, n.Links) }
+
+// Commodity returns the commodity with the given id, or nil.
+func (n *Network) Commodity(id string) *Commodity {
+	return lookup(n, CompCommodities, id, n.Commodities)
+}
+
+// Market returns the market with the given id, or nil.
+func (n *Network) Market(id string) *Market { return lookup(n, CompMarkets, id, n.Markets) }
+
+// Project returns the project with the given id, or nil.
+func (n *Network) Project(id string) *Project { return lookup(n, CompProjects, id, n.Projects) }
+
+// Clone returns a deep copy that can be changed without touching n.
+func (n *Network) Clone() *Network {
+	c := *n
+	c.Sources = slices.Clone(n.Sources)
+	c.Countries = slices.Clone(n.Countries)
+	c.Modes = slices.Clone(n.Modes)
+	c.Nodes = cloneEach(n.Nodes, func(x *Node) { x.Throughput = cloneQ(x.Throughput); x.HandlingCost = cloneQ(x.HandlingCost) })
+	c.Links = cloneEach(n.Links, func(x *Link) {
+		x.Crossings = slices.Clone(x.Crossings)
+		x.Length, x.Capacity, x.Cost, x.Tariff, x.Speed = cloneQ(x.Length), cloneQ(x.Capacity), cloneQ(x.Cost), cloneQ(x.Tariff), cloneQ(x.Speed)
+	})
+	c.Commodities = cloneEach(n.Commodities, func(x *Commodity) {
+		x.Modes = slices.Clone(x.Modes)
+		x.TonnesPerUnit, x.Price = cloneQ(x.TonnesPerUnit), cloneQ(x.Price)
+	})
+	c.Markets = cloneEach(n.Markets, func(x *Market) {
+		x.Steps = slices.Clone(x.Steps)
+		for i := range x.Steps {
+			x.Steps[i].Quantity, x.Steps[i].Price = cloneQ(x.Steps[i].Quantity), cloneQ(x.Steps[i].Price)
+		}
+		x.Growth = cloneQ(x.Growth)
+	})
+	c.Projects = cloneEach(n.Projects, func(x *Project) {
+		x.Links = slices.Clone(x.Links)
+		x.Upgrades = slices.Clone(x.Upgrades)
+		for i := range x.Upgrades {
+			x.Upgrades[i].Add = cloneQ(x.Upgrades[i].Add)
+		}
+		x.DependsOn = slices.Clone(x.DependsOn)
+		x.Financing = maps.Clone(x.Financing)
+		x.Capex, x.ConstructionYears, x.Opex, x.Lifetime = cloneQ(x.Capex), cloneQ(x.ConstructionYears), cloneQ(x.Opex), cloneQ(x.Lifetime)
+	})
+	c.Countries = cloneEach(c.Countries, func(x *Country) { x.DiscountRate = cloneQ(x.DiscountRate) })
+	c.Meta.SocialDiscountRate = cloneQ(n.Meta.SocialDiscountRate)
+	c.index = n.index // ids do not change in a clone; lookups stay valid
+	return &c
+}
+
+func cloneEach[T any](s []T, deep func(*T)) []T {
+	out := slices.Clone(s)
+	for i := range out {
+		deep(&out[i])
+	}
+	return out
+}
+
+func cloneQ(q Q) Q {
+	if q.Range != nil {
+		r := *q.Range
+		q.Range = &r
+	}
+	q.Source.Sources = slices.Clone(q.Source.Sources)
+	return q
+}
+
+// QuantityPath names one quantity in a network, e.g. "links/L01/capacity" or
+// "markets/KOR-GAS/steps/0/price". Scenario overrides and provenance reports use it.
+type QuantityPath string
+
+// Quantities yields every set quantity of the network with its path, in table order. The pointer
+// may be used to change the value only on a Clone.
+func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
+	return func(yield func(QuantityPath, *Q) bool) {
+		emit := func(c Component, id, field string, q *Q) bool {
+			if !q.IsSet() {
+				return true
+			}
+			return yield(QuantityPath(string(c)+"/"+id+"/"+field), q)
+		}
+		if !emit(CompMeta, "dataset", "social_discount_rate", &n.Meta.SocialDiscountRate) {
+			return
+		}
+		for i := range n.Countries {
+			c := &n.Countries[i]
+			if !emit(CompCountries, c.ID, "discount_rate", &c.DiscountRate) {
+				return
+			}
+		}
+		for i := range n.Nodes {
+			x := &n.Nodes[i]
+			if !emit(CompNodes, x.ID, "throughput", &x.Throughput) || !emit(CompNodes, x.ID, "handling_cost", &x.HandlingCost) {
+				return
+			}
+		}
+		for i := range n.Links {
+			x := &n.Links[i]
+			for _, f := range []struct {
+				name string
+				q    *Q
+			}{{"length", &x.Length}, {"capacity", &x.Capacity}, {"cost", &x.Cost}, {"tariff", &x.Tariff}, {"speed", &x.Speed}} {
+				if !emit(CompLinks, x.ID, f.name, f.q) {
+					return
+				}
+			}
+		}
+		for i := range n.Commodities {
+			x := &n.Commodities[i]
+			if !emit(CompCommodities, x.ID, "tonnes_per_unit", &x.TonnesPerUnit) || !emit(CompCommodities, x.ID, "price", &x.Price) {
+				return
+			}
+		}
+		for i := range n.Markets {
+			x := &n.Markets[i]
+			for j := range x.Steps {
+				s := &x.Steps[j]
+				p := "steps/" + strconv.Itoa(j) + "/"
+				if !emit(CompMarkets, x.ID, p+"quantity", &s.Quantity) || !emit(CompMarkets, x.ID, p+"price", &s.Price) {
+					return
+				}
+			}
+			if !emit(CompMarkets, x.ID, "growth", &x.Growth) {
+				return
+			}
+		}
+		for i := range n.Projects {
+			x := &n.Projects[i]
+			for _, f := range []struct {
+				name string
+				q    *Q
+			}{{"capex", &x.Capex}, {"construction_years", &x.ConstructionYears}, {"opex", &x.Opex}, {"lifetime", &x.Lifetime}} {
+				if !emit(CompProjects, x.ID, f.name, f.q) {
+					return
+				}
+			}
+			for j := range x.Upgrades {
+				if !emit(CompProjects, x.ID, "upgrades/"+strconv.Itoa(j)+"/add", &x.Upgrades[j].Add) {
+					return
+				}
+			}
+		}
+	}
+}

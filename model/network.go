@@ -1,0 +1,226 @@
+package model
+
+import (
+	"github.com/corridor-dev/corridor/geo"
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// Q is shorthand for a quantity with unit, range and provenance.
+type Q = quantity.Quantity
+
+// Source is one row of the sources table: where a value comes from.
+type Source struct {
+	ID         string // referenced by quantity.Provenance.Sources
+	Publisher  string
+	Title      string
+	URL        string // may be empty; then Note says why (e.g. "URL not retained")
+	Date       string // publication date as known: YYYY, YYYY-MM or YYYY-MM-DD
+	FactID     string // fact id in ../shared/data/REFERENCE_FACTS.md, e.g. "L27"
+	Confidence string // A (official) to D (weak), as in REFERENCE_FACTS
+	Note       string
+}
+
+// Country is a participant: an ISO 3166-1 alpha-3 code and its financial discount rate.
+type Country struct {
+	ID           string // ISO 3166-1 alpha-3, e.g. "RUS", "PRK", "KOR", "CHN"
+	Name         string
+	DiscountRate Q // real financial discount rate per year, dimensionless (0.074 = 7.4 %)
+}
+
+// NodeKind says what a node is.
+type NodeKind string
+
+// Node kinds.
+const (
+	KindCity     NodeKind = "city"
+	KindPort     NodeKind = "port"
+	KindBorder   NodeKind = "border"
+	KindJunction NodeKind = "junction"
+	KindField    NodeKind = "field"
+	KindMine     NodeKind = "mine"
+	KindPlant    NodeKind = "plant"
+	KindTerminal NodeKind = "terminal"
+	KindMarket   NodeKind = "market"
+)
+
+// NodeKinds lists the valid node kinds.
+func NodeKinds() []NodeKind {
+	return []NodeKind{KindCity, KindPort, KindBorder, KindJunction, KindField, KindMine, KindPlant, KindTerminal, KindMarket}
+}
+
+// Node is a place: a city, port, border crossing, junction, field, mine, plant, terminal or market.
+// Throughput and HandlingCost model border crossings, ports and gauge breaks: freight passing the
+// node (in tonnes) is limited to Throughput and pays HandlingCost per tonne.
+type Node struct {
+	ID           string
+	Name         string
+	Country      string // Country.ID
+	Kind         NodeKind
+	Pos          geo.LatLon
+	PosSource    quantity.Provenance // where the coordinate comes from
+	Throughput   Q                   // optional: t/yr that may pass or be handled here
+	HandlingCost Q                   // optional: USD/t for passing, handling or transshipping
+	Transship    bool                // freight can change gauge (or mode) here
+}
+
+// Carrier groups modes by the kind of infrastructure.
+type Carrier string
+
+// Carriers.
+const (
+	CarrierRail     Carrier = "rail"
+	CarrierRoad     Carrier = "road"
+	CarrierSea      Carrier = "sea"
+	CarrierPipeline Carrier = "pipeline"
+	CarrierPower    Carrier = "power"
+)
+
+// Mode is a way of moving goods, e.g. rail of 1,520 mm gauge or a gas pipeline. Modes are data
+// (modes.csv), so users can add their own.
+type Mode struct {
+	ID       string // e.g. "rail1520"
+	Name     string
+	Carrier  Carrier
+	GaugeMM  int          // track gauge in mm for rail; 0 otherwise
+	Capacity quantity.Dim // dimension of a link's capacity, e.g. t/yr, mcm/yr, MWh/yr
+	// CapacityUnit is the canonical unit text of Capacity, e.g. "t/yr".
+	CapacityUnit string
+}
+
+// Freight reports whether capacity is in tonnes shared by every commodity (rail, road, sea).
+func (m *Mode) Freight() bool { return m.Capacity == quantity.DimMass.PerYear() }
+
+// Status is a link's stage of life.
+type Status string
+
+// Link statuses.
+const (
+	StatusExisting     Status = "existing"
+	StatusConstruction Status = "construction"
+	StatusProposed     Status = "proposed"
+	StatusClosed       Status = "closed"
+)
+
+// Statuses lists the valid link statuses.
+func Statuses() []Status {
+	return []Status{StatusExisting, StatusConstruction, StatusProposed, StatusClosed}
+}
+
+// CountryKm is the length of a link inside one country.
+type CountryKm struct {
+	Country string
+	Km      float64
+}
+
+// Link is a piece of infrastructure between two nodes.
+type Link struct {
+	ID        string
+	Name      string
+	From, To  string // Node.IDs
+	Mode      string // Mode.ID
+	Length    Q      // km
+	Capacity  Q      // per year, in the mode's capacity dimension (MW is 8,760 MWh/yr)
+	Cost      Q      // variable cost per capacity unit (USD/t, USD/mcm, USD/MWh) or per unit-km (USD/t/km)
+	Tariff    Q      // optional transit tariff per capacity unit, paid to the countries crossed
+	Speed     Q      // optional commercial speed, km/h (DPRK trunk lines run slowly)
+	Crossings []CountryKm
+	Status    Status
+	Project   string // Project.ID that builds or upgrades it; empty for none
+	TwoWay    bool   // false: only From → To
+}
+
+// CostPerUnit returns the variable cost in USD per capacity unit, multiplying a per-km cost by
+// the link's length.
+func (l *Link) CostPerUnit() float64 {
+	if !l.Cost.IsSet() {
+		return 0
+	}
+	if l.Cost.Dim[quantity.Length] == -1 {
+		return l.Cost.Value * l.Length.Value
+	}
+	return l.Cost.Value
+}
+
+// TariffPerUnit returns the transit tariff in USD per capacity unit (0 when unset), multiplying a
+// per-km tariff by the link's length.
+func (l *Link) TariffPerUnit() float64 {
+	if !l.Tariff.IsSet() {
+		return 0
+	}
+	if l.Tariff.Dim[quantity.Length] == -1 {
+		return l.Tariff.Value * l.Length.Value
+	}
+	return l.Tariff.Value
+}
+
+// Commodity is a good that flows: gas, crude, oil products, electricity, coal, ores, containers.
+type Commodity struct {
+	ID            string
+	Name          string
+	Unit          quantity.Unit // the unit one flow variable counts, e.g. mcm, t, MWh, TEU
+	Modes         []string      // Mode.IDs that can carry it
+	TonnesPerUnit Q             // t per unit, for freight modes (1 for goods counted in t)
+	Price         Q             // reference price, USD per unit; basis for premiums in % of value
+}
+
+// MarketKind says whether a market supplies, demands or backs stops a commodity.
+type MarketKind string
+
+// Market kinds.
+const (
+	Supply   MarketKind = "supply"   // steps of quantity at marginal cost
+	Demand   MarketKind = "demand"   // steps of quantity at willingness to pay
+	Backstop MarketKind = "backstop" // imports at a fixed price (e.g. LNG), unlimited unless capped
+)
+
+// Step is one step of a supply or demand curve: up to Quantity per year at Price per unit.
+type Step struct {
+	Quantity Q // per year, in the commodity's unit
+	Price    Q // USD per commodity unit
+}
+
+// Market is supply, demand or a backstop for one commodity at one node.
+type Market struct {
+	ID        string
+	Name      string
+	Node      string // Node.ID
+	Commodity string // Commodity.ID
+	Kind      MarketKind
+	Steps     []Step // supply and demand; a backstop has one step (Quantity unset = unlimited)
+	Origin    string // backstop only: the origin country of its imports; empty for the rest of the world
+	Growth    Q      // optional yearly growth of quantities, dimensionless per year
+}
+
+// Upgrade adds capacity to an existing link or node.
+type Upgrade struct {
+	Link string // Link.ID, or
+	Node string // Node.ID
+	Add  Q      // capacity added, in the link's capacity unit or t/yr for a node
+}
+
+// Project is a candidate investment: proposed links it builds and capacity it adds.
+type Project struct {
+	ID                string
+	Name              string
+	Class             string   // reference class for cost overruns: rail, road, bridge, pipeline, power, port
+	Links             []string // proposed Link.IDs it builds
+	Upgrades          []Upgrade
+	Capex             Q // USD, real, base year
+	StartYear         int
+	ConstructionYears Q                  // yr
+	Opex              Q                  // USD/yr once in service
+	Lifetime          Q                  // yr of service
+	Financing         map[string]float64 // Country.ID → share of capex and opex; shares sum to 1
+	FinancingSource   quantity.Provenance
+	DependsOn         []string // Project.IDs that must be built first
+	Description       string
+}
+
+// Meta describes the data set as a whole.
+type Meta struct {
+	Name               string
+	Description        string
+	BaseYear           int // year of the USD values
+	SocialDiscountRate Q   // economic discount rate per year, dimensionless
+	HorizonYears       int // appraisal horizon from the base year
+}

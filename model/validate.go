@@ -1,0 +1,573 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// Severity ranks an Issue.
+type Severity int
+
+// Severities.
+const (
+	Error   Severity = iota // the network cannot be used as is
+	Warning                 // suspicious; the network can be used
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Issue is one finding of a validation rule. Component, ID and Field locate it so that a loader can
+// turn it into file:line:col.
+type Issue struct {
+	Rule      string
+	Severity  Severity
+	Component Component
+	ID        string // id of the offending row; "" for the table as a whole
+	Field     string // column or path within the row, e.g. "capacity", "steps/0/price"
+	Message   string // what is wrong and how to fix it
+}
+
+func (i Issue) String() string {
+	loc := string(i.Component)
+	if i.ID != "" {
+		loc += " " + i.ID
+	}
+	if i.Field != "" {
+		loc += " " + i.Field
+	}
+	return fmt.Sprintf("%s: %s: %s [%s]", loc, i.Severity, i.Message, i.Rule)
+}
+
+// Rule is a named consistency check.
+type Rule struct {
+	Name  string
+	Doc   string // what the rule checks, for docs/DATASET.md
+	Check func(n *Network) []Issue
+}
+
+// Rules returns every validation rule in the order Validate applies them.
+func Rules() []Rule {
+	return []Rule{
+		{"duplicate-id", "ids are unique within each table", checkDuplicates},
+		{"unknown-reference", "every id a row refers to exists (countries, nodes, modes, commodities, projects, sources)", checkReferences},
+		{"provenance", "every number carries a source id or \"assumption: <reasoning>\"", checkProvenance},
+		{"unit", "every quantity has the dimension its field expects (a capacity in bcm on a rail link is an error)", checkUnits},
+		{"capacity", "links that are not closed have a positive capacity; no quantity that must be non-negative is negative", checkCapacities},
+		{"position", "latitude within [-90, 90] and longitude within [-180, 180]", checkPositions},
+		{"commodity-mode", "each mode a commodity lists can carry it: freight modes need tonnes per unit, others the commodity's own unit", checkCommodityModes},
+		{"gauge-break", "rail links of different gauges meet only at a node that can transship", checkGaugeBreaks},
+		{"reachable", "every demand market can be reached from a supply or backstop of its commodity", checkReachable},
+		{"financing", "each project's financing shares are between 0 and 1 and sum to 1", checkFinancing},
+		{"crossings", "a link's km by country add up to its length (within 5 %) and include its end countries", checkCrossings},
+		{"project", "project links are proposed or under construction, and dependencies form no cycle", checkProjects},
+	}
+}
+
+// Validate applies every rule and returns the issues found, errors and warnings together, in rule
+// order.
+func Validate(n *Network) []Issue {
+	var out []Issue
+	for _, r := range Rules() {
+		for _, is := range r.Check(n) {
+			is.Rule = r.Name
+			out = append(out, is)
+		}
+	}
+	return out
+}
+
+// HasErrors reports whether any issue is an Error.
+func HasErrors(issues []Issue) bool {
+	return slices.ContainsFunc(issues, func(i Issue) bool { return i.Severity == Error })
+}
+
+func issue(c Component, id, field, format string, args ...any) Issue {
+	return Issue{Component: c, ID: id, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func warn(c Component, id, field, format string, args ...any) Issue {
+	is := issue(c, id, field, format, args...)
+	is.Severity = Warning
+	return is
+}
+
+func checkDuplicates(n *Network) []Issue {
+	var out []Issue
+	dup := func(c Component, ids []string) {
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if id == "" {
+				out = append(out, issue(c, id, "id", "empty id: give every row a unique id"))
+				continue
+			}
+			if seen[id] {
+				out = append(out, issue(c, id, "id", "duplicate id %q: ids must be unique within %s", id, c))
+			}
+			seen[id] = true
+		}
+	}
+	dup(CompSources, ids(n.Sources, func(x Source) string { return x.ID }))
+	dup(CompCountries, ids(n.Countries, func(x Country) string { return x.ID }))
+	dup(CompModes, ids(n.Modes, func(x Mode) string { return x.ID }))
+	dup(CompNodes, ids(n.Nodes, func(x Node) string { return x.ID }))
+	dup(CompLinks, ids(n.Links, func(x Link) string { return x.ID }))
+	dup(CompCommodities, ids(n.Commodities, func(x Commodity) string { return x.ID }))
+	dup(CompMarkets, ids(n.Markets, func(x Market) string { return x.ID }))
+	dup(CompProjects, ids(n.Projects, func(x Project) string { return x.ID }))
+	return out
+}
+
+func ids[T any](s []T, id func(T) string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = id(x)
+	}
+	return out
+}
+
+func checkReferences(n *Network) []Issue {
+	var out []Issue
+	ref := func(c Component, id, field, target string, ok bool, kind Component) {
+		if !ok {
+			out = append(out, issue(c, id, field, "unknown %s id %q: add it to %s or correct the reference", strings.TrimSuffix(string(kind), "s"), target, kind))
+		}
+	}
+	for _, x := range n.Nodes {
+		ref(CompNodes, x.ID, "country", x.Country, n.Country(x.Country) != nil, CompCountries)
+	}
+	for _, x := range n.Links {
+		ref(CompLinks, x.ID, "from", x.From, n.Node(x.From) != nil, CompNodes)
+		ref(CompLinks, x.ID, "to", x.To, n.Node(x.To) != nil, CompNodes)
+		ref(CompLinks, x.ID, "mode", x.Mode, n.Mode(x.Mode) != nil, CompModes)
+		if x.Project != "" {
+			ref(CompLinks, x.ID, "project", x.Project, n.Project(x.Project) != nil, CompProjects)
+		}
+		for _, ck := range x.Crossings {
+			ref(CompLinks, x.ID, "countries", ck.Country, n.Country(ck.Country) != nil, CompCountries)
+		}
+	}
+	for _, x := range n.Commodities {
+		for _, m := range x.Modes {
+			ref(CompCommodities, x.ID, "modes", m, n.Mode(m) != nil, CompModes)
+		}
+	}
+	for _, x := range n.Markets {
+		ref(CompMarkets, x.ID, "node", x.Node, n.Node(x.Node) != nil, CompNodes)
+		ref(CompMarkets, x.ID, "commodity", x.Commodity, n.Commodity(x.Commodity) != nil, CompCommodities)
+		if x.Origin != "" {
+			ref(CompMarkets, x.ID, "origin", x.Origin, n.Country(x.Origin) != nil, CompCountries)
+		}
+	}
+	for _, x := range n.Projects {
+		for _, l := range x.Links {
+			ref(CompProjects, x.ID, "links", l, n.Link(l) != nil, CompLinks)
+		}
+		for i, u := range x.Upgrades {
+			f := fmt.Sprintf("upgrades/%d", i)
+			switch {
+			case u.Link != "" && u.Node != "":
+				out = append(out, issue(CompProjects, x.ID, f, "an upgrade names both link %q and node %q: give one", u.Link, u.Node))
+			case u.Link != "":
+				ref(CompProjects, x.ID, f+"/link", u.Link, n.Link(u.Link) != nil, CompLinks)
+			case u.Node != "":
+				ref(CompProjects, x.ID, f+"/node", u.Node, n.Node(u.Node) != nil, CompNodes)
+			default:
+				out = append(out, issue(CompProjects, x.ID, f, "an upgrade needs a link or a node"))
+			}
+		}
+		for _, d := range x.DependsOn {
+			ref(CompProjects, x.ID, "depends_on", d, n.Project(d) != nil, CompProjects)
+		}
+		for _, c := range sortedKeys(x.Financing) {
+			ref(CompProjects, x.ID, "financing", c, n.Country(c) != nil, CompCountries)
+		}
+	}
+	// Source ids inside provenance.
+	for path, q := range n.Quantities() {
+		for _, s := range q.Source.Sources {
+			if n.Source(s) == nil {
+				c, id, field := splitPath(path)
+				out = append(out, issue(c, id, field+"_source", "unknown source id %q: add it to sources or correct the reference", s))
+			}
+		}
+	}
+	for _, x := range n.Nodes {
+		for _, s := range x.PosSource.Sources {
+			if n.Source(s) == nil {
+				out = append(out, issue(CompNodes, x.ID, "pos_source", "unknown source id %q: add it to sources or correct the reference", s))
+			}
+		}
+	}
+	for _, x := range n.Projects {
+		for _, s := range x.FinancingSource.Sources {
+			if n.Source(s) == nil {
+				out = append(out, issue(CompProjects, x.ID, "financing_source", "unknown source id %q: add it to sources or correct the reference", s))
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// splitPath splits "links/L01/capacity" into its component, id and field.
+func splitPath(p QuantityPath) (Component, string, string) {
+	parts := strings.SplitN(string(p), "/", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	return Component(parts[0]), parts[1], parts[2]
+}
+
+func checkProvenance(n *Network) []Issue {
+	var out []Issue
+	for path, q := range n.Quantities() {
+		if q.Source.IsZero() {
+			c, id, field := splitPath(path)
+			out = append(out, issue(c, id, field+"_source", "value %s has no provenance: give a source id or \"assumption: <reasoning>\"", q))
+		}
+	}
+	for _, x := range n.Nodes {
+		if x.PosSource.IsZero() {
+			out = append(out, issue(CompNodes, x.ID, "pos_source", "coordinates have no provenance: give a source id or \"assumption: <reasoning>\""))
+		}
+	}
+	for _, x := range n.Projects {
+		if len(x.Financing) > 0 && x.FinancingSource.IsZero() {
+			out = append(out, issue(CompProjects, x.ID, "financing_source", "financing shares have no provenance: give a source id or \"assumption: <reasoning>\""))
+		}
+	}
+	return out
+}
+
+// expectDim checks q (if set) against the allowed dimensions.
+func expectDim(out *[]Issue, c Component, id, field string, q Q, allowed ...quantity.Dim) {
+	if !q.IsSet() || quantity.OneOf(q.Dim, allowed...) {
+		return
+	}
+	want := make([]string, len(allowed))
+	for i, d := range allowed {
+		want[i] = quantity.Canonical(d)
+	}
+	*out = append(*out, issue(c, id, field, "unit %q measures %s, expected a unit of %s", q.Unit.Text, q.Dim, strings.Join(want, " or ")))
+}
+
+func checkUnits(n *Network) []Issue {
+	var out []Issue
+	none, perYr := quantity.DimNone, quantity.DimRatePerYear
+	expectDim(&out, CompMeta, "dataset", "social_discount_rate", n.Meta.SocialDiscountRate, none, perYr)
+	for _, x := range n.Countries {
+		expectDim(&out, CompCountries, x.ID, "discount_rate", x.DiscountRate, none, perYr)
+	}
+	tpy := quantity.DimMass.PerYear()
+	usdPerT := quantity.DimMoney.Div(quantity.DimMass)
+	for _, x := range n.Nodes {
+		expectDim(&out, CompNodes, x.ID, "throughput", x.Throughput, tpy)
+		expectDim(&out, CompNodes, x.ID, "handling_cost", x.HandlingCost, usdPerT)
+	}
+	for _, x := range n.Links {
+		expectDim(&out, CompLinks, x.ID, "length", x.Length, quantity.DimLength)
+		expectDim(&out, CompLinks, x.ID, "speed", x.Speed, quantity.DimSpeed)
+		m := n.Mode(x.Mode)
+		if m == nil {
+			continue
+		}
+		if x.Capacity.IsSet() && x.Capacity.Dim != m.Capacity {
+			out = append(out, issue(CompLinks, x.ID, "capacity", "unit %q measures %s, but a %s link's capacity is in %s (for example %s)",
+				x.Capacity.Unit.Text, x.Capacity.Dim, m.ID, m.Capacity, m.CapacityUnit))
+		}
+		unit := m.Capacity.Mul(quantity.DimTime) // capacity unit without "per year"
+		perUnit := quantity.DimMoney.Div(unit)
+		expectDim(&out, CompLinks, x.ID, "cost", x.Cost, perUnit, perUnit.Div(quantity.DimLength))
+		expectDim(&out, CompLinks, x.ID, "tariff", x.Tariff, perUnit, perUnit.Div(quantity.DimLength))
+	}
+	for _, x := range n.Commodities {
+		expectDim(&out, CompCommodities, x.ID, "tonnes_per_unit", x.TonnesPerUnit, quantity.DimMass.Div(x.Unit.Dim))
+		expectDim(&out, CompCommodities, x.ID, "price", x.Price, quantity.DimMoney.Div(x.Unit.Dim))
+	}
+	for _, x := range n.Markets {
+		c := n.Commodity(x.Commodity)
+		if c == nil {
+			continue
+		}
+		for j, s := range x.Steps {
+			f := fmt.Sprintf("steps/%d/", j)
+			expectDim(&out, CompMarkets, x.ID, f+"quantity", s.Quantity, c.Unit.Dim.PerYear())
+			expectDim(&out, CompMarkets, x.ID, f+"price", s.Price, quantity.DimMoney.Div(c.Unit.Dim))
+		}
+		expectDim(&out, CompMarkets, x.ID, "growth", x.Growth, none, perYr)
+	}
+	for _, x := range n.Projects {
+		expectDim(&out, CompProjects, x.ID, "capex", x.Capex, quantity.DimMoney)
+		expectDim(&out, CompProjects, x.ID, "construction_years", x.ConstructionYears, quantity.DimTime)
+		expectDim(&out, CompProjects, x.ID, "opex", x.Opex, quantity.DimMoneyPerYr)
+		expectDim(&out, CompProjects, x.ID, "lifetime", x.Lifetime, quantity.DimTime)
+		for j, u := range x.Upgrades {
+			f := fmt.Sprintf("upgrades/%d/add", j)
+			switch {
+			case u.Link != "":
+				if l := n.Link(u.Link); l != nil {
+					if m := n.Mode(l.Mode); m != nil {
+						expectDim(&out, CompProjects, x.ID, f, u.Add, m.Capacity)
+					}
+				}
+			case u.Node != "":
+				expectDim(&out, CompProjects, x.ID, f, u.Add, tpy)
+			}
+		}
+	}
+	return out
+}
+
+func checkCapacities(n *Network) []Issue {
+	var out []Issue
+	for _, x := range n.Links {
+		switch {
+		case !x.Capacity.IsSet() && x.Status != StatusClosed:
+			out = append(out, issue(CompLinks, x.ID, "capacity", "missing capacity: give the yearly capacity of this %s link", x.Status))
+		case x.Capacity.IsSet() && x.Capacity.Value < 0:
+			out = append(out, issue(CompLinks, x.ID, "capacity", "negative capacity %s: capacities are ≥ 0 (use status closed for a link that carries nothing)", x.Capacity))
+		case x.Capacity.IsSet() && x.Capacity.Value == 0 && x.Status != StatusClosed:
+			out = append(out, warn(CompLinks, x.ID, "capacity", "zero capacity on a %s link: it will carry nothing", x.Status))
+		}
+		if !x.Length.IsSet() {
+			out = append(out, issue(CompLinks, x.ID, "length", "missing length: give the route length in km"))
+		}
+	}
+	for path, q := range n.Quantities() {
+		c, id, field := splitPath(path)
+		if q.Value < 0 && !strings.HasSuffix(field, "growth") && !(c == CompLinks && field == "capacity") {
+			out = append(out, issue(c, id, field, "negative value %s: expected a value ≥ 0", q))
+		}
+		if q.Range != nil && q.Range.Low < 0 && !strings.HasSuffix(field, "growth") {
+			out = append(out, issue(c, id, field+"_range", "range %q goes below zero: expected low ≥ 0", q.RangeString()))
+		}
+	}
+	return out
+}
+
+func checkPositions(n *Network) []Issue {
+	var out []Issue
+	for _, x := range n.Nodes {
+		if !x.Pos.Valid() {
+			out = append(out, issue(CompNodes, x.ID, "lat", "position %v is off the globe: latitude must be within [-90, 90] and longitude within [-180, 180] (WGS84 decimal degrees, latitude first)", x.Pos))
+		}
+	}
+	return out
+}
+
+func checkCommodityModes(n *Network) []Issue {
+	var out []Issue
+	for _, c := range n.Commodities {
+		for _, mid := range c.Modes {
+			m := n.Mode(mid)
+			if m == nil {
+				continue
+			}
+			if m.Freight() {
+				if c.Unit.Dim != quantity.DimMass && !c.TonnesPerUnit.IsSet() {
+					out = append(out, issue(CompCommodities, c.ID, "tonnes_per_unit", "%s is carried by %s, whose capacity is in tonnes: give tonnes per %s", c.ID, mid, c.Unit.Text))
+				}
+				continue
+			}
+			if c.Unit.Dim.PerYear() != m.Capacity {
+				out = append(out, issue(CompCommodities, c.ID, "modes", "mode %s carries %s, which cannot hold %s measured in %s: remove the mode or change the commodity's unit", mid, m.CapacityUnit, c.ID, c.Unit.Text))
+			}
+		}
+	}
+	return out
+}
+
+func checkGaugeBreaks(n *Network) []Issue {
+	var out []Issue
+	gauges := map[string]map[int][]string{} // node → gauge → link ids
+	for _, l := range n.Links {
+		m := n.Mode(l.Mode)
+		if m == nil || m.Carrier != CarrierRail || m.GaugeMM == 0 || l.Status == StatusClosed {
+			continue
+		}
+		for _, nd := range []string{l.From, l.To} {
+			if gauges[nd] == nil {
+				gauges[nd] = map[int][]string{}
+			}
+			gauges[nd][m.GaugeMM] = append(gauges[nd][m.GaugeMM], l.ID)
+		}
+	}
+	for _, nd := range n.Nodes {
+		g := gauges[nd.ID]
+		if len(g) > 1 && !nd.Transship {
+			var parts []string
+			for _, gauge := range sortedInts(g) {
+				parts = append(parts, fmt.Sprintf("%d mm (%s)", gauge, strings.Join(g[gauge], ", ")))
+			}
+			out = append(out, issue(CompNodes, nd.ID, "transship", "rail gauges meet here without a transshipment point: %s; set transship to true (with a handling cost) or connect the lines elsewhere", strings.Join(parts, " and ")))
+		}
+	}
+	return out
+}
+
+func sortedInts[V any](m map[int]V) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func checkReachable(n *Network) []Issue {
+	var out []Issue
+	for _, c := range n.Commodities {
+		// undirected reachability over links whose mode carries c and that are not closed
+		adj := map[string][]string{}
+		for _, l := range n.Links {
+			if l.Status == StatusClosed || !slices.Contains(c.Modes, l.Mode) {
+				continue
+			}
+			adj[l.From] = append(adj[l.From], l.To)
+			adj[l.To] = append(adj[l.To], l.From)
+		}
+		var sources []string
+		for _, m := range n.Markets {
+			if m.Commodity == c.ID && m.Kind != Demand {
+				sources = append(sources, m.Node)
+			}
+		}
+		seen := map[string]bool{}
+		stack := slices.Clone(sources)
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[v] {
+				continue
+			}
+			seen[v] = true
+			stack = append(stack, adj[v]...)
+		}
+		for _, m := range n.Markets {
+			if m.Commodity == c.ID && m.Kind == Demand && !seen[m.Node] {
+				out = append(out, issue(CompMarkets, m.ID, "node", "demand for %s at %s cannot be reached from any supply or backstop of %s over links that carry it: add a link, a supply or a backstop", c.ID, m.Node, c.ID))
+			}
+		}
+	}
+	return out
+}
+
+func checkFinancing(n *Network) []Issue {
+	var out []Issue
+	for _, p := range n.Projects {
+		if len(p.Financing) == 0 {
+			out = append(out, issue(CompProjects, p.ID, "financing", "no financing shares: say which countries pay what share of capex and opex"))
+			continue
+		}
+		sum := 0.0
+		for _, c := range sortedKeys(p.Financing) {
+			s := p.Financing[c]
+			if s < 0 || s > 1 || math.IsNaN(s) {
+				out = append(out, issue(CompProjects, p.ID, "financing", "share %g for %s is outside [0, 1]", s, c))
+			}
+			sum += s
+		}
+		if math.Abs(sum-1) > 1e-6 {
+			out = append(out, issue(CompProjects, p.ID, "financing", "financing shares sum to %.6g: they must sum to 1", sum))
+		}
+	}
+	return out
+}
+
+func checkCrossings(n *Network) []Issue {
+	var out []Issue
+	for _, l := range n.Links {
+		if len(l.Crossings) == 0 {
+			out = append(out, issue(CompLinks, l.ID, "countries", "no countries crossed: give km by country, e.g. RUS:10;PRK:44"))
+			continue
+		}
+		total := 0.0
+		for _, ck := range l.Crossings {
+			if ck.Km < 0 {
+				out = append(out, issue(CompLinks, l.ID, "countries", "negative km %g in %s", ck.Km, ck.Country))
+			}
+			total += ck.Km
+		}
+		if l.Length.IsSet() && l.Length.Value > 0 && math.Abs(total-l.Length.Value) > 0.05*l.Length.Value {
+			out = append(out, warn(CompLinks, l.ID, "countries", "km by country add up to %.4g but the length is %.4g km", total, l.Length.Value))
+		}
+		in := func(c string) bool {
+			return slices.ContainsFunc(l.Crossings, func(ck CountryKm) bool { return ck.Country == c })
+		}
+		for _, end := range []string{l.From, l.To} {
+			if nd := n.Node(end); nd != nil && !in(nd.Country) {
+				out = append(out, warn(CompLinks, l.ID, "countries", "end node %s lies in %s, which is not among the countries crossed", end, nd.Country))
+			}
+		}
+	}
+	return out
+}
+
+func checkProjects(n *Network) []Issue {
+	var out []Issue
+	for _, p := range n.Projects {
+		for _, lid := range p.Links {
+			if l := n.Link(lid); l != nil {
+				if l.Status != StatusProposed && l.Status != StatusConstruction {
+					out = append(out, issue(CompProjects, p.ID, "links", "link %s is %s: a project builds only proposed or under-construction links (use an upgrade for existing ones)", lid, l.Status))
+				}
+				if l.Project != p.ID {
+					out = append(out, issue(CompProjects, p.ID, "links", "link %s names project %q, not %s: make the two agree", lid, l.Project, p.ID))
+				}
+			}
+		}
+		if !p.Capex.IsSet() {
+			out = append(out, issue(CompProjects, p.ID, "capex", "missing capex: give the capital cost in USD with a range"))
+		}
+	}
+	for _, l := range n.Links {
+		if (l.Status == StatusProposed) && l.Project == "" {
+			out = append(out, warn(CompLinks, l.ID, "project", "proposed link belongs to no project: it will never be built"))
+		}
+	}
+	// dependency cycles
+	state := map[string]int{}
+	var visit func(id string, path []string) []string
+	visit = func(id string, path []string) []string {
+		switch state[id] {
+		case 1:
+			return append(path, id)
+		case 2:
+			return nil
+		}
+		state[id] = 1
+		if p := n.Project(id); p != nil {
+			for _, d := range p.DependsOn {
+				if cyc := visit(d, append(path, id)); cyc != nil {
+					return cyc
+				}
+			}
+		}
+		state[id] = 2
+		return nil
+	}
+	for _, p := range n.Projects {
+		if cyc := visit(p.ID, nil); cyc != nil {
+			out = append(out, issue(CompProjects, p.ID, "depends_on", "dependency cycle %s: remove one dependency", strings.Join(cyc, " → ")))
+			break
+		}
+	}
+	return out
+}
