@@ -1,0 +1,301 @@
+package dataset
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// Encode writes n as the files of a data set (file name → content): dataset.yaml and the CSV and
+// YAML tables of Schema, with every column. Output is deterministic, and loading it gives back an
+// equal network. Quantities are written as written (Quantity.String, RangeString, Source.String).
+func Encode(n *model.Network) (map[string][]byte, error) {
+	if n == nil {
+		return nil, fmt.Errorf("encode: nil network")
+	}
+	out := map[string][]byte{}
+	tables := map[string]*Table{}
+	schema := Schema()
+	for i := range schema {
+		tables[schema[i].File] = &schema[i]
+	}
+	csvFiles := []struct {
+		file string
+		rows []map[string]string
+	}{
+		{FileSources, mapRows(n.Sources, sourceCells)},
+		{FileCountries, mapRows(n.Countries, countryCells)},
+		{FileModes, mapRows(n.Modes, modeCells)},
+		{FileNodes, mapRows(n.Nodes, nodeCells)},
+		{FileLinks, mapRows(n.Links, linkCells)},
+		{FileCommodities, mapRows(n.Commodities, commodityCells)},
+	}
+	for _, f := range csvFiles {
+		b, err := writeCSV(tables[f.file].Columns, f.rows)
+		if err != nil {
+			return nil, fmt.Errorf("encode %s: %w", f.file, err)
+		}
+		out[f.file] = b
+	}
+	out[FileMeta] = metaYAML(&n.Meta)
+	out[FileMarkets] = marketsYAML(n.Markets)
+	out[FileProjects] = projectsYAML(n.Projects)
+	return out, nil
+}
+
+// columnNames expands quantity columns into F, F_range, F_source.
+func columnNames(cols []Column, skip ...string) []string {
+	var names []string
+	for _, c := range cols {
+		if c.Type == TypeRecords || slices.Contains(skip, c.Name) {
+			continue
+		}
+		names = append(names, c.Name)
+		if c.Type == TypeQuantity {
+			names = append(names, c.Name+"_range", c.Name+"_source")
+		}
+	}
+	return names
+}
+
+func writeCSV(cols []Column, rows []map[string]string) ([]byte, error) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	names := columnNames(cols)
+	if err := w.Write(names); err != nil {
+		return nil, err
+	}
+	rec := make([]string, len(names))
+	for _, r := range rows {
+		for i, name := range names {
+			rec[i] = r[name]
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+func mapRows[T any](s []T, cells func(*T) map[string]string) []map[string]string {
+	out := make([]map[string]string, len(s))
+	for i := range s {
+		out[i] = cells(&s[i])
+	}
+	return out
+}
+
+func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// putQ sets the cells of quantity column name.
+func putQ(m map[string]string, name string, q quantity.Quantity) {
+	if !q.IsSet() {
+		return
+	}
+	m[name] = q.String()
+	m[name+"_range"] = q.RangeString()
+	m[name+"_source"] = q.Source.String()
+}
+
+func sourceCells(x *model.Source) map[string]string {
+	return map[string]string{"id": x.ID, "publisher": x.Publisher, "title": x.Title, "url": x.URL,
+		"date": x.Date, "fact_id": x.FactID, "confidence": x.Confidence, "note": x.Note}
+}
+
+func countryCells(x *model.Country) map[string]string {
+	m := map[string]string{"id": x.ID, "name": x.Name}
+	putQ(m, "discount_rate", x.DiscountRate)
+	return m
+}
+
+func modeCells(x *model.Mode) map[string]string {
+	m := map[string]string{"id": x.ID, "name": x.Name, "carrier": string(x.Carrier), "capacity_unit": x.CapacityUnit}
+	if x.GaugeMM != 0 {
+		m["gauge_mm"] = strconv.Itoa(x.GaugeMM)
+	}
+	return m
+}
+
+func nodeCells(x *model.Node) map[string]string {
+	m := map[string]string{"id": x.ID, "name": x.Name, "country": x.Country, "kind": string(x.Kind),
+		"lat": fmtFloat(x.Pos.Lat), "lon": fmtFloat(x.Pos.Lon), "pos_source": x.PosSource.String(),
+		"transship": strconv.FormatBool(x.Transship)}
+	putQ(m, "throughput", x.Throughput)
+	putQ(m, "handling_cost", x.HandlingCost)
+	return m
+}
+
+func linkCells(x *model.Link) map[string]string {
+	dir := "twoway"
+	if !x.TwoWay {
+		dir = "oneway"
+	}
+	var km []string
+	for _, c := range x.Crossings {
+		km = append(km, c.Country+":"+fmtFloat(c.Km))
+	}
+	m := map[string]string{"id": x.ID, "name": x.Name, "from": x.From, "to": x.To, "mode": x.Mode,
+		"status": string(x.Status), "project": x.Project, "direction": dir, "countries": strings.Join(km, ";")}
+	putQ(m, "length", x.Length)
+	putQ(m, "capacity", x.Capacity)
+	putQ(m, "cost", x.Cost)
+	putQ(m, "tariff", x.Tariff)
+	putQ(m, "speed", x.Speed)
+	return m
+}
+
+func commodityCells(x *model.Commodity) map[string]string {
+	m := map[string]string{"id": x.ID, "name": x.Name, "unit": x.Unit.Text, "modes": strings.Join(x.Modes, ";")}
+	putQ(m, "tonnes_per_unit", x.TonnesPerUnit)
+	putQ(m, "price", x.Price)
+	return m
+}
+
+// yamlWriter writes the small YAML subset Encode needs: keys in a fixed order, strings
+// double-quoted (Go escapes are valid YAML escapes), empty values left out.
+type yamlWriter struct {
+	b bytes.Buffer
+}
+
+func (w *yamlWriter) str(indent, key, v string) {
+	if v != "" {
+		fmt.Fprintf(&w.b, "%s%s: %s\n", indent, key, strconv.Quote(v))
+	}
+}
+
+func (w *yamlWriter) int(indent, key string, v int) {
+	if v != 0 {
+		fmt.Fprintf(&w.b, "%s%s: %d\n", indent, key, v)
+	}
+}
+
+func flowQ(q quantity.Quantity) string {
+	parts := []string{"value: " + strconv.Quote(q.String())}
+	if r := q.RangeString(); r != "" {
+		parts = append(parts, "range: "+strconv.Quote(r))
+	}
+	if s := q.Source.String(); s != "" {
+		parts = append(parts, "source: "+strconv.Quote(s))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+func (w *yamlWriter) q(indent, key string, q quantity.Quantity) {
+	if q.IsSet() {
+		fmt.Fprintf(&w.b, "%s%s: %s\n", indent, key, flowQ(q))
+	}
+}
+
+func (w *yamlWriter) list(indent, key string, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = strconv.Quote(id)
+	}
+	fmt.Fprintf(&w.b, "%s%s: [%s]\n", indent, key, strings.Join(q, ", "))
+}
+
+func metaYAML(m *model.Meta) []byte {
+	var w yamlWriter
+	w.str("", "name", m.Name)
+	w.str("", "description", m.Description)
+	w.int("", "base_year", m.BaseYear)
+	w.int("", "horizon_years", m.HorizonYears)
+	w.q("", "social_discount_rate", m.SocialDiscountRate)
+	return w.b.Bytes()
+}
+
+func marketsYAML(ms []model.Market) []byte {
+	var w yamlWriter
+	if len(ms) == 0 {
+		w.b.WriteString("markets: []\n")
+		return w.b.Bytes()
+	}
+	w.b.WriteString("markets:\n")
+	for _, m := range ms {
+		fmt.Fprintf(&w.b, "  - id: %s\n", strconv.Quote(m.ID))
+		const in = "    "
+		w.str(in, "name", m.Name)
+		w.str(in, "node", m.Node)
+		w.str(in, "commodity", m.Commodity)
+		w.str(in, "kind", string(m.Kind))
+		w.str(in, "origin", m.Origin)
+		w.q(in, "growth", m.Growth)
+		if len(m.Steps) > 0 {
+			w.b.WriteString(in + "steps:\n")
+			for _, s := range m.Steps {
+				var parts []string
+				if s.Quantity.IsSet() {
+					parts = append(parts, "quantity: "+flowQ(s.Quantity))
+				}
+				if s.Price.IsSet() {
+					parts = append(parts, "price: "+flowQ(s.Price))
+				}
+				fmt.Fprintf(&w.b, "%s  - {%s}\n", in, strings.Join(parts, ", "))
+			}
+		}
+	}
+	return w.b.Bytes()
+}
+
+func projectsYAML(ps []model.Project) []byte {
+	var w yamlWriter
+	if len(ps) == 0 {
+		w.b.WriteString("projects: []\n")
+		return w.b.Bytes()
+	}
+	w.b.WriteString("projects:\n")
+	for _, p := range ps {
+		fmt.Fprintf(&w.b, "  - id: %s\n", strconv.Quote(p.ID))
+		const in = "    "
+		w.str(in, "name", p.Name)
+		w.str(in, "class", p.Class)
+		w.str(in, "description", p.Description)
+		w.list(in, "links", p.Links)
+		if len(p.Upgrades) > 0 {
+			w.b.WriteString(in + "upgrades:\n")
+			for _, u := range p.Upgrades {
+				var parts []string
+				if u.Link != "" {
+					parts = append(parts, "link: "+strconv.Quote(u.Link))
+				}
+				if u.Node != "" {
+					parts = append(parts, "node: "+strconv.Quote(u.Node))
+				}
+				if u.Add.IsSet() {
+					parts = append(parts, "add: "+flowQ(u.Add))
+				}
+				fmt.Fprintf(&w.b, "%s  - {%s}\n", in, strings.Join(parts, ", "))
+			}
+		}
+		w.q(in, "capex", p.Capex)
+		w.int(in, "start_year", p.StartYear)
+		w.q(in, "construction_years", p.ConstructionYears)
+		w.q(in, "opex", p.Opex)
+		w.q(in, "lifetime", p.Lifetime)
+		if len(p.Financing) > 0 {
+			keys := make([]string, 0, len(p.Financing))
+			for k := range p.Financing {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = strconv.Quote(k) + ": " + fmtFloat(p.Financing[k])
+			}
+			fmt.Fprintf(&w.b, "%sfinancing: {%s}\n", in, strings.Join(parts, ", "))
+		}
+		w.str(in, "financing_source", p.FinancingSource.String())
+		w.list(in, "depends_on", p.DependsOn)
+	}
+	return w.b.Bytes()
+}

@@ -1,0 +1,106 @@
+package dataset
+
+import (
+	"io/fs"
+	"testing"
+)
+
+func TestLoadTiny(t *testing.T) {
+	t.Parallel()
+	n, warns, err := Load(t.Context(), tinyFS(nil))
+	if err != nil {
+		t.Fatalf("Load(tiny) error:\n%v", err)
+	}
+	if len(warns) != 0 {
+		t.Errorf("Load(tiny) warnings = %v, want none", warns)
+	}
+	for _, tt := range []struct {
+		name      string
+		got, want int
+	}{
+		{"sources", len(n.Sources), 2}, {"countries", len(n.Countries), 3}, {"modes", len(n.Modes), 3},
+		{"nodes", len(n.Nodes), 3}, {"links", len(n.Links), 3}, {"commodities", len(n.Commodities), 2},
+		{"markets", len(n.Markets), 4}, {"projects", len(n.Projects), 1},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("len(%s) = %d, want %d", tt.name, tt.got, tt.want)
+		}
+	}
+	// Values in canonical units; defaults from the schema.
+	for _, tt := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"G1 capacity mcm/yr (10 bcm/yr)", n.Link("G1").Capacity.Value, 10_000},
+		{"L2 capacity t/yr (bare 3e6, mode unit)", n.Link("L2").Capacity.Value, 3e6},
+		{"PRK discount rate (bare 10 = %)", n.Country("PRK").DiscountRate.Value, 0.1},
+		{"gas price USD/mcm (bare 300)", n.Commodity("gas").Price.Value, 300},
+		{"gas-demand step quantity mcm/yr (bare 5000)", n.Market("gas-demand").Steps[0].Quantity.Value, 5000},
+		{"P1 capex USD", n.Project("P1").Capex.Value, 2.5e9},
+		{"P1 upgrade of L1, t/yr (bare, mode unit)", n.Project("P1").Upgrades[1].Add.Value, 2e6},
+		{"P1 financing RUS", n.Project("P1").Financing["RUS"], 0.5},
+		{"B handling cost USD/t (bare 12)", n.Node("B").HandlingCost.Value, 12},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %g, want %g", tt.name, tt.got, tt.want)
+		}
+	}
+	if l := n.Link("L2"); l.TwoWay {
+		t.Errorf("L2.TwoWay = true, want false (direction oneway)")
+	}
+	if !n.Node("B").Transship {
+		t.Errorf("B.Transship = false, want true")
+	}
+}
+
+// TestDefaultLoads checks that the embedded default data set loads without errors.
+func TestDefaultLoads(t *testing.T) {
+	t.Parallel()
+	if _, err := fs.Stat(Default(), FileMeta); err != nil {
+		t.Skip("default data set not present yet")
+	}
+	n, warns, err := Load(t.Context(), Default())
+	if err != nil {
+		t.Fatalf("Load(Default()):\n%v", err)
+	}
+	for _, w := range warns {
+		t.Logf("%v", w)
+	}
+	t.Logf("default: %d nodes, %d links, %d projects, %d warnings", len(n.Nodes), len(n.Links), len(n.Projects), len(warns))
+}
+
+func TestSchemaConsistent(t *testing.T) {
+	t.Parallel()
+	comps := map[string]bool{}
+	for _, tb := range Schema() {
+		comps[string(tb.Component)] = true
+	}
+	var check func(file string, cols []Column)
+	check = func(file string, cols []Column) {
+		seen := map[string]bool{}
+		for _, c := range cols {
+			if seen[c.Name] {
+				t.Errorf("%s: column %q twice", file, c.Name)
+			}
+			seen[c.Name] = true
+			if c.Doc == "" {
+				t.Errorf("%s: column %q has no doc", file, c.Name)
+			}
+			switch c.Type {
+			case TypeRef, TypeList, TypeMap:
+				if !comps[string(c.Ref)] {
+					t.Errorf("%s: column %q refers to unknown table %q", file, c.Name, c.Ref)
+				}
+			case TypeEnum:
+				if len(c.Values) == 0 {
+					t.Errorf("%s: enum column %q has no values", file, c.Name)
+				}
+			case TypeRecords:
+				check(file+"/"+c.Name, c.Fields)
+			}
+		}
+	}
+	for _, tb := range Schema() {
+		check(tb.File, tb.Columns)
+	}
+}
