@@ -20,6 +20,7 @@ func sharedRuntime(tb testing.TB) *highs.Runtime {
 	if err != nil {
 		tb.Fatalf("highs.NewRuntime = %v", err)
 	}
+	tb.Logf("HiGHS %s, wazero mode %s", rt.Version(), rt.Mode())
 	tb.Cleanup(func() {
 		if err := rt.Close(context.Background()); err != nil {
 			tb.Errorf("Runtime.Close = %v", err)
