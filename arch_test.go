@@ -25,7 +25,7 @@ func allowedImports() map[string][]string {
 		"dataset":           {"model", "geo", "quantity", "internal/diag"},
 		"scenario":          {"model", "quantity", "internal/diag"},
 		"flow":              {"model", "quantity", "scenario", "lp"},
-		"risk":              {},
+		"risk":              {"quantity"},
 		"appraise":          {"model", "quantity", "scenario", "flow", "risk", "lp"},
 		"pipeline":          {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp", "lp/highs"},
 		"report":            {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo"},

@@ -356,13 +356,23 @@ func TestCancelledContext(t *testing.T) {
 	assertWorks(t, e)
 }
 
-// TestCancelRunningSolve cancels a solve of the benchmark LP while HiGHS runs: the call must stop
-// early with context.Canceled, and the engine must work afterwards (on a fresh instance).
+// TestCancelRunningSolve cancels a solve of the benchmark LP while HiGHS runs on an
+// interruptible runtime: the call must stop early with context.Canceled, and the engine must work
+// afterwards (on a fresh instance).
 func TestCancelRunningSolve(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs a long solve")
 	}
-	e := newTestEngine(t)
+	rt, err := NewRuntime(t.Context(), Config{Interruptible: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(context.Background()) })
+	e, err := rt.NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
 	m := mcf(20, 40, 250, 1)
 	full, err := e.Solve(context.Background(), m, lp.Options{})
 	if err != nil {

@@ -1,0 +1,169 @@
+package appraise
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/corridor-dev/corridor/flow"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// outcome is what the appraisal keeps of one solved scenario state: welfare by country and the
+// yearly flow across each rule (for the regime feedback), USD/yr and commodity units/yr.
+type outcome struct {
+	welfare  map[string]float64
+	ruleFlow map[string]float64
+}
+
+// stateKey identifies a solved state within one sampled network.
+type stateKey struct {
+	scenario int
+	regime   string
+	built    string // sorted, comma-separated: every project built (the scenario's and extras)
+	outside  string // non-participants added for a coalition, sorted
+}
+
+// solver solves scenario states for one worker: one LP engine and one flow.Problem per scenario,
+// re-solved warm as states change, and a cache of outcomes for the current network.
+type solver struct {
+	newEngine func() (lp.Incremental, error)
+	scenarios []*scenario.Scenario
+	year      int
+	engines   []lp.Incremental
+	problems  []*flow.Problem
+	cache     map[stateKey]*outcome
+	net       *model.Network // the network the cache belongs to
+	solves    int
+	lpTime    time.Duration // wall time in flow.Problem Solve and Update
+}
+
+func newSolver(newEngine func() (lp.Incremental, error), scenarios []*scenario.Scenario, year int) *solver {
+	return &solver{newEngine: newEngine, scenarios: scenarios, year: year,
+		engines: make([]lp.Incremental, len(scenarios)), problems: make([]*flow.Problem, len(scenarios))}
+}
+
+// close releases the engines.
+func (s *solver) close() error {
+	var errs []error
+	for _, e := range s.engines {
+		if e != nil {
+			errs = append(errs, e.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// reset starts a new network: cached outcomes are dropped (problems and engines stay warm).
+func (s *solver) reset(n *model.Network) {
+	s.net = n
+	clear(s.cache)
+	if s.cache == nil {
+		s.cache = map[stateKey]*outcome{}
+	}
+}
+
+// request is one state to solve.
+type request struct {
+	scenario    int
+	regime      string
+	projects    []string // built on top of the scenario's own
+	exclude     string   // a project the scenario builds that must not be built ("" for none)
+	outside     []string // extra non-participants (coalition analysis)
+	enforcement map[string]float64
+}
+
+// key names the state by what is built, so that the "without" cases of different projects share
+// one solve whenever they build the same set.
+func (r request) key(sc *scenario.Scenario) stateKey {
+	var built []string
+	for _, p := range append(slices.Clone(sc.Projects), r.projects...) {
+		if p != r.exclude && !slices.Contains(built, p) {
+			built = append(built, p)
+		}
+	}
+	slices.Sort(built)
+	return stateKey{r.scenario, r.regime, strings.Join(built, ","), strings.Join(r.outside, ",")}
+}
+
+// solve returns the outcome of a state of the current network, from the cache when it can.
+func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
+	sc := s.scenarios[r.scenario]
+	k := r.key(sc)
+	if o, ok := s.cache[k]; ok {
+		return o, nil
+	}
+	opt := scenario.Options{Regime: r.regime, Year: s.year, Projects: r.projects, Enforcement: r.enforcement}
+	if r.exclude != "" {
+		opt.ExcludeProjects = []string{r.exclude}
+	}
+	st, _, err := scenario.Apply(s.net, sc, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range r.outside {
+		if !slices.Contains(st.NonParticipants, c) {
+			st.NonParticipants = append(st.NonParticipants, c)
+		}
+		// a coalition's non-members' proposed links are unavailable
+		for _, l := range st.Net.Links {
+			if l.Status != model.StatusExisting && crosses(&l, c) {
+				st.Available[l.ID] = false
+			}
+		}
+	}
+	res, err := s.flow(ctx, r.scenario, st)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s, regime %s, projects [%s]: %w", sc.Name, st.Regime, strings.Join(r.projects, ","), err)
+	}
+	o := &outcome{welfare: map[string]float64{}, ruleFlow: map[string]float64{}}
+	for _, c := range res.Welfare {
+		o.welfare[c.Country] = c.Total()
+	}
+	for _, lk := range res.Leakage {
+		o.ruleFlow[lk.Rule] = lk.Compliant + lk.Evading
+	}
+	s.cache[k] = o
+	return o, nil
+}
+
+// flow solves st with the scenario's problem, warm when the problem exists.
+func (s *solver) flow(ctx context.Context, si int, st *scenario.State) (*flow.Result, error) {
+	s.solves++
+	t0 := time.Now()
+	defer func() { s.lpTime += time.Since(t0) }()
+	if s.engines[si] == nil {
+		e, err := s.newEngine()
+		if err != nil {
+			return nil, err
+		}
+		s.engines[si] = e
+	}
+	eng := s.engines[si]
+	if p := s.problems[si]; p != nil {
+		res, err := p.Update(ctx, st, eng)
+		if !errors.Is(err, flow.ErrStructure) {
+			return res, err
+		}
+	}
+	p, err := flow.Build(st, flow.Options{Rules: s.scenarios[si].Rules})
+	if err != nil {
+		return nil, err
+	}
+	s.problems[si] = p
+	return p.Solve(ctx, eng)
+}
+
+func crosses(l *model.Link, country string) bool {
+	for _, ck := range l.Crossings {
+		if ck.Country == country {
+			return true
+		}
+	}
+	return false
+}

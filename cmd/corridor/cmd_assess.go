@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/report"
+)
+
+// Default Monte Carlo settings of "corridor assess".
+const (
+	defaultDraws = 200
+	defaultSeed  = 1
+)
+
+type assessOptions struct {
+	data      string
+	scenarios []string
+	projects  []string
+	draws     int
+	seed      uint64
+	workers   int
+	asJSON    bool
+	out       string
+	analysis  bool
+}
+
+func newAssessCmd(a *app) *cobra.Command {
+	var o assessOptions
+	c := &cobra.Command{
+		Use:   "assess",
+		Short: "Appraise every candidate project under every scenario: NPV by country, P(Russia commits), drivers",
+		Long: `assess re-optimises the whole network in every Monte Carlo draw and regime state, and for
+each candidate project and scenario reports each country's NPV (mean, P10, P50, P90), the
+probability that Russia commits, the strategic premium that would tip it, the drivers that move
+the answer most, and the Shapley split of the gains.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAssess(cmd.Context(), a, o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (names or YAML files; default: every built-in scenario)")
+	f.StringSliceVar(&o.projects, "project", nil, "projects to appraise (default: all)")
+	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
+	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed: the same seed and inputs give the same output")
+	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
+	f.BoolVar(&o.asJSON, "json", false, "print JSON instead of tables")
+	f.StringVar(&o.out, "out", "", "also write result.json, cases.csv and verdicts.csv into this folder")
+	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
+	return c
+}
+
+func runAssess(ctx context.Context, a *app, o assessOptions) error {
+	if o.draws < 1 {
+		return usageError{fmt.Errorf("--draws must be at least 1, got %d", o.draws)}
+	}
+	fsys, name := dataFS(o.data)
+	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis}
+	for _, s := range o.scenarios {
+		if isFile(s) {
+			sc, err := loadScenario(fsys, s)
+			if err != nil {
+				return err
+			}
+			spec.Extra = append(spec.Extra, sc)
+			continue
+		}
+		spec.Scenarios = append(spec.Scenarios, s)
+	}
+	if len(o.scenarios) > 0 && spec.Scenarios == nil {
+		spec.Scenarios = []string{}
+	}
+	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	deps := pipeline.Deps{
+		NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() },
+		Logger:    a.logger(),
+		Progress:  progress(a.stderr, o.draws),
+	}
+	res, err := pipeline.Run(ctx, spec, deps)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stderr, "warning: %s\n", w)
+	}
+	if o.out != "" {
+		files, err := report.AssessCSV(res)
+		if err != nil {
+			return err
+		}
+		var js bytesWriter
+		if err := report.AssessJSON(&js, res); err != nil {
+			return err
+		}
+		files["result.json"] = js.b
+		if err := writeFiles(o.out, files); err != nil {
+			return err
+		}
+	}
+	if o.asJSON {
+		return report.AssessJSON(a.stdout, res)
+	}
+	return report.AssessText(a.stdout, res)
+}
+
+// bytesWriter collects writes.
+type bytesWriter struct{ b []byte }
+
+func (w *bytesWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// isFile reports whether a --scenario value names a file rather than a built-in scenario.
+func isFile(s string) bool {
+	if _, err := os.Stat(s); err == nil {
+		return true
+	}
+	return false
+}
+
+// progress returns a progress callback drawing a bar on w when w is a terminal, and nil (no
+// output) otherwise, so logs and CI output stay clean.
+func progress(w io.Writer, total int) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("draws"),
+		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
+	var mu sync.Mutex
+	return func(done, _ int) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = bar.Set(done)
+	}
+}

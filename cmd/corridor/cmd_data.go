@@ -1,0 +1,452 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/internal/diag"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// newDataCmd builds "corridor data": inspect, validate, export and copy data sets.
+func newDataCmd(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "data",
+		Short: "Inspect, validate, export and copy data sets",
+		Long: `A data set is a folder of CSV, YAML and GeoJSON files (see docs/DATASET.md).
+Without --data, commands use the built-in Northeast Asia data set.`,
+	}
+	var dir string
+	c.PersistentFlags().StringVar(&dir, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	c.AddCommand(
+		&cobra.Command{
+			Use:   "validate [DIR]",
+			Short: "Check a data set and print every error with file, line and field",
+			Args:  cobra.MaximumNArgs(1),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				if len(args) == 1 {
+					dir = args[0]
+				}
+				return runDataValidate(cmd.Context(), a.stdout, a.stderr, dir)
+			},
+		},
+		newDataShowCmd(a, &dir),
+		&cobra.Command{
+			Use:   "sources",
+			Short: "List each source and the values that use it",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				n, err := loadData(cmd.Context(), a.stderr, dir)
+				if err != nil {
+					return err
+				}
+				return writeSources(a.stdout, n)
+			},
+		},
+		newDataInitCmd(a),
+		newDataExportCmd(a, &dir),
+	)
+	return c
+}
+
+// dataFS returns the data set at dir, or the built-in one when dir is empty.
+func dataFS(dir string) (fs.FS, string) {
+	if dir == "" {
+		return dataset.Default(), "built-in Northeast Asia data"
+	}
+	return os.DirFS(dir), dir
+}
+
+// loadData loads and validates a data set, printing warnings to stderr.
+func loadData(ctx context.Context, stderr io.Writer, dir string) (*model.Network, error) {
+	fsys, name := dataFS(dir)
+	n, warnings, err := dataset.Load(ctx, fsys)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "warning: %v\n", w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s:\n%w", name, err)
+	}
+	return n, nil
+}
+
+func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) error {
+	fsys, name := dataFS(dir)
+	n, warnings, err := dataset.Load(ctx, fsys)
+	for _, w := range warnings {
+		fmt.Fprintf(stdout, "warning: %v\n", w)
+	}
+	if err != nil {
+		count := 0
+		for _, e := range unjoin(err) {
+			fmt.Fprintln(stderr, e)
+			if _, ok := errors.AsType[*diag.Error](e); ok {
+				count++
+			}
+		}
+		fmt.Fprintf(stderr, "%s: %d error(s)\n", name, max(count, 1))
+		return quietError{err}
+	}
+	fmt.Fprintf(stdout, "%s: ok: %d nodes, %d links, %d commodities, %d markets, %d projects, %d sources; %d warning(s)\n",
+		name, len(n.Nodes), len(n.Links), len(n.Commodities), len(n.Markets), len(n.Projects), len(n.Sources), len(warnings))
+	return nil
+}
+
+// unjoin flattens an errors.Join tree into its leaves.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoin(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func newDataShowCmd(a *app, dir *string) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show",
+		Short: "Print the network: nodes, links by mode and status, markets, projects",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n, err := loadData(cmd.Context(), a.stderr, *dir)
+			if err != nil {
+				return err
+			}
+			s := summarize(n)
+			if asJSON {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(s)
+			}
+			return writeSummary(a.stdout, s)
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of tables")
+	return c
+}
+
+// summary is what "data show" prints.
+type summary struct {
+	Name        string           `json:"name"`
+	BaseYear    int              `json:"base_year"`
+	Countries   []string         `json:"countries"`
+	NodesByKind []countRow       `json:"nodes_by_kind"`
+	Nodes       []nodeRow        `json:"nodes"`
+	LinksByMode []modeStatusRow  `json:"links_by_mode"`
+	Links       []linkRow        `json:"links"`
+	Markets     []marketRow      `json:"markets"`
+	Projects    []projectSummary `json:"projects"`
+}
+
+type countRow struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+type nodeRow struct {
+	ID, Name, Country, Kind string
+	Lat, Lon                float64
+}
+
+type modeStatusRow struct {
+	Mode     string         `json:"mode"`
+	ByStatus map[string]int `json:"by_status"`
+	Km       float64        `json:"km"`
+}
+
+type linkRow struct {
+	ID, Name, Mode, Status, From, To, Capacity, Project string
+	LengthKm                                            float64
+}
+
+type marketRow struct {
+	ID, Kind, Commodity, Node string
+	Steps                     int
+	Quantity, PriceRange      string
+}
+
+type projectSummary struct {
+	ID, Name, Class string
+	Capex           string `json:"capex"`
+	CapexRange      string `json:"capex_range"`
+	StartYear       int    `json:"start_year"`
+	Links           int    `json:"links"`
+	Upgrades        int    `json:"upgrades"`
+	Financing       string `json:"financing"`
+}
+
+func summarize(n *model.Network) summary {
+	s := summary{Name: n.Meta.Name, BaseYear: n.Meta.BaseYear}
+	for _, c := range n.Countries {
+		s.Countries = append(s.Countries, c.ID)
+	}
+	kinds := map[string]int{}
+	for _, x := range n.Nodes {
+		kinds[string(x.Kind)]++
+		s.Nodes = append(s.Nodes, nodeRow{x.ID, x.Name, x.Country, string(x.Kind), x.Pos.Lat, x.Pos.Lon})
+	}
+	for _, k := range sortedKeys(kinds) {
+		s.NodesByKind = append(s.NodesByKind, countRow{k, kinds[k]})
+	}
+	modes := map[string]*modeStatusRow{}
+	for _, l := range n.Links {
+		r := modes[l.Mode]
+		if r == nil {
+			r = &modeStatusRow{Mode: l.Mode, ByStatus: map[string]int{}}
+			modes[l.Mode] = r
+		}
+		r.ByStatus[string(l.Status)]++
+		r.Km += l.Length.Value
+		s.Links = append(s.Links, linkRow{l.ID, l.Name, l.Mode, string(l.Status), l.From, l.To, l.Capacity.String(), l.Project, l.Length.Value})
+	}
+	for _, m := range n.Modes {
+		if r := modes[m.ID]; r != nil {
+			s.LinksByMode = append(s.LinksByMode, *r)
+		}
+	}
+	for _, m := range n.Markets {
+		row := marketRow{ID: m.ID, Kind: string(m.Kind), Commodity: m.Commodity, Node: m.Node, Steps: len(m.Steps)}
+		total, lo, hi := 0.0, 0.0, 0.0
+		var unit string
+		for i, st := range m.Steps {
+			total += st.Quantity.Value
+			if i == 0 || st.Price.Value < lo {
+				lo = st.Price.Value
+			}
+			if i == 0 || st.Price.Value > hi {
+				hi = st.Price.Value
+			}
+			unit = quantity.Canonical(st.Price.Dim)
+		}
+		if total > 0 {
+			row.Quantity = fmt.Sprintf("%.4g %s", total, quantity.Canonical(m.Steps[0].Quantity.Dim))
+		} else {
+			row.Quantity = "unlimited"
+		}
+		if len(m.Steps) > 0 {
+			if lo == hi {
+				row.PriceRange = fmt.Sprintf("%.4g %s", lo, unit)
+			} else {
+				row.PriceRange = fmt.Sprintf("%.4g–%.4g %s", lo, hi, unit)
+			}
+		}
+		s.Markets = append(s.Markets, row)
+	}
+	for _, p := range n.Projects {
+		var fin []string
+		for _, c := range sortedKeys(p.Financing) {
+			fin = append(fin, fmt.Sprintf("%s %.0f%%", c, 100*p.Financing[c]))
+		}
+		s.Projects = append(s.Projects, projectSummary{
+			ID: p.ID, Name: p.Name, Class: p.Class, Capex: musd(p.Capex.Value),
+			CapexRange: capexRange(p.Capex), StartYear: p.StartYear, Links: len(p.Links), Upgrades: len(p.Upgrades),
+			Financing: strings.Join(fin, ", "),
+		})
+	}
+	return s
+}
+
+func musd(v float64) string { return fmt.Sprintf("$%.4g m", v/1e6) }
+
+func capexRange(q model.Q) string {
+	if q.Range == nil {
+		return "—"
+	}
+	return fmt.Sprintf("$%.4g–%.4g m (%s)", q.Range.Low/1e6, q.Range.High/1e6, q.Range.Dist)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func writeSummary(w io.Writer, s summary) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s (USD of %d); countries: %s\n\n", s.Name, s.BaseYear, strings.Join(s.Countries, " "))
+	fmt.Fprintf(tw, "NODES (%d)\tby kind:", len(s.Nodes))
+	for _, r := range s.NodesByKind {
+		fmt.Fprintf(tw, " %s %d", r.Key, r.Count)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "id\tname\tcountry\tkind\tlat\tlon")
+	for _, r := range s.Nodes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.3f\t%.3f\n", r.ID, r.Name, r.Country, r.Kind, r.Lat, r.Lon)
+	}
+	fmt.Fprintf(tw, "\nLINKS (%d) by mode and status\n", len(s.Links))
+	fmt.Fprintln(tw, "mode\texisting\tconstruction\tproposed\tclosed\tkm")
+	for _, r := range s.LinksByMode {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%.0f\n", r.Mode, r.ByStatus["existing"], r.ByStatus["construction"], r.ByStatus["proposed"], r.ByStatus["closed"], r.Km)
+	}
+	fmt.Fprintln(tw, "\nid\tmode\tstatus\tfrom → to\tkm\tcapacity\tproject")
+	links := slices.Clone(s.Links)
+	slices.SortStableFunc(links, func(a, b linkRow) int { return cmp.Or(cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.ID, b.ID)) })
+	for _, r := range links {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s → %s\t%.0f\t%s\t%s\n", r.ID, r.Mode, r.Status, r.From, r.To, r.LengthKm, orDash(r.Capacity), orDash(r.Project))
+	}
+	fmt.Fprintf(tw, "\nMARKETS (%d)\n", len(s.Markets))
+	fmt.Fprintln(tw, "id\tkind\tcommodity\tnode\tsteps\tquantity\tprice")
+	for _, r := range s.Markets {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ID, r.Kind, r.Commodity, r.Node, r.Steps, r.Quantity, orDash(r.PriceRange))
+	}
+	fmt.Fprintf(tw, "\nPROJECTS (%d)\n", len(s.Projects))
+	fmt.Fprintln(tw, "id\tclass\tstart\tcapex\tcapex range\tlinks\tupgrades\tfinancing\tname")
+	for _, r := range s.Projects {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\n", r.ID, r.Class, r.StartYear, r.Capex, r.CapexRange, r.Links, r.Upgrades, r.Financing, r.Name)
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// writeSources prints each source with the values that cite it, then the count of assumptions.
+func writeSources(w io.Writer, n *model.Network) error {
+	uses := map[string][]string{}
+	assumptions := 0
+	note := func(path string, p quantity.Provenance) {
+		if p.Assumption != "" {
+			assumptions++
+		}
+		for _, id := range p.Sources {
+			uses[id] = append(uses[id], path)
+		}
+	}
+	for path, q := range n.Quantities() {
+		note(string(path), q.Source)
+	}
+	for _, x := range n.Nodes {
+		note("nodes/"+x.ID+"/position", x.PosSource)
+	}
+	for _, x := range n.Projects {
+		note("projects/"+x.ID+"/financing", x.FinancingSource)
+	}
+	for _, s := range n.Sources {
+		fmt.Fprintf(w, "%s [%s] %s — %s", s.ID, orDash(s.Confidence), s.Publisher, s.Title)
+		if s.Date != "" {
+			fmt.Fprintf(w, " (%s)", s.Date)
+		}
+		fmt.Fprintln(w)
+		if s.URL != "" {
+			fmt.Fprintf(w, "    %s\n", s.URL)
+		} else if s.Note != "" {
+			fmt.Fprintf(w, "    (%s)\n", s.Note)
+		}
+		u := uses[s.ID]
+		if len(u) == 0 {
+			fmt.Fprintln(w, "    used by: nothing")
+			continue
+		}
+		fmt.Fprintf(w, "    used by (%d): %s\n", len(u), strings.Join(u, ", "))
+	}
+	_, err := fmt.Fprintf(w, "\n%d sources; %d values rest on labelled assumptions (see their *_source cells)\n", len(n.Sources), assumptions)
+	return err
+}
+
+func newDataInitCmd(a *app) *cobra.Command {
+	var force bool
+	c := &cobra.Command{
+		Use:   "init DIR",
+		Short: "Write the built-in data set out as editable files: the starting point for your own region",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDataInit(a.stdout, args[0], force)
+		},
+	}
+	c.Flags().BoolVar(&force, "force", false, "overwrite files in a non-empty folder")
+	return c
+}
+
+func runDataInit(stdout io.Writer, dir string, force bool) error {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 && !force {
+		return fmt.Errorf("init %s: folder is not empty (use --force to overwrite)", dir)
+	}
+	src := dataset.Default()
+	count := 0
+	err := fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(path))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := fs.ReadFile(src, path)
+		if err != nil {
+			return err
+		}
+		count++
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("init %s: %w", dir, err)
+	}
+	fmt.Fprintf(stdout, "wrote %d files to %s; check them with: corridor data validate %s\n", count, dir, dir)
+	return nil
+}
+
+func newDataExportCmd(a *app, dir *string) *cobra.Command {
+	var geojson string
+	c := &cobra.Command{
+		Use:   "export --geojson FILE",
+		Short: "Export nodes and links as GeoJSON (WGS84) for QGIS",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if geojson == "" {
+				return usageError{errors.New("export: give --geojson FILE (use - for standard output)")}
+			}
+			n, err := loadData(cmd.Context(), a.stderr, *dir)
+			if err != nil {
+				return err
+			}
+			if geojson == "-" {
+				return dataset.WriteGeoJSON(a.stdout, n)
+			}
+			return writeFileAtomic(geojson, func(w io.Writer) error { return dataset.WriteGeoJSON(w, n) })
+		},
+	}
+	c.Flags().StringVar(&geojson, "geojson", "", "write nodes and links to this GeoJSON file")
+	return c
+}
+
+// writeFileAtomic writes through a temporary file in the same folder and renames it into place,
+// so a failed export never leaves a half-written file.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".corridor-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

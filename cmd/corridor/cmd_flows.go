@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corridor-dev/corridor/flow"
+	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/report"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// defaultScenario is the scenario used when --scenario is not given: the status quo.
+const defaultScenario = "x1"
+
+// flowsOptions are the flags of "corridor flows".
+type flowsOptions struct {
+	data        string
+	scenario    string
+	regime      string
+	year        int
+	with        []string
+	allProjects bool
+	asJSON      bool
+	csvDir      string
+	geojson     string
+}
+
+func newFlowsCmd(a *app) *cobra.Command {
+	var o flowsOptions
+	c := &cobra.Command{
+		Use:   "flows",
+		Short: "Solve the flow model for one scenario state: flows, utilisation, shadow prices, welfare by country",
+		Long: `flows builds the multi-commodity flow LP of one scenario state (a regime and a year) and
+prints flows by corridor, utilisation, binding constraints with their shadow prices, market
+prices and welfare by country. Projects are not built unless named with --with or --all-projects.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runFlows(cmd.Context(), a, o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringVar(&o.scenario, "scenario", defaultScenario, "scenario: a built-in name (see 'corridor scenario list') or a YAML file")
+	f.StringVar(&o.regime, "regime", "", "regime state (default: the scenario's initial state, or its timeline's state in --year)")
+	f.IntVar(&o.year, "year", 0, "year of the state (default: the data set's base year)")
+	f.StringSliceVar(&o.with, "with", nil, "build these projects (comma-separated ids)")
+	f.BoolVar(&o.allProjects, "all-projects", false, "build every candidate project")
+	f.BoolVar(&o.asJSON, "json", false, "print JSON")
+	f.StringVar(&o.csvDir, "csv", "", "write CSV tables into this folder")
+	f.StringVar(&o.geojson, "geojson", "", "write links with flows as GeoJSON to this file")
+	return c
+}
+
+func runFlows(ctx context.Context, a *app, o flowsOptions) error {
+	if o.allProjects && len(o.with) > 0 {
+		return usageError{errors.New("give --with or --all-projects, not both")}
+	}
+	n, err := loadData(ctx, a.stderr, o.data)
+	if err != nil {
+		return err
+	}
+	fsys, _ := dataFS(o.data)
+	sc, err := loadScenario(fsys, o.scenario)
+	if err != nil {
+		return err
+	}
+	if err := sc.Check(n); err != nil {
+		return fmt.Errorf("scenario %s:\n%w", o.scenario, err)
+	}
+	projects := o.with
+	if o.allProjects {
+		projects = nil
+		for _, p := range n.Projects {
+			projects = append(projects, p.ID)
+		}
+	}
+	year := o.year
+	if year == 0 {
+		year = n.Meta.BaseYear
+	}
+	st, _, err := scenario.Apply(n, sc, scenario.Options{Regime: o.regime, Year: year, Projects: projects})
+	if err != nil {
+		return err
+	}
+	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: a.logger()})
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	eng, err := rt.NewEngine()
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	res, err := flow.Solve(ctx, eng, st)
+	if err != nil {
+		return err
+	}
+	built := slices.Sorted(func(yield func(string) bool) {
+		for p := range st.Built {
+			if !yield(p) {
+				return
+			}
+		}
+	})
+	v := report.FlowsView{Scenario: sc.Name, Title: sc.Title, Year: st.Year, Regime: st.Regime, Projects: built, Net: st.Net, Result: res}
+	if o.csvDir != "" {
+		files, err := report.FlowsCSV(v)
+		if err != nil {
+			return err
+		}
+		if err := writeFiles(o.csvDir, files); err != nil {
+			return err
+		}
+	}
+	if o.geojson != "" {
+		if err := writeFileAtomic(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
+			return err
+		}
+	}
+	if o.asJSON {
+		return report.FlowsJSON(a.stdout, v)
+	}
+	return report.FlowsText(a.stdout, v)
+}
+
+// writeFiles writes named files into dir, creating it.
+func writeFiles(dir string, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range files {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if err := writeFileAtomic(filepath.Join(dir, name), func(w io.Writer) error { _, err := w.Write(files[name]); return err }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadScenario reads a scenario from a YAML file on disk, or a built-in one from the data set's
+// scenarios/ folder by name: the file stem ("x1-status-quo"), its first part ("x1") or the
+// scenario's name.
+func loadScenario(fsys fs.FS, name string) (*scenario.Scenario, error) {
+	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return scenario.Decode(name, f)
+	}
+	files, err := builtinScenarios(fsys)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, file := range files {
+		stem := strings.TrimSuffix(path.Base(file), path.Ext(file))
+		first, _, _ := strings.Cut(stem, "-")
+		if strings.EqualFold(name, stem) || strings.EqualFold(name, first) {
+			return scenario.Load(fsys, file)
+		}
+		names = append(names, stem)
+	}
+	for _, file := range files {
+		if sc, err := scenario.Load(fsys, file); err == nil && strings.EqualFold(sc.Name, name) {
+			return sc, nil
+		}
+	}
+	return nil, fmt.Errorf("no scenario %q: give a YAML file or one of %s", name, strings.Join(names, ", "))
+}
+
+// builtinScenarios lists the scenario files of a data set, sorted.
+func builtinScenarios(fsys fs.FS) ([]string, error) {
+	files, err := fs.Glob(fsys, "scenarios/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(files)
+	return files, nil
+}
+
+// projectIDs returns the ids of every project of n.
+func projectIDs(n *model.Network) []string {
+	ids := make([]string, len(n.Projects))
+	for i, p := range n.Projects {
+		ids[i] = p.ID
+	}
+	return ids
+}

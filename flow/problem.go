@@ -1,0 +1,572 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"slices"
+
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// RestOfWorld is the origin of backstop imports that name no country (e.g. LNG from the world
+// market). Its surplus is counted outside every country of the data set.
+const RestOfWorld = "ROW"
+
+// ErrStructure is returned by Update when a state does not fit the problem's structure (other
+// links, commodities, markets or rules); build a new Problem instead.
+var ErrStructure = errors.New("flow: state does not match the problem structure")
+
+// Options tune how a Problem is built.
+type Options struct {
+	// Rules is the universe of sanctions rules the problem must be able to express. A state may
+	// activate any subset of them (Update changes only bounds and costs). Nil means the rules of the
+	// state passed to Build.
+	Rules []scenario.Rule
+	// Logger receives debug detail; nil discards.
+	Logger *slog.Logger
+}
+
+// arc is one direction of a link.
+type arc struct {
+	link      int // index into Net.Links
+	tail      string
+	head      string
+	tailCtry  string
+	headCtry  string
+	entered   []string // countries entered when crossing: (crossings ∪ head) \ tail
+	touched   []string // tail, head and every country crossed
+	freight   bool
+	forward   bool
+	capRow    int // row index of the arc's capacity, -1 when the link has no capacity limit
+	headNode  int // index into Net.Nodes
+	commodity []int
+}
+
+// varKind says what a column of the LP stands for.
+type varKind uint8
+
+const (
+	varFlow      varKind = iota // x[k,o,a]
+	varSupply                   // s[market, step]
+	varDemand                   // d[market, step]
+	varBackstop                 // b[market]
+	varDelivery                 // y[k,o,node]: origin o's flow consumed at a demand node
+	varCompliant                // rule r: flow across the rule within its cap
+	varEvading                  // rule r: flow across the rule beyond its cap (sanctions leakage)
+)
+
+// column describes one LP column.
+type column struct {
+	kind   varKind
+	k      int    // commodity index
+	origin string // origin country
+	arc    int    // varFlow
+	market int    // varSupply, varDemand, varBackstop
+	step   int    // varSupply, varDemand
+	node   int    // varDelivery
+	rule   int    // varCompliant, varEvading
+}
+
+// commodity is a commodity that has at least one market, with its origins.
+type commodity struct {
+	index   int     // into Net.Commodities
+	tonnes  float64 // tonnes per unit on freight modes
+	origins []string
+}
+
+// rowKind says what a row of the LP stands for.
+type rowKind uint8
+
+const (
+	rowBalance rowKind = iota // (k, o, node): uses − sources = 0
+	rowDemand                 // (k, node): Σ steps − Σ deliveries = 0
+	rowLinkCap                // arc capacity
+	rowNodeCap                // node throughput
+	rowRule                   // (rule, k): Σ matched flow − compliant − evading = 0
+	rowRuleCap                // rule: Σ compliant ≤ cap
+)
+
+type rowInfo struct {
+	kind   rowKind
+	k      int
+	origin string
+	node   int
+	arc    int
+	rule   int
+}
+
+// Problem is the LP of one network and rule universe. Build it once, then Solve; for another
+// state of the same network (other capacities, prices, availability, active rules) call Update,
+// which changes only bounds and costs so that an incremental engine re-solves warm.
+type Problem struct {
+	net   *model.Network
+	rules []scenario.Rule
+	log   *slog.Logger
+
+	comms   []commodity
+	arcs    []arc
+	cols    []column
+	rows    []rowInfo
+	balance map[balanceKey]int // row of each (k, origin, node) balance
+	demand  map[[2]int]int     // row of each (k, node) demand
+	nodeCap map[int]int        // row of each node's throughput
+	ruleRow []int              // cap row of each cap rule; -1 for bans and premiums
+	matched [][]int            // flow columns matched by each rule
+
+	model *lp.Model
+	state *scenario.State // the state whose values the model holds
+}
+
+type balanceKey struct {
+	k      int
+	origin string
+	node   int
+}
+
+// Build creates the LP for st. The structure covers every link of st.Net (unavailable ones get
+// zero bounds), every commodity with a market, and every rule of opt.Rules (or st's rules).
+func Build(st *scenario.State, opt Options) (*Problem, error) {
+	if st == nil || st.Net == nil {
+		panic("flow: Build needs a state with a network")
+	}
+	p := &Problem{net: st.Net, log: opt.Logger, balance: map[balanceKey]int{}, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	p.rules = opt.Rules
+	if p.rules == nil {
+		for _, ar := range st.Rules {
+			p.rules = append(p.rules, *ar.Rule)
+		}
+	}
+	if err := p.structure(); err != nil {
+		return nil, err
+	}
+	if err := p.setValues(st); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Model returns the LP as built, for writing to MPS or inspection. Do not modify it.
+func (p *Problem) Model() *lp.Model { return p.model }
+
+// structure creates columns and rows; bounds and costs come from setValues.
+func (p *Problem) structure() error {
+	n := p.net
+	nodeIx := make(map[string]int, len(n.Nodes))
+	for i := range n.Nodes {
+		nodeIx[n.Nodes[i].ID] = i
+	}
+	// Commodities with markets, and their origins.
+	for ci := range n.Commodities {
+		c := &n.Commodities[ci]
+		origins := map[string]bool{}
+		has := false
+		for _, m := range n.Markets {
+			if m.Commodity != c.ID {
+				continue
+			}
+			has = true
+			switch m.Kind {
+			case model.Supply:
+				if nd := n.Node(m.Node); nd != nil {
+					origins[nd.Country] = true
+				}
+			case model.Backstop:
+				origins[cmpOr(m.Origin, RestOfWorld)] = true
+			}
+		}
+		if !has {
+			continue
+		}
+		tonnes := 1.0
+		if c.TonnesPerUnit.IsSet() {
+			tonnes = c.TonnesPerUnit.Value
+		}
+		p.comms = append(p.comms, commodity{index: ci, tonnes: tonnes, origins: sortedSet(origins)})
+	}
+	commOfID := map[string]int{}
+	for k, c := range p.comms {
+		commOfID[n.Commodities[c.index].ID] = k
+	}
+	// Arcs.
+	for li := range n.Links {
+		l := &n.Links[li]
+		mode := n.Mode(l.Mode)
+		from, to := n.Node(l.From), n.Node(l.To)
+		if mode == nil || from == nil || to == nil {
+			return fmt.Errorf("flow: link %s refers to an unknown mode or node (validate the network first)", l.ID)
+		}
+		var ks []int
+		for k, c := range p.comms {
+			if slices.Contains(n.Commodities[c.index].Modes, l.Mode) {
+				ks = append(ks, k)
+			}
+		}
+		if len(ks) == 0 {
+			continue
+		}
+		dirs := []bool{true}
+		if l.TwoWay {
+			dirs = append(dirs, false)
+		}
+		for _, fwd := range dirs {
+			a := arc{link: li, freight: mode.Freight(), forward: fwd, commodity: ks, capRow: -1}
+			tail, head := from, to
+			if !fwd {
+				tail, head = to, from
+			}
+			a.tail, a.head, a.tailCtry, a.headCtry = tail.ID, head.ID, tail.Country, head.Country
+			a.headNode = nodeIx[head.ID]
+			touched := map[string]bool{tail.Country: true, head.Country: true}
+			entered := map[string]bool{head.Country: true}
+			for _, ck := range l.Crossings {
+				touched[ck.Country] = true
+				entered[ck.Country] = true
+			}
+			delete(entered, tail.Country)
+			a.entered, a.touched = sortedSet(entered), sortedSet(touched)
+			p.arcs = append(p.arcs, a)
+		}
+	}
+	m := &lp.Model{Name: "corridor-flow", Sense: lp.Maximize}
+	addCol := func(c column, name string) int {
+		p.cols = append(p.cols, c)
+		return m.AddVar(lp.Var{Name: name, Upper: lp.Inf})
+	}
+	addRow := func(info rowInfo, name string) int {
+		p.rows = append(p.rows, info)
+		return m.AddRow(lp.Row{Name: name})
+	}
+	put := func(row, col int, coef float64) {
+		r := &m.Rows[row]
+		r.Index = append(r.Index, col)
+		r.Coef = append(r.Coef, coef)
+	}
+	balanceRow := func(k int, origin string, node int) int {
+		key := balanceKey{k, origin, node}
+		if r, ok := p.balance[key]; ok {
+			return r
+		}
+		r := addRow(rowInfo{kind: rowBalance, k: k, origin: origin, node: node}, fmt.Sprintf("bal_%s_%s_%s", n.Commodities[p.comms[k].index].ID, origin, n.Nodes[node].ID))
+		p.balance[key] = r
+		return r
+	}
+	// Flow columns and capacity rows.
+	for ai := range p.arcs {
+		a := &p.arcs[ai]
+		l := &n.Links[a.link]
+		if l.Capacity.IsSet() {
+			dir := "f"
+			if !a.forward {
+				dir = "b"
+			}
+			a.capRow = addRow(rowInfo{kind: rowLinkCap, arc: ai}, "cap_"+l.ID+"_"+dir)
+		}
+		headNode := &n.Nodes[a.headNode]
+		if a.freight && headNode.Throughput.IsSet() {
+			if _, ok := p.nodeCap[a.headNode]; !ok {
+				p.nodeCap[a.headNode] = addRow(rowInfo{kind: rowNodeCap, node: a.headNode}, "thru_"+headNode.ID)
+			}
+		}
+		for _, k := range a.commodity {
+			c := p.comms[k]
+			for _, o := range c.origins {
+				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai}, fmt.Sprintf("x_%s_%s_%s_%s", n.Commodities[c.index].ID, o, a.tail, a.head))
+				put(balanceRow(k, o, nodeIx[a.tail]), j, 1) // leaves the tail
+				put(balanceRow(k, o, a.headNode), j, -1)    // arrives at the head
+				coef := 1.0
+				if a.freight {
+					coef = c.tonnes
+				}
+				if a.capRow >= 0 {
+					put(a.capRow, j, coef)
+				}
+				if r, ok := p.nodeCap[a.headNode]; ok && a.freight {
+					put(r, j, coef)
+				}
+			}
+		}
+	}
+	// Markets.
+	for mi := range n.Markets {
+		mk := &n.Markets[mi]
+		k, ok := commOfID[mk.Commodity]
+		if !ok {
+			continue
+		}
+		node := nodeIx[mk.Node]
+		switch mk.Kind {
+		case model.Supply:
+			o := n.Nodes[node].Country
+			for j := range mk.Steps {
+				col := addCol(column{kind: varSupply, k: k, origin: o, market: mi, step: j}, fmt.Sprintf("s_%s_%d", mk.ID, j))
+				put(balanceRow(k, o, node), col, -1)
+			}
+		case model.Backstop:
+			o := cmpOr(mk.Origin, RestOfWorld)
+			col := addCol(column{kind: varBackstop, k: k, origin: o, market: mi}, "b_"+mk.ID)
+			put(balanceRow(k, o, node), col, -1)
+		case model.Demand:
+			key := [2]int{k, node}
+			r, ok := p.demand[key]
+			if !ok {
+				r = addRow(rowInfo{kind: rowDemand, k: k, node: node}, fmt.Sprintf("dem_%s_%s", mk.Commodity, mk.Node))
+				p.demand[key] = r
+				for _, o := range p.comms[k].origins {
+					y := addCol(column{kind: varDelivery, k: k, origin: o, node: node}, fmt.Sprintf("y_%s_%s_%s", mk.Commodity, o, mk.Node))
+					put(balanceRow(k, o, node), y, 1)
+					put(r, y, -1)
+				}
+			}
+			for j := range mk.Steps {
+				col := addCol(column{kind: varDemand, k: k, market: mi, step: j}, fmt.Sprintf("d_%s_%d", mk.ID, j))
+				put(r, col, 1)
+			}
+		}
+	}
+	// Rules: matched flow columns. A ban or cap gets, per commodity it matches, a row
+	// Σ matched x − compliant − evading = 0; a cap adds one row Σ compliant ≤ cap.
+	p.ruleRow = make([]int, len(p.rules))
+	p.matched = make([][]int, len(p.rules))
+	for ri := range p.rules {
+		r := &p.rules[ri]
+		byK := map[int][]int{}
+		for j, c := range p.cols {
+			if c.kind == varFlow && p.matches(r, c) {
+				p.matched[ri] = append(p.matched[ri], j)
+				byK[c.k] = append(byK[c.k], j)
+			}
+		}
+		p.ruleRow[ri] = -1
+		if r.Kind == scenario.Premium {
+			continue
+		}
+		if r.Kind == scenario.Cap {
+			p.ruleRow[ri] = addRow(rowInfo{kind: rowRuleCap, rule: ri}, "cap_"+r.ID)
+		}
+		for _, k := range sortedKeysInt(byK) {
+			cid := n.Commodities[p.comms[k].index].ID
+			row := addRow(rowInfo{kind: rowRule, rule: ri, k: k}, "rule_"+r.ID+"_"+cid)
+			for _, j := range byK[k] {
+				put(row, j, 1)
+			}
+			comp := addCol(column{kind: varCompliant, rule: ri, k: k}, "comp_"+r.ID+"_"+cid)
+			put(row, comp, -1)
+			put(row, addCol(column{kind: varEvading, rule: ri, k: k}, "evade_"+r.ID+"_"+cid), -1)
+			if p.ruleRow[ri] >= 0 {
+				put(p.ruleRow[ri], comp, 1)
+			}
+		}
+	}
+	p.model = m
+	p.log.Debug("flow problem built", "commodities", len(p.comms), "arcs", len(p.arcs), "columns", len(m.Vars), "rows", len(m.Rows), "nonzeros", m.NonZeros())
+	return nil
+}
+
+// matches reports whether rule r applies to flow column c (see docs/decisions/0003-sanctions-rules.md).
+func (p *Problem) matches(r *scenario.Rule, c column) bool {
+	k := &p.net.Commodities[p.comms[c.k].index]
+	if !r.Commodities.Match(k.ID) || !r.Origins.Match(c.origin) {
+		return false
+	}
+	a := &p.arcs[c.arc]
+	if len(a.entered) == 0 {
+		return false // a domestic arc crosses no border
+	}
+	if !anyMatch(r.Destinations, a.entered) {
+		return false
+	}
+	if len(r.Transit) > 0 && !anyMatch(r.Transit, a.touched) {
+		return false
+	}
+	return !r.Exempt(k.ID, c.origin, p.net.Links[a.link].ID, a.tail, a.head)
+}
+
+func anyMatch(s scenario.Set, xs []string) bool {
+	for _, x := range xs {
+		if s.Match(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// values holds the state-dependent numbers of the LP.
+type values struct {
+	cost, colLo, colHi, rowLo, rowHi []float64
+}
+
+// compute derives bounds and costs from a state. It fails when the state does not fit.
+func (p *Problem) compute(st *scenario.State) (*values, error) {
+	n := st.Net
+	if len(n.Links) != len(p.net.Links) || len(n.Markets) != len(p.net.Markets) || len(n.Nodes) != len(p.net.Nodes) || len(n.Commodities) != len(p.net.Commodities) {
+		return nil, ErrStructure
+	}
+	active := make([]float64, len(p.rules)) // enforcement; NaN = inactive
+	for i := range active {
+		active[i] = math.NaN()
+	}
+	for _, ar := range st.Rules {
+		found := false
+		for ri := range p.rules {
+			if p.rules[ri].ID == ar.Rule.ID {
+				active[ri] = math.Max(0, math.Min(1, ar.Enforcement))
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%w: rule %s is not in the problem's rule universe", ErrStructure, ar.Rule.ID)
+		}
+	}
+	nonPart := map[string]bool{}
+	for _, c := range st.NonParticipants {
+		nonPart[c] = true
+	}
+	nc, nr := len(p.cols), len(p.rows)
+	v := &values{cost: make([]float64, nc), colLo: make([]float64, nc), colHi: make([]float64, nc), rowLo: make([]float64, nr), rowHi: make([]float64, nr)}
+	growth := func(mk *model.Market) float64 {
+		if !mk.Growth.IsSet() || st.Year == 0 || n.Meta.BaseYear == 0 {
+			return 1
+		}
+		return math.Pow(1+mk.Growth.Value, float64(st.Year-n.Meta.BaseYear))
+	}
+	for j, c := range p.cols {
+		v.colHi[j] = math.Inf(1)
+		switch c.kind {
+		case varFlow:
+			a := &p.arcs[c.arc]
+			l := &n.Links[a.link]
+			com := &p.comms[c.k]
+			perUnit := 1.0
+			if a.freight {
+				perUnit = com.tonnes
+			}
+			cost := (l.CostPerUnit() + l.TariffPerUnit()) * perUnit
+			if hn := &n.Nodes[a.headNode]; a.freight && hn.HandlingCost.IsSet() {
+				cost += hn.HandlingCost.Value * perUnit
+			}
+			v.cost[j] = -cost
+			if !st.Available[l.ID] || (nonPart[a.tailCtry] && c.origin != a.tailCtry && len(a.entered) > 0) || throughNonParticipant(a, nonPart, c.origin) {
+				v.colHi[j] = 0
+			}
+		case varSupply:
+			s := n.Markets[c.market].Steps[c.step]
+			v.cost[j] = -s.Price.Value
+			v.colHi[j] = s.Quantity.Value * growth(&n.Markets[c.market])
+		case varDemand:
+			s := n.Markets[c.market].Steps[c.step]
+			v.cost[j] = s.Price.Value
+			v.colHi[j] = s.Quantity.Value * growth(&n.Markets[c.market])
+		case varBackstop:
+			mk := &n.Markets[c.market]
+			if len(mk.Steps) > 0 {
+				v.cost[j] = -mk.Steps[0].Price.Value
+				if mk.Steps[0].Quantity.IsSet() {
+					v.colHi[j] = mk.Steps[0].Quantity.Value * growth(mk)
+				}
+			}
+		case varCompliant:
+			if e := active[c.rule]; !math.IsNaN(e) && p.rules[c.rule].Kind == scenario.Ban {
+				v.colHi[j] = 0
+			}
+		case varEvading:
+			r := &p.rules[c.rule]
+			e := active[c.rule]
+			switch {
+			case math.IsNaN(e), e >= 1:
+				v.colHi[j] = 0 // inactive (everything compliant) or fully enforced
+			default:
+				if !r.EvasionCost.IsSet() {
+					return nil, fmt.Errorf("flow: rule %s has enforcement %.3g < 1 but no evasion cost: give the cost per unit of evading it", r.ID, e)
+				}
+				v.cost[j] = -perUnit(r.EvasionCost, &n.Commodities[p.comms[c.k].index]) * e / (1 - e)
+			}
+		}
+	}
+	// Premium rules add e × premium to matched flows.
+	for ri := range p.rules {
+		r := &p.rules[ri]
+		e := active[ri]
+		if r.Kind != scenario.Premium || math.IsNaN(e) {
+			continue
+		}
+		for _, j := range p.matched[ri] {
+			v.cost[j] -= e * perUnit(r.Premium, &n.Commodities[p.comms[p.cols[j].k].index])
+		}
+	}
+	for i, r := range p.rows {
+		switch r.kind {
+		case rowBalance, rowDemand, rowRule:
+			v.rowLo[i], v.rowHi[i] = 0, 0
+		case rowRuleCap:
+			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Inf(1)
+			if !math.IsNaN(active[r.rule]) {
+				v.rowHi[i] = math.Max(0, p.rules[r.rule].Cap.Value)
+			}
+		case rowLinkCap:
+			l := &n.Links[p.arcs[r.arc].link]
+			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Max(0, l.Capacity.Value)
+		case rowNodeCap:
+			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Max(0, n.Nodes[r.node].Throughput.Value)
+		}
+	}
+	return v, nil
+}
+
+// perUnit converts a premium or evasion cost to USD per commodity unit: it is either money per
+// unit already, or a dimensionless share of the commodity's reference price.
+func perUnit(q quantity.Quantity, c *model.Commodity) float64 {
+	if q.Dim == quantity.DimNone {
+		return q.Value * c.Price.Value
+	}
+	return q.Value
+}
+
+// throughNonParticipant reports whether arc a crosses a non-participant's territory without
+// starting or ending there, carrying goods of another origin.
+func throughNonParticipant(a *arc, nonPart map[string]bool, origin string) bool {
+	for _, c := range a.touched {
+		if nonPart[c] && c != a.tailCtry && c != a.headCtry && c != origin {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Problem) setValues(st *scenario.State) error {
+	v, err := p.compute(st)
+	if err != nil {
+		return err
+	}
+	for j := range p.model.Vars {
+		p.model.Vars[j].Cost, p.model.Vars[j].Lower, p.model.Vars[j].Upper = v.cost[j], v.colLo[j], v.colHi[j]
+	}
+	for i := range p.model.Rows {
+		p.model.Rows[i].Lower, p.model.Rows[i].Upper = v.rowLo[i], v.rowHi[i]
+	}
+	p.state = st
+	return nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,173 @@
+// Package pipeline is the one ordering of corridor's stages: load the data set, decode and check
+// the scenarios, appraise every project under every scenario, and return the result with what is
+// needed to reproduce it (input hashes, seed, draws, version). It holds no stage logic and prints
+// nothing.
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// Version is the version of corridor's model, recorded with every result.
+const Version = "0.1.0"
+
+// Spec is everything a run depends on besides the code.
+type Spec struct {
+	Data      fs.FS    // the data set; scenarios are read from its scenarios/ folder
+	DataName  string   // for messages and the record, e.g. "built-in" or a folder path
+	Scenarios []string // scenario names or paths inside Data; nil means every built-in scenario
+	Extra     []*scenario.Scenario
+	Projects  []string // nil means every project
+	Draws     int
+	Seed      uint64
+	Workers   int
+	Analysis  bool // base-case tornado, switching values and Shapley split
+}
+
+// Deps are the services a run uses.
+type Deps struct {
+	NewEngine func() (lp.Incremental, error)
+	Progress  func(done, total int)
+	Logger    *slog.Logger
+}
+
+// Result is a finished run.
+type Result struct {
+	Version   string
+	Spec      Spec
+	InputHash string // SHA-256 over the data set's files and the scenarios, hex
+	Net       *model.Network
+	Scenarios []*scenario.Scenario
+	Appraisal *appraise.Output
+	Warnings  []string
+	Elapsed   time.Duration
+}
+
+// Run executes a Spec.
+func Run(ctx context.Context, spec Spec, deps Deps) (*Result, error) {
+	t0 := time.Now()
+	n, warnings, err := dataset.Load(ctx, spec.Data)
+	if err != nil {
+		return nil, fmt.Errorf("load %s:\n%w", spec.DataName, err)
+	}
+	res := &Result{Version: Version, Spec: spec, Net: n}
+	for _, w := range warnings {
+		res.Warnings = append(res.Warnings, w.Error())
+	}
+	scs, err := Scenarios(spec.Data, spec.Scenarios)
+	if err != nil {
+		return nil, err
+	}
+	scs = append(scs, spec.Extra...)
+	if len(scs) == 0 {
+		return nil, errors.New("no scenarios: the data set has no scenarios/ folder; give a scenario file")
+	}
+	var errs []error
+	for _, sc := range scs {
+		if err := sc.Check(n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	res.Scenarios = scs
+	if res.InputHash, err = hashInputs(spec.Data, scs); err != nil {
+		return nil, err
+	}
+	out, err := appraise.Run(ctx, appraise.Input{
+		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: spec.Workers,
+		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Appraisal = out
+	res.Elapsed = time.Since(t0)
+	return res, nil
+}
+
+// Scenarios reads the named scenarios from fsys's scenarios/ folder (all of them, sorted by file
+// name, when names is nil). A name matches a file stem ("x1-status-quo"), its first part ("x1")
+// or the scenario's own name.
+func Scenarios(fsys fs.FS, names []string) ([]*scenario.Scenario, error) {
+	files, err := fs.Glob(fsys, "scenarios/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(files)
+	var all []*scenario.Scenario
+	var errs []error
+	for _, f := range files {
+		sc, err := scenario.Load(fsys, f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		all = append(all, sc)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if names == nil {
+		return all, nil
+	}
+	var out []*scenario.Scenario
+	for _, name := range names {
+		i := slices.IndexFunc(files, func(f string) bool {
+			stem := strings.TrimSuffix(path.Base(f), path.Ext(f))
+			first, _, _ := strings.Cut(stem, "-")
+			return strings.EqualFold(name, stem) || strings.EqualFold(name, first) || strings.EqualFold(name, all[slices.Index(files, f)].Name)
+		})
+		if i < 0 {
+			var known []string
+			for _, sc := range all {
+				known = append(known, sc.Name)
+			}
+			return nil, fmt.Errorf("no built-in scenario %q (known: %s)", name, strings.Join(known, ", "))
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+// hashInputs returns the SHA-256 of every file of the data set (path and content, in path order)
+// and of the scenarios' names.
+func hashInputs(fsys fs.FS, scs []*scenario.Scenario) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hash inputs: %w", err)
+	}
+	for _, sc := range scs {
+		fmt.Fprintf(h, "scenario\x00%s\x00%s\x00", sc.Name, sc.File())
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

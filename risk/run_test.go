@@ -1,0 +1,155 @@
+package risk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// drawValue is a draw that uses its own stream only, as Run's contract asks.
+func drawValue(seed uint64) func(ctx context.Context, draw, worker int) (float64, error) {
+	r := quantity.Range{Low: 1, Mode: 2, High: 5, Dist: quantity.PERT}
+	return func(ctx context.Context, draw, worker int) (float64, error) {
+		rng := Stream(seed, uint64(draw))
+		return Sample(r, rng) + Sample(r, rng), nil
+	}
+}
+
+func TestRunDeterministic(t *testing.T) {
+	const n = 1000
+	want, err := Run(t.Context(), n, Options{Workers: 1}, drawValue(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{2, 7, 0, 5000} {
+		got, err := Run(t.Context(), n, Options{Workers: w}, drawValue(7))
+		if err != nil {
+			t.Fatalf("Run(workers=%d): %v", w, err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("Run(workers=%d) differs from Run(workers=1)", w)
+		}
+	}
+	other, _ := Run(t.Context(), n, Options{Workers: 3}, drawValue(8))
+	if slices.Equal(other, want) {
+		t.Error("seeds 7 and 8 gave the same draws")
+	}
+}
+
+func TestRunWorkerIndexAndProgress(t *testing.T) {
+	const n, workers = 500, 4
+	var busy [workers]atomic.Int32 // a worker index is never used by two calls at once
+	var last, calls int
+	got, err := Run(t.Context(), n, Options{
+		Workers: workers,
+		Progress: func(done, total int) {
+			calls++ // serialised by Run
+			if done != last+1 || total != n {
+				t.Errorf("Progress(%d, %d) after done=%d, want (%d, %d)", done, total, last, last+1, n)
+			}
+			last = done
+		},
+	}, func(ctx context.Context, draw, w int) (int, error) {
+		if w < 0 || w >= workers {
+			return 0, fmt.Errorf("worker index %d outside [0, %d)", w, workers)
+		}
+		if busy[w].Add(1) != 1 {
+			t.Errorf("worker index %d used concurrently", w)
+		}
+		defer busy[w].Add(-1)
+		return draw * draw, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got {
+		if v != i*i {
+			t.Fatalf("result[%d] = %d, want %d", i, v, i*i)
+		}
+	}
+	if calls != n {
+		t.Errorf("Progress called %d times, want %d", calls, n)
+	}
+}
+
+func TestRunError(t *testing.T) {
+	boom := errors.New("solver failed")
+	var started atomic.Int32
+	_, err := Run(t.Context(), 10_000, Options{Workers: 4}, func(ctx context.Context, draw, w int) (int, error) {
+		started.Add(1)
+		if draw == 10 {
+			return 0, boom
+		}
+		time.Sleep(100 * time.Microsecond)
+		return draw, ctx.Err()
+	})
+	if !errors.Is(err, boom) || err.Error() != "draw 10: solver failed" {
+		t.Errorf("Run error = %v, want \"draw 10: solver failed\" wrapping boom", err)
+	}
+	if s := started.Load(); s > 1000 {
+		t.Errorf("%d draws started after the error, want the run to stop early", s)
+	}
+}
+
+func TestRunCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	var started atomic.Int32
+	res, err := Run(ctx, 1_000_000, Options{Workers: 3}, func(ctx context.Context, draw, w int) (int, error) {
+		if started.Add(1) == 50 {
+			cancel()
+		}
+		return draw, nil
+	})
+	if !errors.Is(err, context.Canceled) || res != nil {
+		t.Errorf("Run after cancel = %d results, %v; want nil, context.Canceled", len(res), err)
+	}
+	if s := started.Load(); s > 1000 {
+		t.Errorf("%d draws started, want a prompt stop after the 50th", s)
+	}
+
+	// A cancelled context before the start: nothing runs.
+	ctx, cancel = context.WithCancel(t.Context())
+	cancel()
+	if _, err := Run(ctx, 10, Options{}, func(context.Context, int, int) (int, error) {
+		t.Error("draw ran under a cancelled context")
+		return 0, nil
+	}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run(cancelled ctx) error = %v, want context.Canceled", err)
+	}
+}
+
+func TestRunEdges(t *testing.T) {
+	got, err := Run(t.Context(), 0, Options{}, func(context.Context, int, int) (int, error) { return 1, nil })
+	if err != nil || len(got) != 0 {
+		t.Errorf("Run(0 draws) = %v, %v; want [], nil", got, err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Run(-1 draws) did not panic")
+		}
+	}()
+	_, _ = Run(t.Context(), -1, Options{}, func(context.Context, int, int) (int, error) { return 1, nil })
+}
+
+func BenchmarkRun(b *testing.B) {
+	r := quantity.Range{Low: 1, Mode: 2, High: 5}
+	for _, w := range []int{1, 4} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, err := Run(b.Context(), 10_000, Options{Workers: w}, func(_ context.Context, draw, _ int) (float64, error) {
+					return Sample(r, Stream(1, uint64(draw))), nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,378 @@
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// ActiveRule is a rule in force in a scenario state with the enforcement that applies.
+type ActiveRule struct {
+	Rule        *Rule   // points into the Scenario; read-only
+	Enforcement float64 // share 0..1 of the rule that binds
+}
+
+// State is the network of one scenario state, ready for the flow model.
+type State struct {
+	// Net is a Clone of the input network with the overrides applied and the built projects'
+	// upgrades added (link capacity += add; node throughput += add).
+	Net    *model.Network
+	Year   int    // the year asked for (0 when none)
+	Regime string // the regime state id ("" when the scenario has no regimes)
+	// Built holds the project ids built in this state.
+	Built map[string]bool
+	// Available says, per link id, whether the link can carry flow: existing links always;
+	// construction links with no project or a built one; proposed links only when their project
+	// is built; closed links never; and no proposed or construction link that crosses a
+	// non-participant.
+	Available map[string]bool
+	// NonParticipants are the countries taking no part, sorted: the flow model forbids re-export
+	// (transit) through them of goods that do not originate there.
+	NonParticipants []string
+	// Rules are the rules in force in the regime state, in scenario order, with enforcement.
+	Rules []ActiveRule
+}
+
+// Change is one entry of the change log Apply returns.
+type Change struct {
+	Path     string // e.g. "links/L27/capacity" or "links/L42/available"
+	From, To string // values before and after, as written
+	Why      string
+}
+
+// Options selects the scenario state Apply derives.
+type Options struct {
+	// Regime is the regime state id; "" means the state the timeline gives for Year (when the
+	// scenario has a timeline and Year is set) or else Regimes.Initial.
+	Regime string
+	// Year, when not 0, selects the timeline state and leaves out scenario projects not yet in
+	// service that year (start year + construction years, rounded up). Extra Projects are built
+	// whatever the year: the caller decides their timing.
+	Year int
+	// Projects are built on top of the scenario's own (e.g. the candidate under appraisal).
+	Projects []string
+	// ExcludeProjects are not built even if the scenario lists them (the "without" case).
+	ExcludeProjects []string
+	// Enforcement, by rule id, replaces the enforcement of active rules (a Monte Carlo draw).
+	Enforcement map[string]float64
+}
+
+// ErrUnknownRegime is returned by Apply for a regime state the scenario does not define.
+var ErrUnknownRegime = errors.New("scenario: unknown regime state")
+
+// Apply derives the scenario state of s for opt from network n. It returns a new State whose
+// network is a Clone of n (n is never changed), and the log of what changed. The scenario should
+// have passed Check against n: Apply reports references it cannot resolve as errors, a built
+// project whose dependency is not built among them.
+func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error) {
+	st := &State{Net: n.Clone(), Year: opt.Year, Built: map[string]bool{}, Available: map[string]bool{}}
+	var log []Change
+	var errs []error
+
+	// Regime state.
+	var regime *RegimeState
+	switch {
+	case opt.Regime != "":
+		if regime = s.Regimes.State(opt.Regime); regime == nil {
+			return nil, nil, fmt.Errorf("apply %s: %w %q", s.Name, ErrUnknownRegime, opt.Regime)
+		}
+	case len(s.Regimes.Timeline) > 0 && opt.Year != 0:
+		regime = s.Regimes.State(s.Regimes.At(opt.Year))
+	case s.Regimes.Initial != "":
+		regime = s.Regimes.State(s.Regimes.Initial)
+	}
+	if regime != nil {
+		st.Regime = regime.ID
+	}
+
+	// Overrides: the scenario's, then the regime state's.
+	overrides := slices.Clone(s.Overrides)
+	if regime != nil {
+		overrides = append(overrides, regime.Overrides...)
+	}
+	if len(overrides) > 0 {
+		quantities := map[model.QuantityPath]*model.Q{}
+		for p, q := range st.Net.Quantities() {
+			quantities[p] = q
+		}
+		for _, o := range overrides {
+			q, ok := quantities[o.Path]
+			switch {
+			case !ok:
+				errs = append(errs, fmt.Errorf("override %s: no such quantity in the network", o.Path))
+				continue
+			case q.Dim != o.Value.Dim:
+				errs = append(errs, fmt.Errorf("override %s: %s is %s, expected %s", o.Path, o.Value, o.Value.Dim, q.Dim))
+				continue
+			}
+			log = append(log, Change{Path: string(o.Path), From: q.String(), To: o.Value.String(), Why: "override (" + o.Value.Source.String() + ")"})
+			*q = cloneQ(o.Value)
+		}
+	}
+
+	// Projects.
+	built, inService, err := s.projects(n, opt)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, id := range inService {
+		st.Built[id] = true
+	}
+	for _, id := range built {
+		if !st.Built[id] {
+			log = append(log, Change{Path: "projects/" + id, From: "planned", To: "not in service", Why: fmt.Sprintf("not in service by %d", opt.Year)})
+		}
+	}
+
+	// Participation.
+	if len(s.Participants) > 0 {
+		for _, c := range n.Countries {
+			if !slices.Contains(s.Participants, c.ID) {
+				st.NonParticipants = append(st.NonParticipants, c.ID)
+			}
+		}
+		slices.Sort(st.NonParticipants)
+	}
+
+	// Upgrades of built projects, in project id order.
+	for _, id := range inService {
+		p := n.Project(id)
+		for j, u := range p.Upgrades {
+			if err := st.upgrade(p.ID, j, u, &log); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+
+	// Link availability.
+	for i := range st.Net.Links {
+		l := &st.Net.Links[i]
+		ok, why := st.available(n, l)
+		st.Available[l.ID] = ok
+		if base := l.Status == model.StatusExisting || l.Status == model.StatusConstruction; ok != base {
+			log = append(log, Change{Path: "links/" + l.ID + "/available", From: strconv.FormatBool(base), To: strconv.FormatBool(ok), Why: why})
+		}
+	}
+
+	// Rules in force.
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		if regime != nil && regime.Rules != nil && !slices.Contains(regime.Rules, r.ID) {
+			continue
+		}
+		e := r.Enforcement.Value
+		if regime != nil {
+			if q, ok := regime.Enforcement[r.ID]; ok {
+				e = q.Value
+			}
+		}
+		if v, ok := opt.Enforcement[r.ID]; ok {
+			if math.IsNaN(v) || v < 0 || v > 1 {
+				errs = append(errs, fmt.Errorf("enforcement of rule %s: %g is not within 0..1", r.ID, v))
+				continue
+			}
+			e = v
+		}
+		st.Rules = append(st.Rules, ActiveRule{Rule: r, Enforcement: e})
+	}
+
+	if len(errs) > 0 {
+		return nil, nil, fmt.Errorf("apply %s: %w", s.Name, errors.Join(errs...))
+	}
+	return st, log, nil
+}
+
+// projects returns the projects requested (the scenario's plus opt.Projects, less
+// opt.ExcludeProjects) and those of them in service in opt.Year, both sorted. A requested
+// project whose dependency is not requested is an error.
+func (s *Scenario) projects(n *model.Network, opt Options) (requested, inService []string, err error) {
+	extra := map[string]bool{}
+	for _, id := range opt.Projects {
+		extra[id] = true
+	}
+	for _, id := range append(slices.Clone(s.Projects), opt.Projects...) {
+		if !slices.Contains(opt.ExcludeProjects, id) && !slices.Contains(requested, id) {
+			requested = append(requested, id)
+		}
+	}
+	slices.Sort(requested)
+	var errs []error
+	for _, id := range requested {
+		p := n.Project(id)
+		if p == nil {
+			errs = append(errs, fmt.Errorf("unknown project %q", id))
+			continue
+		}
+		for _, d := range p.DependsOn {
+			if !slices.Contains(requested, d) {
+				errs = append(errs, fmt.Errorf("project %s depends on %s, which is not built: add it to the projects built", id, d))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return requested, nil, errors.Join(errs...)
+	}
+	// In service: extra projects always; the scenario's own once finished in opt.Year; and only
+	// when every dependency is in service too (dependencies are acyclic; model.Validate checks).
+	in := map[string]bool{}
+	var visit func(id string) bool
+	visiting := map[string]bool{}
+	visit = func(id string) bool {
+		if v, done := in[id]; done {
+			return v
+		}
+		if visiting[id] {
+			return false
+		}
+		visiting[id] = true
+		p := n.Project(id)
+		ok := extra[id] || opt.Year == 0 || inServiceYear(p) <= opt.Year
+		for _, d := range p.DependsOn {
+			ok = visit(d) && ok
+		}
+		in[id] = ok
+		return ok
+	}
+	for _, id := range requested {
+		if visit(id) {
+			inService = append(inService, id)
+		}
+	}
+	return requested, inService, nil
+}
+
+// inServiceYear returns the first full year of service of p: start year plus construction
+// years, rounded up (0 when the project has no start year).
+func inServiceYear(p *model.Project) int {
+	if p.StartYear == 0 {
+		return 0
+	}
+	return p.StartYear + int(math.Ceil(p.ConstructionYears.Value))
+}
+
+// upgrade adds upgrade j of project p to the state's network.
+func (st *State) upgrade(p string, j int, u model.Upgrade, log *[]Change) error {
+	var q *model.Q
+	var path string
+	switch {
+	case u.Link != "":
+		l := st.Net.Link(u.Link)
+		if l == nil {
+			return fmt.Errorf("project %s upgrade %d: unknown link %q", p, j, u.Link)
+		}
+		q, path = &l.Capacity, "links/"+u.Link+"/capacity"
+	case u.Node != "":
+		nd := st.Net.Node(u.Node)
+		if nd == nil {
+			return fmt.Errorf("project %s upgrade %d: unknown node %q", p, j, u.Node)
+		}
+		q, path = &nd.Throughput, "nodes/"+u.Node+"/throughput"
+	default:
+		return fmt.Errorf("project %s upgrade %d: names neither a link nor a node", p, j)
+	}
+	if !q.IsSet() {
+		*log = append(*log, Change{Path: path, From: "unlimited", To: "unlimited", Why: "project " + p + " upgrade ignored: no limit to raise"})
+		return nil
+	}
+	if q.Dim != u.Add.Dim {
+		return fmt.Errorf("project %s upgrade %d: adds %s (%s) to %s (%s)", p, j, u.Add, u.Add.Dim, path, q.Dim)
+	}
+	before := q.String()
+	*q = add(*q, u.Add)
+	*log = append(*log, Change{Path: path, From: before, To: q.String(), Why: "project " + p + " adds " + u.Add.String()})
+	return nil
+}
+
+// add returns q + a (same dimension), in q's written unit, with the range shifted by a's range.
+func add(q, a model.Q) model.Q {
+	out := cloneQ(q)
+	out.Value += a.Value
+	out.Written = out.Value / out.Unit.Factor
+	if out.Range != nil || a.Range != nil {
+		r := quantity.Range{Low: q.Value, Mode: q.Value, High: q.Value, Dist: quantity.Triangular}
+		if q.Range != nil {
+			r = *q.Range
+		}
+		alo, amode, ahi := a.Value, a.Value, a.Value
+		if a.Range != nil {
+			alo, amode, ahi = a.Range.Low, a.Range.Mode, a.Range.High
+		}
+		r.Low, r.Mode, r.High = r.Low+alo, r.Mode+amode, r.High+ahi
+		out.Range = &r
+	}
+	out.Source.Sources = append(slices.Clone(q.Source.Sources), a.Source.Sources...)
+	if q.Source.Assumption != "" || a.Source.Assumption != "" {
+		out.Source.Assumption = joinNonEmpty(q.Source.Assumption, a.Source.Assumption)
+	}
+	return out
+}
+
+func joinNonEmpty(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// available reports whether link l can carry flow in the state, and why when that differs from
+// its status.
+func (st *State) available(n *model.Network, l *model.Link) (bool, string) {
+	switch l.Status {
+	case model.StatusClosed:
+		return false, "closed"
+	case model.StatusExisting:
+		return true, ""
+	}
+	if l.Project != "" && !st.Built[l.Project] {
+		return false, "project " + l.Project + " not built"
+	}
+	if l.Status == model.StatusProposed && l.Project == "" {
+		return false, "proposed with no project to build it"
+	}
+	for _, c := range linkCountries(n, l) {
+		if slices.Contains(st.NonParticipants, c) {
+			return false, "crosses non-participant " + c
+		}
+	}
+	if l.Project != "" {
+		return true, "project " + l.Project + " built"
+	}
+	return true, ""
+}
+
+// linkCountries returns the countries a link touches: its end nodes' and those it crosses.
+func linkCountries(n *model.Network, l *model.Link) []string {
+	var out []string
+	addC := func(c string) {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	if nd := n.Node(l.From); nd != nil {
+		addC(nd.Country)
+	}
+	if nd := n.Node(l.To); nd != nil {
+		addC(nd.Country)
+	}
+	for _, c := range l.Crossings {
+		addC(c.Country)
+	}
+	return out
+}
+
+func cloneQ(q model.Q) model.Q {
+	if q.Range != nil {
+		r := *q.Range
+		q.Range = &r
+	}
+	q.Source.Sources = slices.Clone(q.Source.Sources)
+	return q
+}

@@ -1,0 +1,45 @@
+package scenario
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzDecode checks that Decode never panics and that every error starts with the file name.
+// The corpus is seeded from testdata and the default scenarios of the built-in data set.
+func FuzzDecode(f *testing.F) {
+	for _, pattern := range []string{"testdata/*.yaml", "../dataset/neasia/scenarios/*.yaml"} {
+		files, _ := filepath.Glob(pattern)
+		for _, name := range files {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(string(b))
+		}
+	}
+	f.Add("name: x\nrules:\n  - id: a\n    kind: cap\n    cap: {value: \"1 t/yr\", range: \"0..2\"}\n")
+	f.Add("regimes: {initial: a, states: [{id: a, enforcement: {r: 0.5}}], timeline: [{year: x}]}\n")
+	f.Add("overrides: [{path: links/L1/capacity, value: 1 Mt/yr}]\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := Decode("fuzz.yaml", strings.NewReader(in))
+		if err != nil {
+			for _, e := range leaves(err) {
+				if !strings.HasPrefix(e.Error(), "fuzz.yaml") {
+					t.Errorf("error lacks the file name: %v", e)
+				}
+			}
+			return
+		}
+		// A decoded scenario can be checked and applied without panicking.
+		n := testNetwork(t)
+		if s.Check(n) == nil {
+			if _, _, err := Apply(n, s, Options{}); err != nil && !strings.HasPrefix(err.Error(), "apply ") {
+				t.Errorf("Apply error lacks its operation: %v", err)
+			}
+		}
+		_ = s.Regimes.Next(s.Regimes.Initial, 0.5, nil)
+	})
+}
