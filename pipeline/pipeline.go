@@ -19,6 +19,7 @@ import (
 
 	"github.com/corridor-dev/corridor/appraise"
 	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/scenario"
@@ -55,7 +56,10 @@ type Result struct {
 	Net       *model.Network
 	Scenarios []*scenario.Scenario
 	Appraisal *appraise.Output
-	Warnings  []string
+	// Flows are the base-case flows of each scenario in the reference year and initial regime:
+	// Flows[2*s] without candidate projects, Flows[2*s+1] with every project built.
+	Flows    []ScenarioFlows
+	Warnings []string
 	Elapsed   time.Duration
 }
 
@@ -99,8 +103,59 @@ func Run(ctx context.Context, spec Spec, deps Deps) (*Result, error) {
 		return nil, err
 	}
 	res.Appraisal = out
+	if res.Flows, err = baseFlows(ctx, n, scs, out.ReferenceYear, deps.NewEngine); err != nil {
+		return nil, err
+	}
 	res.Elapsed = time.Since(t0)
 	return res, nil
+}
+
+// ScenarioFlows is one solved base-case state of a scenario.
+type ScenarioFlows struct {
+	Scenario    string
+	AllProjects bool     // every candidate project built
+	Regime      string   // the regime state solved (the scenario's initial one)
+	Year        int      // the reference year
+	Built       []string // projects built, sorted
+	Result      *flow.Result
+}
+
+// baseFlows solves each scenario's initial regime in the reference year, without and with every
+// project.
+func baseFlows(ctx context.Context, n *model.Network, scs []*scenario.Scenario, year int, newEngine func() (lp.Incremental, error)) ([]ScenarioFlows, error) {
+	eng, err := newEngine()
+	if err != nil {
+		return nil, err
+	}
+	defer eng.Close()
+	var all []string
+	for _, p := range n.Projects {
+		all = append(all, p.ID)
+	}
+	var out []ScenarioFlows
+	for _, sc := range scs {
+		for _, with := range []bool{false, true} {
+			opt := scenario.Options{Year: year}
+			if with {
+				opt.Projects = all
+			}
+			st, _, err := scenario.Apply(n, sc, opt)
+			if err != nil {
+				return nil, err
+			}
+			res, err := flow.Solve(ctx, eng, st)
+			if err != nil {
+				return nil, fmt.Errorf("flows of %s: %w", sc.Name, err)
+			}
+			var built []string
+			for p := range st.Built {
+				built = append(built, p)
+			}
+			slices.Sort(built)
+			out = append(out, ScenarioFlows{Scenario: sc.Name, AllProjects: with, Regime: st.Regime, Year: st.Year, Built: built, Result: res})
+		}
+	}
+	return out, nil
 }
 
 // Scenarios reads the named scenarios from fsys's scenarios/ folder (all of them, sorted by file
