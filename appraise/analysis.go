@@ -31,9 +31,10 @@ type CountryValue struct {
 
 // CashFlow is one country's expected yearly flows, USD, year t = 0 … horizon from the base year.
 type CashFlow struct {
-	Country string
-	Benefit []float64 // welfare change (may be negative) plus residual value in the last year
-	Cost    []float64 // capex and opex shares
+	Country  string
+	Gain     []float64 // welfare change with the project (may be negative)
+	Residual float64   // its share of the residual value, counted in the last year
+	Cost     []float64 // capex and opex shares
 }
 
 // Switching is the value of one input at which Russia's base-case NPV is zero.
@@ -98,7 +99,9 @@ func (ev *evaluator) baseNPV(ctx context.Context, s *solver, pi, si int, v varia
 		}
 		x.regimes[si] = &r
 	}
-	s.reset(x.net)
+	if s.net != x.net {
+		s.reset(x.net) // keep solved states while the network is the same
+	}
 	occ := ev.expectedOccupancy(x.regimes[si])
 	cd, flows, err := ev.evaluateFlows(ctx, s, x, pi, si, occ, outside)
 	return cd, flows, err
@@ -140,6 +143,7 @@ func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes) occupancy {
 }
 
 func (ev *evaluator) baseCase(ctx context.Context, s *solver, pi, si int, headline bool) (*BaseCase, error) {
+	s.reset(ev.net) // each case is its own unit of work: same engines' state whichever worker runs it
 	cd, flows, err := ev.baseNPV(ctx, s, pi, si, variant{}, nil)
 	if err != nil {
 		return nil, err
@@ -166,7 +170,11 @@ func (ev *evaluator) baseCase(ctx context.Context, s *solver, pi, si int, headli
 	if ru >= 0 {
 		base = cd.npv[ru]
 	}
-	for _, d := range ev.drivers(pi) {
+	carried, err := ev.carried(ctx, s, pi, si)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ev.drivers(pi, carried) {
 		lo, err := npvRU(d.at(ev, 0.1))
 		if err != nil {
 			return nil, err
@@ -235,38 +243,53 @@ func qpField(p model.QuantityPath) string {
 	return s[strings.LastIndex(s, "/")+1:]
 }
 
+// carried returns the commodities that flow on project pi's links (built or upgraded) in the base
+// case with the project, in any regime state of scenario si.
+func (ev *evaluator) carried(ctx context.Context, s *solver, pi, si int) (map[string]bool, error) {
+	x := ev.base()
+	if s.net != x.net {
+		s.reset(x.net)
+	}
+	p := ev.projects[pi]
+	links := slices.Clone(p.Links)
+	for _, u := range p.Upgrades {
+		if u.Link != "" {
+			links = append(links, u.Link)
+		}
+		for _, l := range ev.net.Links {
+			if u.Node != "" && (l.From == u.Node || l.To == u.Node) {
+				links = append(links, l.ID)
+			}
+		}
+	}
+	out := map[string]bool{}
+	regimes := []string{""}
+	if reg := x.regimes[si]; len(reg.States) > 0 {
+		regimes = nil
+		for _, st := range reg.States {
+			regimes = append(regimes, st.ID)
+		}
+	}
+	for _, r := range regimes {
+		o, err := s.solve(ctx, ev.request(si, pi, r, true, x, nil))
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			for _, c := range o.carried[l] {
+				out[c] = true
+			}
+		}
+	}
+	return out, nil
+}
+
 // drivers lists the tornado inputs relevant to project pi: prices and quantities of the
-// commodities its modes carry, transport costs and tariffs, discount rates, the project's own
-// cost and schedule inputs, its overrun class and the relief probability.
-func (ev *evaluator) drivers(pi int) []driver {
+// commodities its links carry in the base case, transport costs and tariffs, Russia's discount
+// rate, the project's own schedule and cost inputs, its overrun class and the relief probability.
+func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 	n := ev.net
 	p := ev.projects[pi]
-	modes := map[string]bool{}
-	for _, id := range p.Links {
-		if l := n.Link(id); l != nil {
-			modes[l.Mode] = true
-		}
-	}
-	for _, u := range p.Upgrades {
-		if l := n.Link(u.Link); l != nil {
-			modes[l.Mode] = true
-		}
-		if u.Node != "" {
-			for _, m := range n.Modes {
-				if m.Freight() {
-					modes[m.ID] = true
-				}
-			}
-		}
-	}
-	carried := map[string]bool{}
-	for _, c := range n.Commodities {
-		for _, m := range c.Modes {
-			if modes[m] {
-				carried[c.ID] = true
-			}
-		}
-	}
 	groups := map[string][]model.QuantityPath{}
 	var order []string
 	add := func(name string, path model.QuantityPath) {
@@ -325,8 +348,9 @@ func (ev *evaluator) drivers(pi int) []driver {
 
 // Bounds of the multipliers searched for switching values.
 const (
-	switchLo = 0.1
-	switchHi = 5
+	switchLo  = 0.1
+	switchHi  = 5
+	switchTol = 1e-3 // a switching multiplier to three decimals
 )
 
 // switching finds the values of capex, commodity prices, tariffs and the relief probability at
@@ -392,7 +416,7 @@ func (ev *evaluator) switching(npvRU func(variant) (float64, error), pi, si int,
 		// Search multipliers in [switchLo, switchHi] only: beyond them the data set's other
 		// values stop making sense (and the LP's numbers lose precision).
 		if lo, hi := f(switchLo), f(switchHi); firstErr == nil && (lo <= 0) != (hi <= 0) {
-			sw.Value, sw.Found = SolveBreakEven(f, switchLo, switchHi)
+			sw.Value, sw.Found = SolveBracketed(f, switchLo, switchHi, lo, hi, switchTol), true
 		}
 		if firstErr != nil {
 			return nil, firstErr
@@ -400,6 +424,21 @@ func (ev *evaluator) switching(npvRU func(variant) (float64, error), pi, si int,
 		out = append(out, sw)
 	}
 	return out, firstErr
+}
+
+// inoperable reports whether project p builds links only and every one of them crosses a
+// country in outside: then none is available and the project changes nothing.
+func inoperable(n *model.Network, p *model.Project, outside []string) bool {
+	if len(p.Upgrades) > 0 || len(p.Links) == 0 || len(outside) == 0 {
+		return false
+	}
+	for _, id := range p.Links {
+		l := n.Link(id)
+		if l == nil || !slices.ContainsFunc(outside, func(c string) bool { return crosses(l, c) }) {
+			return false
+		}
+	}
+	return true
 }
 
 // shapley splits the project's total gain among the countries it crosses or that finance it:
@@ -421,6 +460,10 @@ func (ev *evaluator) shapley(ctx context.Context, s *solver, pi, si int) ([]Shap
 				outside = append(outside, c)
 			}
 		}
+		if inoperable(ev.net, ev.projects[pi], outside) {
+			values[mask] = 0 // its links cross a non-member: with and without are the same state
+			continue
+		}
 		_, flows, err := ev.baseNPV(ctx, s, pi, si, variant{}, outside)
 		if err != nil {
 			firstErr = err
@@ -433,7 +476,7 @@ func (ev *evaluator) shapley(ctx context.Context, s *solver, pi, si int) ([]Shap
 			}
 			for _, f := range flows {
 				if f.Country == c {
-					g := NPV(f.Benefit, social)
+					g := NPV(f.Gain, social)
 					v += g
 					if mask == 1<<len(players)-1 {
 						own[i] = g

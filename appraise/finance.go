@@ -267,6 +267,23 @@ func SolveBreakEven(f func(x float64) float64, lo, hi float64) (x float64, ok bo
 // well inside the bracket, bisection otherwise, so it never does worse than bisection by more
 // than a small factor. It returns when the bracket is narrower than 2·(2ε|b| + RootTol/2).
 func brent(f func(float64) float64, a, b, fa, fb float64) float64 {
+	return brentTol(f, a, b, fa, fb, RootTol)
+}
+
+// SolveBracketed returns a root of f in [a, b] to within absTol, given fa = f(a) and fb = f(b)
+// of opposite signs (it panics otherwise), by Brent's method. Use it when f is costly and a
+// coarse answer will do: a switching value needs three digits, not twelve.
+func SolveBracketed(f func(float64) float64, a, b, fa, fb, absTol float64) float64 {
+	if (fa > 0) == (fb > 0) && fa != 0 && fb != 0 {
+		panic("appraise: SolveBracketed needs f(a) and f(b) of opposite signs")
+	}
+	return brentTol(f, a, b, fa, fb, absTol)
+}
+
+func brentTol(f func(float64) float64, a, b, fa, fb, rootTol float64) float64 {
+	if fa == 0 {
+		return a
+	}
 	const maxIter = 500 // bisection alone needs < 2,100 halvings of the float64 range; Brent far fewer
 	c, fc := b, fb
 	var d, e float64
@@ -280,7 +297,7 @@ func brent(f func(float64) float64, a, b, fa, fb float64) float64 {
 			a, b, c = b, c, b
 			fa, fb, fc = fb, fc, fb
 		}
-		tol := 2*eps*math.Abs(b) + 0.5*RootTol
+		tol := 2*eps*math.Abs(b) + 0.5*rootTol
 		m := 0.5 * (c - b)
 		if math.Abs(m) <= tol || fb == 0 {
 			return b

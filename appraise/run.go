@@ -109,7 +109,7 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	out.Workers = workers
 	solvers := make([]*solver, workers)
 	for w := range solvers {
-		solvers[w] = newSolver(in.NewEngine, in.Scenarios, ev.year)
+		solvers[w] = newSolver(in.NewEngine, in.Net, in.Scenarios, ev.year)
 	}
 	defer func() {
 		for _, s := range solvers {
@@ -378,7 +378,8 @@ func (ev *evaluator) evaluateFlows(ctx context.Context, s *solver, x *inputs, pi
 		if sch.ramp[t] == 0 {
 			continue
 		}
-		for regime, wgt := range occ[t] {
+		for _, regime := range sortedKeys(occ[t]) { // sorted: float sums in a fixed order
+			wgt := occ[t][regime]
 			with, err := s.solve(ctx, ev.request(si, pi, regime, true, x, outside))
 			if err != nil {
 				return caseDraw{}, nil, err
@@ -401,8 +402,8 @@ func (ev *evaluator) evaluateFlows(ctx context.Context, s *solver, x *inputs, pi
 		for t := 0; t <= h; t++ {
 			f.cost[t] = share * (capex*sch.capex[t] + pp.Opex.Value*sch.service[t])
 		}
+		cfs = append(cfs, CashFlow{Country: c, Gain: slices.Clone(f.benefit), Residual: share * capex * sch.residual, Cost: f.cost})
 		f.benefit[h] += share * capex * sch.residual
-		cfs = append(cfs, CashFlow{Country: c, Benefit: f.benefit, Cost: f.cost})
 		rate := social
 		if cc := n.Country(c); cc != nil && cc.DiscountRate.IsSet() {
 			rate = cc.DiscountRate.Value

@@ -19,6 +19,7 @@ import (
 type outcome struct {
 	welfare  map[string]float64
 	ruleFlow map[string]float64
+	carried  map[string][]string // link id → commodities flowing on it, sorted
 }
 
 // stateKey identifies a solved state within one sampled network.
@@ -34,18 +35,21 @@ type stateKey struct {
 type solver struct {
 	newEngine func() (lp.Incremental, error)
 	scenarios []*scenario.Scenario
+	base      *model.Network // the unsampled network: each problem is first solved in its base state
 	year      int
 	engines   []lp.Incremental
 	problems  []*flow.Problem
 	cache     map[stateKey]*outcome
 	net       *model.Network // the network the cache belongs to
+	stale     []bool         // per scenario: the engine must be Reset before the next solve
 	solves    int
 	lpTime    time.Duration // wall time in flow.Problem Solve and Update
 }
 
-func newSolver(newEngine func() (lp.Incremental, error), scenarios []*scenario.Scenario, year int) *solver {
-	return &solver{newEngine: newEngine, scenarios: scenarios, year: year,
-		engines: make([]lp.Incremental, len(scenarios)), problems: make([]*flow.Problem, len(scenarios))}
+func newSolver(newEngine func() (lp.Incremental, error), base *model.Network, scenarios []*scenario.Scenario, year int) *solver {
+	return &solver{newEngine: newEngine, base: base, scenarios: scenarios, year: year,
+		engines: make([]lp.Incremental, len(scenarios)), problems: make([]*flow.Problem, len(scenarios)),
+		stale: make([]bool, len(scenarios))}
 }
 
 // close releases the engines.
@@ -59,12 +63,16 @@ func (s *solver) close() error {
 	return errors.Join(errs...)
 }
 
-// reset starts a new network: cached outcomes are dropped (problems and engines stay warm).
+// reset starts a new unit of work on network n: cached outcomes are dropped and every engine is
+// Reset before its next solve.
 func (s *solver) reset(n *model.Network) {
 	s.net = n
 	clear(s.cache)
 	if s.cache == nil {
 		s.cache = map[stateKey]*outcome{}
+	}
+	for i := range s.stale {
+		s.stale[i] = true
 	}
 }
 
@@ -128,35 +136,63 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 	for _, lk := range res.Leakage {
 		o.ruleFlow[lk.Rule] = lk.Compliant + lk.Evading
 	}
+	o.carried = map[string][]string{}
+	for _, lr := range res.Links {
+		for _, f := range lr.Flows {
+			if f.Forward+f.Backward > 0 && !slices.Contains(o.carried[lr.Link], f.Commodity) {
+				o.carried[lr.Link] = append(o.carried[lr.Link], f.Commodity)
+			}
+		}
+	}
 	s.cache[k] = o
 	return o, nil
 }
 
-// flow solves st with the scenario's problem, warm when the problem exists.
+// flow solves st with the scenario's problem, warm from the previous state of this unit of work.
+// The first solve of a scenario in each unit (a draw, or one case of the analysis) starts from
+// the problem's Reset — the optimum of the scenario's base state — so results depend only on the
+// unit, never on what the worker did before: the Monte Carlo stays byte-identical for any worker
+// count, although degenerate LPs have many optimal dual solutions.
 func (s *solver) flow(ctx context.Context, si int, st *scenario.State) (*flow.Result, error) {
 	s.solves++
 	t0 := time.Now()
 	defer func() { s.lpTime += time.Since(t0) }()
-	if s.engines[si] == nil {
-		e, err := s.newEngine()
-		if err != nil {
+	if s.problems[si] == nil {
+		if err := s.prepare(ctx, si); err != nil {
 			return nil, err
 		}
-		s.engines[si] = e
 	}
-	eng := s.engines[si]
-	if p := s.problems[si]; p != nil {
-		res, err := p.Update(ctx, st, eng)
-		if !errors.Is(err, flow.ErrStructure) {
-			return res, err
+	p, eng := s.problems[si], s.engines[si]
+	if s.stale[si] {
+		if err := p.Reset(ctx, eng); err != nil {
+			return nil, err
 		}
+		s.stale[si] = false
 	}
-	p, err := flow.Build(st, flow.Options{Rules: s.scenarios[si].Rules})
+	return p.Update(ctx, st, eng)
+}
+
+// prepare creates the engine and problem of scenario si and solves its base state cold.
+func (s *solver) prepare(ctx context.Context, si int) error {
+	e, err := s.newEngine()
 	if err != nil {
-		return nil, err
+		return err
+	}
+	s.engines[si] = e
+	sc := s.scenarios[si]
+	st, _, err := scenario.Apply(s.base, sc, scenario.Options{Year: s.year})
+	if err != nil {
+		return err
+	}
+	p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
+	if err != nil {
+		return err
+	}
+	if _, err := p.Solve(ctx, e); err != nil {
+		return fmt.Errorf("base state of %s: %w", sc.Name, err)
 	}
 	s.problems[si] = p
-	return p.Solve(ctx, eng)
+	return nil
 }
 
 func crosses(l *model.Link, country string) bool {

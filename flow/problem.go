@@ -120,6 +120,8 @@ type Problem struct {
 
 	model *lp.Model
 	state *scenario.State // the state whose values the model holds
+	basis *lp.Basis       // the optimal basis of the first solve, for Reset
+	first *scenario.State // the state the problem was built for, for Reset
 }
 
 type balanceKey struct {
@@ -150,6 +152,7 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 	if err := p.setValues(st); err != nil {
 		return nil, err
 	}
+	p.first = st
 	return p, nil
 }
 

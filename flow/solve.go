@@ -26,7 +26,32 @@ func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("flow: solve: %w", err)
 	}
+	if p.basis == nil && sol.Basis != nil {
+		p.basis = sol.Basis
+	}
 	return p.extract(sol)
+}
+
+// Reset puts inc back where it was after the problem's first solve: the model of the state the
+// problem was built for, loaded afresh, with that solve's optimal basis. A sequence of Updates
+// after a Reset then gives the same results — including the duals of degenerate LPs, which are
+// not unique — whatever the engine solved before, so work can be split among workers in any way
+// and stay byte-identical. inc must be the engine that solved this problem.
+func (p *Problem) Reset(ctx context.Context, inc lp.Incremental) error {
+	if p.basis == nil {
+		return errors.New("flow: reset before the first solve")
+	}
+	p.net = p.first.Net
+	if err := p.setValues(p.first); err != nil {
+		return err
+	}
+	if err := inc.Load(ctx, p.model); err != nil {
+		return fmt.Errorf("flow: reset: %w", err)
+	}
+	if err := inc.SetBasis(ctx, p.basis); err != nil {
+		return fmt.Errorf("flow: reset: %w", err)
+	}
+	return nil
 }
 
 // Update moves the problem to another state of the same network and rule universe, pushing only

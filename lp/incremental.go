@@ -28,6 +28,9 @@ type Incremental interface {
 	SetColBounds(idx []int, lo, hi []float64) error
 	// SetRowBounds sets the bounds of row idx[k] to [lo[k], hi[k]].
 	SetRowBounds(idx []int, lo, hi []float64) error
+	// SetBasis makes b (from an earlier Solution of the same model) the starting basis of the
+	// next Resolve, so that what follows does not depend on what the engine solved before.
+	SetBasis(ctx context.Context, b *Basis) error
 	// Resolve solves the current model, warm-started from the last basis when the engine has
 	// one. Results and errors are as for Engine.Solve.
 	Resolve(ctx context.Context, opt Options) (*Solution, error)

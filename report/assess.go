@@ -86,7 +86,7 @@ func Verdict(r *pipeline.Result, project string) string {
 	if title == "" {
 		title = head.Name
 	}
-	fmt.Fprintf(&b, "Russia commits in %s of draws under %s", pct(c.Commit), strings.ToLower(title[:1])+title[1:])
+	fmt.Fprintf(&b, "Russia commits in %s of draws under %s", pct(c.Commit), title)
 	best, bestP := "", -1.0
 	for _, sc := range r.Scenarios[1:] {
 		if cs := caseOf(a, project, sc.Name); cs != nil && cs.Commit > bestP {

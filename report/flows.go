@@ -77,14 +77,7 @@ func FlowsText(w io.Writer, v FlowsView) error {
 
 	fmt.Fprintln(tw, "FLOWS BY CORRIDOR (links carrying flow)")
 	fmt.Fprintln(tw, "link\tmode\tfrom → to\tflow →\tflow ←\tunit\tcapacity\tutil.\tshadow USD/unit\tcommodities")
-	links := slices.Clone(r.Links)
-	slices.SortStableFunc(links, func(a, b flow.LinkResult) int {
-		return cmp.Or(cmp.Compare(a.Mode, b.Mode), cmp.Compare(b.Forward+b.Backward, a.Forward+a.Backward), cmp.Compare(a.Link, b.Link))
-	})
-	for _, lr := range links {
-		if lr.Forward+lr.Backward < 1e-6 {
-			continue
-		}
+	for _, lr := range flowingLinks(r) {
 		l := n.Link(lr.Link)
 		var cs []string
 		for _, f := range lr.Flows {
@@ -134,6 +127,20 @@ func FlowsText(w io.Writer, v FlowsView) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// flowingLinks returns the links carrying flow, by mode, then flow (largest first), then id.
+func flowingLinks(r *flow.Result) []flow.LinkResult {
+	var links []flow.LinkResult
+	for _, lr := range r.Links {
+		if lr.Forward+lr.Backward >= 1e-6 {
+			links = append(links, lr)
+		}
+	}
+	slices.SortStableFunc(links, func(a, b flow.LinkResult) int {
+		return cmp.Or(cmp.Compare(a.Mode, b.Mode), cmp.Compare(b.Forward+b.Backward, a.Forward+a.Backward), cmp.Compare(a.Link, b.Link))
+	})
+	return links
 }
 
 // FlowsJSON writes the view as indented JSON.

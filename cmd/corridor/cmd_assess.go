@@ -19,7 +19,7 @@ import (
 
 // Default Monte Carlo settings of "corridor assess".
 const (
-	defaultDraws = 200
+	defaultDraws = 100
 	defaultSeed  = 1
 )
 
@@ -33,6 +33,7 @@ type assessOptions struct {
 	asJSON    bool
 	out       string
 	analysis  bool
+	html      string
 }
 
 func newAssessCmd(a *app) *cobra.Command {
@@ -56,46 +57,15 @@ the answer most, and the Shapley split of the gains.`,
 	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
 	f.BoolVar(&o.asJSON, "json", false, "print JSON instead of tables")
 	f.StringVar(&o.out, "out", "", "also write result.json, cases.csv and verdicts.csv into this folder")
+	f.StringVar(&o.html, "html", "", "also write the HTML report to this file")
 	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
 	return c
 }
 
 func runAssess(ctx context.Context, a *app, o assessOptions) error {
-	if o.draws < 1 {
-		return usageError{fmt.Errorf("--draws must be at least 1, got %d", o.draws)}
-	}
-	fsys, name := dataFS(o.data)
-	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis}
-	for _, s := range o.scenarios {
-		if isFile(s) {
-			sc, err := loadScenario(fsys, s)
-			if err != nil {
-				return err
-			}
-			spec.Extra = append(spec.Extra, sc)
-			continue
-		}
-		spec.Scenarios = append(spec.Scenarios, s)
-	}
-	if len(o.scenarios) > 0 && spec.Scenarios == nil {
-		spec.Scenarios = []string{}
-	}
-	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
+	res, err := runPipeline(ctx, a, o)
 	if err != nil {
 		return err
-	}
-	defer rt.Close(context.WithoutCancel(ctx))
-	deps := pipeline.Deps{
-		NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() },
-		Logger:    a.logger(),
-		Progress:  progress(a.stderr, o.draws),
-	}
-	res, err := pipeline.Run(ctx, spec, deps)
-	if err != nil {
-		return err
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(a.stderr, "warning: %s\n", w)
 	}
 	if o.out != "" {
 		files, err := report.AssessCSV(res)
@@ -111,10 +81,57 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 			return err
 		}
 	}
+	if o.html != "" {
+		if err := writeFileAtomic(o.html, func(w io.Writer) error { return report.HTML(w, res, report.HTMLOptions{}) }); err != nil {
+			return err
+		}
+	}
 	if o.asJSON {
 		return report.AssessJSON(a.stdout, res)
 	}
 	return report.AssessText(a.stdout, res)
+}
+
+// runPipeline runs the whole pipeline for "corridor assess" and "corridor report" and prints
+// the data set's warnings.
+func runPipeline(ctx context.Context, a *app, o assessOptions) (*pipeline.Result, error) {
+	if o.draws < 1 {
+		return nil, usageError{fmt.Errorf("--draws must be at least 1, got %d", o.draws)}
+	}
+	fsys, name := dataFS(o.data)
+	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis}
+	for _, s := range o.scenarios {
+		if isFile(s) {
+			sc, err := loadScenario(fsys, s)
+			if err != nil {
+				return nil, err
+			}
+			spec.Extra = append(spec.Extra, sc)
+			continue
+		}
+		spec.Scenarios = append(spec.Scenarios, s)
+	}
+	if len(o.scenarios) > 0 && spec.Scenarios == nil {
+		spec.Scenarios = []string{}
+	}
+	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
+	if err != nil {
+		return nil, err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	deps := pipeline.Deps{
+		NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() },
+		Logger:    a.logger(),
+		Progress:  progress(a.stderr, o.draws),
+	}
+	res, err := pipeline.Run(ctx, spec, deps)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(a.stderr, "warning: %s\n", w)
+	}
+	return res, nil
 }
 
 // bytesWriter collects writes.

@@ -73,6 +73,9 @@ func dataFS(dir string) (fs.FS, string) {
 
 // loadData loads and validates a data set, printing warnings to stderr.
 func loadData(ctx context.Context, stderr io.Writer, dir string) (*model.Network, error) {
+	if err := checkDir(dir); err != nil {
+		return nil, err
+	}
 	fsys, name := dataFS(dir)
 	n, warnings, err := dataset.Load(ctx, fsys)
 	for _, w := range warnings {
@@ -85,6 +88,9 @@ func loadData(ctx context.Context, stderr io.Writer, dir string) (*model.Network
 }
 
 func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) error {
+	if err := checkDir(dir); err != nil {
+		return err
+	}
 	fsys, name := dataFS(dir)
 	n, warnings, err := dataset.Load(ctx, fsys)
 	for _, w := range warnings {
@@ -103,6 +109,19 @@ func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) 
 	}
 	fmt.Fprintf(stdout, "%s: ok: %d nodes, %d links, %d commodities, %d markets, %d projects, %d sources; %d warning(s)\n",
 		name, len(n.Nodes), len(n.Links), len(n.Commodities), len(n.Markets), len(n.Projects), len(n.Sources), len(warnings))
+	return nil
+}
+
+// checkDir reports a data folder that does not exist (empty dir means the built-in data).
+func checkDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("data set %s: %w", dir, err)
+	} else if !fi.IsDir() {
+		return fmt.Errorf("data set %s: not a folder (a data set is a folder of CSV, YAML and GeoJSON files)", dir)
+	}
 	return nil
 }
 

@@ -27,7 +27,9 @@ The built-in data set covers Northeast Asia (Russia, North and South Korea, Chin
 		newDataCmd(a),
 		newFlowsCmd(a),
 		newLPCmd(a),
+		newReportCmd(a),
 		newScenarioCmd(a),
+		newServeCmd(a),
 	)
 	return root
 }

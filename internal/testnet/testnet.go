@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -276,4 +277,51 @@ func ReadMMCF(r io.Reader) (n *model.Network, wtp, totalDemand float64, err erro
 		totalDemand += od[2]
 	}
 	return b.Network(), wtp, totalDemand, nil
+}
+
+// Generated returns a synthetic one-country network of about nodes nodes on a square grid with
+// links to the right and below neighbours plus one random diagonal per node (about three links
+// per node), and k commodities, each supplied at one random node and demanded at five others with
+// a backstop at each demand node. Capacities, costs and prices are drawn from a PCG seeded by
+// seed, so the network is reproducible. It is for benchmarks: no answer is known.
+func Generated(nodes, k int, seed uint64) *model.Network {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	side := int(math.Ceil(math.Sqrt(float64(nodes))))
+	b := New().Country("X")
+	id := func(i, j int) string { return fmt.Sprintf("n%d_%d", i, j) }
+	for i := 0; i < side; i++ {
+		for j := 0; j < side; j++ {
+			b.Node(id(i, j), "X")
+		}
+	}
+	link := 0
+	add := func(from, to string) {
+		link++
+		b.Link(fmt.Sprintf("l%d", link), from, to, "rail1520", 50+rng.Float64()*200, 1+rng.Float64()*9)
+	}
+	for i := 0; i < side; i++ {
+		for j := 0; j < side; j++ {
+			if j+1 < side {
+				add(id(i, j), id(i, j+1))
+			}
+			if i+1 < side {
+				add(id(i, j), id(i+1, j))
+			}
+			if i+1 < side && j+1 < side {
+				add(id(i, j), id(i+1, j+1))
+			}
+		}
+	}
+	pick := func() string { return id(rng.IntN(side), rng.IntN(side)) }
+	for c := 0; c < k; c++ {
+		cid := fmt.Sprintf("c%d", c)
+		b.Commodity(cid, "t", "rail1520")
+		b.Supply("s"+cid, pick(), cid, [2]float64{500, 10 + rng.Float64()*10})
+		for d := 0; d < 5; d++ {
+			node := pick()
+			b.Demand(fmt.Sprintf("d%s_%d", cid, d), node, cid, [2]float64{100, 200 + rng.Float64()*100})
+			b.Backstop(fmt.Sprintf("b%s_%d", cid, d), node, cid, 150+rng.Float64()*100, "")
+		}
+	}
+	return b.Network()
 }

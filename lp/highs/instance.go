@@ -24,6 +24,7 @@ const (
 	fnGetModelStatus
 	fnGetSolution
 	fnGetBasis
+	fnSetBasis
 	fnGetObjectiveValue
 	fnGetIntInfoValue
 	fnGetDoubleInfoValue
@@ -66,6 +67,7 @@ func fnSpecs() [numFns]fnSpec {
 		fnGetModelStatus:        {"Highs_getModelStatus", "i", "i"},
 		fnGetSolution:           {"Highs_getSolution", "iiiii", "i"},
 		fnGetBasis:              {"Highs_getBasis", "iii", "i"},
+		fnSetBasis:              {"Highs_setBasis", "iii", "i"},
 		fnGetObjectiveValue:     {"Highs_getObjectiveValue", "i", "d"},
 		fnGetIntInfoValue:       {"Highs_getIntInfoValue", "iii", "i"},
 		fnGetDoubleInfoValue:    {"Highs_getDoubleInfoValue", "iii", "i"},

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corridor-dev/corridor/report"
+)
+
+// reportOptions are the flags of "corridor report": the pipeline's, plus the outputs.
+type reportOptions struct {
+	assessOptions
+	htmlOut  string
+	flowScen string
+	csvDir   string
+	jsonOut  string
+	geojson  string
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	var o reportOptions
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Run the appraisal and write one self-contained HTML report (map, charts, sourced tables)",
+		Long: `report runs the same pipeline as "corridor assess" and writes one HTML file that opens
+offline and prints on A4: a map of the network with the base-case flows, per-project charts
+(NPV by country, commitment by scenario, tornado, Shapley split, cash flows), a scenario
+comparison, the main corridors' flows and every input value with its source. --csv, --json and
+--geojson also write the tables, the result and the flows on links (for QGIS).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), a, o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (names or YAML files; default: every built-in scenario)")
+	f.StringSliceVar(&o.projects, "project", nil, "projects to appraise (default: all)")
+	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
+	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed: the same seed and inputs give the same output")
+	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
+	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
+	f.StringVar(&o.htmlOut, "out", "report.html", "the HTML file to write")
+	f.StringVar(&o.flowScen, "map-scenario", "", "scenario whose flows the map and corridor table show (default: the first)")
+	f.StringVar(&o.csvDir, "csv", "", "also write cases.csv, verdicts.csv and the flow tables (links.csv, markets.csv, welfare.csv, rules.csv) into this folder")
+	f.StringVar(&o.jsonOut, "json", "", "also write the result as JSON to this file")
+	f.StringVar(&o.geojson, "geojson", "", "also write the links with their flows as GeoJSON to this file")
+	return c
+}
+
+func runReport(ctx context.Context, a *app, o reportOptions) error {
+	res, err := runPipeline(ctx, a, o.assessOptions)
+	if err != nil {
+		return err
+	}
+	v, err := report.FlowsViewOf(res, o.flowScen)
+	if err != nil {
+		return usageError{err}
+	}
+	if err := writeFileAtomic(o.htmlOut, func(w io.Writer) error {
+		return report.HTML(w, res, report.HTMLOptions{Scenario: o.flowScen})
+	}); err != nil {
+		return err
+	}
+	if o.csvDir != "" {
+		files, err := report.AssessCSV(res)
+		if err != nil {
+			return err
+		}
+		flows, err := report.FlowsCSV(v)
+		if err != nil {
+			return err
+		}
+		for k, b := range flows {
+			files[k] = b
+		}
+		if err := writeFiles(o.csvDir, files); err != nil {
+			return err
+		}
+	}
+	if o.jsonOut != "" {
+		if err := writeFileAtomic(o.jsonOut, func(w io.Writer) error { return report.AssessJSON(w, res) }); err != nil {
+			return err
+		}
+	}
+	if o.geojson != "" {
+		if err := writeFileAtomic(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(a.stdout, "wrote %s\n", o.htmlOut)
+	return nil
+}

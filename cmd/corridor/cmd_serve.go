@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/serve"
+	"github.com/corridor-dev/corridor/store"
+)
+
+// tokenEnv is the environment variable holding the bearer token for write requests.
+const tokenEnv = "CORRIDOR_TOKEN"
+
+type serveOptions struct {
+	addr       string
+	db         string
+	data       string
+	token      string
+	concurrent int
+	workers    int
+	draws      int
+}
+
+func newServeCmd(a *app) *cobra.Command {
+	var o serveOptions
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the web UI and JSON API: explore the network, edit scenarios, launch and compare runs",
+		Long: `serve starts a web server (loopback only by default) with the network map, a scenario
+editor, runs with live progress, run history and side-by-side comparison, and the JSON API they
+use (described at /api/openapi.json). Runs and scenarios are kept in an SQLite database; runs
+left unfinished by a stopped server are marked interrupted when it starts again.
+
+Changes (POST requests) need a bearer token when --token or ` + tokenEnv + ` is set; set one
+whenever the server listens beyond loopback.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.token == "" {
+				o.token = os.Getenv(tokenEnv)
+			}
+			return runServe(cmd.Context(), a, o, nil)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	f.StringVar(&o.db, "db", "", "SQLite database file (default: corridor.db in the user config directory)")
+	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringVar(&o.token, "token", "", "bearer token required for changes (default: $"+tokenEnv+"; none)")
+	f.IntVar(&o.concurrent, "concurrent", 1, "runs executed at once; the rest wait in a queue")
+	f.IntVar(&o.workers, "workers", 0, "Monte Carlo workers per run (default: number of CPUs)")
+	f.IntVar(&o.draws, "max-draws", serve.DefaultMaxDraws, "largest number of draws a run may ask for")
+	return c
+}
+
+// defaultDB returns the default database path, creating its folder.
+func defaultDB() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		if dir, err = os.UserCacheDir(); err != nil {
+			return "", fmt.Errorf("no user config or cache directory: give --db")
+		}
+	}
+	return filepath.Join(dir, "corridor", "corridor.db"), nil
+}
+
+// runServe serves until ctx is cancelled. ready, when not nil, receives the listening address.
+func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr string)) error {
+	if o.concurrent < 1 {
+		return usageError{fmt.Errorf("--concurrent must be at least 1, got %d", o.concurrent)}
+	}
+	if o.db == "" {
+		p, err := defaultDB()
+		if err != nil {
+			return err
+		}
+		o.db = p
+	}
+	if err := os.MkdirAll(filepath.Dir(o.db), 0o755); err != nil {
+		return fmt.Errorf("create database folder: %w", err)
+	}
+	log := a.logger()
+	st, err := store.Open(ctx, o.db, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if n, err := st.RecoverInterrupted(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(a.stderr, "%d run(s) left unfinished by a previous server marked interrupted\n", n)
+	}
+	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: log, Presolve: "off"})
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	fsys, name := dataFS(o.data)
+	srv := serve.New(serve.Config{
+		Store: st, Data: fsys, DataName: name, Logger: log, Token: o.token,
+		Deps:       pipeline.Deps{NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() }, Logger: log},
+		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws,
+	})
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	if host, _, _ := net.SplitHostPort(ln.Addr().String()); o.token == "" && !net.ParseIP(host).IsLoopback() {
+		fmt.Fprintf(a.stderr, "warning: listening on %s without a token: anyone who can reach it can launch runs (set --token or %s)\n", host, tokenEnv)
+	}
+	fmt.Fprintf(a.stderr, "corridor: serving http://%s/ (database %s); Ctrl-C stops\n", ln.Addr(), o.db)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	return srv.Serve(ctx, ln)
+}

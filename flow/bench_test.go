@@ -1,0 +1,97 @@
+package flow_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/flow"
+	"github.com/corridor-dev/corridor/internal/testnet"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// defaultState is the built-in network under the status-quo scenario in its initial regime.
+func defaultState(b *testing.B) (*scenario.Scenario, *scenario.State) {
+	b.Helper()
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(b.Context(), fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := scenario.Load(fsys, "scenarios/x1-status-quo.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, _, err := scenario.Apply(n, sc, scenario.Options{Year: n.Meta.BaseYear + 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sc, st
+}
+
+// BenchmarkDefaultNetwork measures one state of the built-in network: build + solve + extract
+// from scratch ("cold"), and a warm re-solve after a change of the LNG import price ("warm").
+func BenchmarkDefaultNetwork(b *testing.B) {
+	sc, st := defaultState(b)
+	b.Run("cold", func(b *testing.B) {
+		eng := engine(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := p.Solve(b.Context(), eng); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		eng := engine(b)
+		p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.Solve(b.Context(), eng); err != nil {
+			b.Fatal(err)
+		}
+		// two states that differ in the LNG import price (±5 %), alternated
+		var states [2]*scenario.State
+		for i, f := range []float64{0.95, 1.05} {
+			c := st.Net.Clone()
+			for k := range c.Markets {
+				if m := &c.Markets[k]; m.Commodity == "gas" && m.Kind == "backstop" {
+					m.Steps[0].Price.Value *= f
+				}
+			}
+			s := *st
+			s.Net = c
+			states[i] = &s
+		}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := p.Update(b.Context(), states[i%2], eng); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkGenerated solves synthetic networks of growing size (testnet.Generated: about three
+// links per node, ten commodities).
+func BenchmarkGenerated(b *testing.B) {
+	for _, nodes := range []int{100, 1_000, 10_000} {
+		n := testnet.Generated(nodes, 10, 1)
+		st := testnet.State(n, nil)
+		b.Run(fmt.Sprintf("nodes=%d/links=%d", len(n.Nodes), len(n.Links)), func(b *testing.B) {
+			eng := engine(b)
+			for b.Loop() {
+				if _, err := flow.Solve(b.Context(), eng, st); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

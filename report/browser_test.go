@@ -1,0 +1,134 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium returns the path of a Chromium binary, or "" when none is installed.
+func chromium() string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// TestHTMLInBrowser opens the report in headless Chromium and checks: no console errors, no
+// network request but the file itself, every chart present, and a 1280×800 screenshot (kept in
+// /tmp/corridor-report.png) with enough drawn pixels.
+func TestHTMLInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the pipeline and a browser")
+	}
+	bin := chromium()
+	if bin == "" {
+		t.Skip("no Chromium found (looked for /usr/bin/chromium): install Debian's chromium (apt-get install chromium) to run the browser test")
+	}
+	html, _ := runReport(t, 1)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(page, html, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wantCharts := strings.Count(string(html), "data-chart=")
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(1280, 800),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+
+	var mu sync.Mutex
+	var consoleErrs, requests []string
+	// Listen starts the browser, so it runs on the context without a timeout.
+	if err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				consoleErrs = append(consoleErrs, "console.error")
+			}
+		case *runtime.EventExceptionThrown:
+			consoleErrs = append(consoleErrs, e.ExceptionDetails.Text)
+		case *network.EventRequestWillBeSent:
+			requests = append(requests, e.Request.URL)
+		}
+	}); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelT()
+	url := "file://" + page
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	charts, err := chromedp.Run(tctx, chromedp.Evaluate[int](`document.querySelectorAll("svg[data-chart]").length`))
+	if err != nil {
+		t.Fatalf("count charts: %v", err)
+	}
+	shot, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(consoleErrs) > 0 {
+		t.Errorf("console errors: %v", consoleErrs)
+	}
+	for _, u := range requests {
+		if u != url {
+			t.Errorf("network request to %s: the report must make none", u)
+		}
+	}
+	if charts != wantCharts || charts < 10 {
+		t.Errorf("browser found %d svg[data-chart], want %d (at least 10)", charts, wantCharts)
+	}
+	if err := os.WriteFile("/tmp/corridor-report.png", shot, 0o644); err != nil {
+		t.Logf("keep screenshot: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("decode screenshot: %v", err)
+	}
+	b := img.Bounds()
+	if b.Dx() != 1280 || b.Dy() != 800 {
+		t.Errorf("screenshot is %dx%d, want 1280x800", b.Dx(), b.Dy())
+	}
+	drawn := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+				drawn++
+			}
+		}
+	}
+	share := float64(drawn) / float64(b.Dx()*b.Dy())
+	t.Logf("screenshot /tmp/corridor-report.png: %.1f%% non-background pixels, %d charts, %d requests", 100*share, charts, len(requests))
+	if share < 0.05 {
+		t.Errorf("screenshot has %.1f%% non-background pixels, want at least 5%%", 100*share)
+	}
+}

@@ -1,0 +1,144 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./report -update to create it): %v", err)
+	}
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		lo := max(0, i-80)
+		t.Errorf("%s differs from the golden file at byte %d:\ngot  …%s\nwant …%s\n(run go test ./report -update and review the diff)",
+			name, i, got[lo:min(len(got), i+80)], want[lo:min(len(want), i+80)])
+	}
+}
+
+func TestNiceTicks(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		lo, hi float64
+		want   []float64
+	}{
+		{"unit", 0, 1, []float64{0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}},
+		{"money", -96.7e6, 483.5e6, []float64{-2e8, 0, 2e8, 4e8, 6e8}},
+		{"negative", -6.66e9, -3.47e9, []float64{-7e9, -6e9, -5e9, -4e9, -3e9}},
+		{"flat zero", 0, 0, []float64{0, 1}},
+		{"flat", 5, 5, []float64{4.4, 4.6000000000000005, 4.800000000000001, 5, 5.2, 5.4, 5.6000000000000005}},
+		{"reversed", 10, 0, []float64{0, 2, 4, 6, 8, 10}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := niceTicks(tt.lo, tt.hi, 5)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("niceTicks(%g, %g, 5) = %v, want %v", tt.lo, tt.hi, got, tt.want)
+			}
+			if got[0] > min(tt.lo, tt.hi) || got[len(got)-1] < max(tt.lo, tt.hi) {
+				t.Errorf("niceTicks(%g, %g, 5) = %v does not cover the range", tt.lo, tt.hi, got)
+			}
+		})
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		f    func(float64) string
+		in   float64
+		want string
+	}{
+		{"usd bn", usdShort, -1.234e9, "−$1.23bn"},
+		{"usd m", usdShort, 35e6, "$35m"},
+		{"usd zero", usdShort, 0, "$0"},
+		{"pct", pctShort, 0.254, "25%"},
+		{"compact", compact, 55.18e6, "55.2M"},
+		{"f1 neg zero", f1, -0.01, "0.0"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.f(tt.in); got != tt.want {
+				t.Errorf("format(%g) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// testCharts are one band chart and one x–y chart exercising every mark.
+func testCharts() []Chart {
+	return []Chart{
+		{ID: "band", Title: "NPV <by> country", Desc: "An interval & bar test.", Format: usdShort, Zero: true, Lanes: 2, ValueLabel: "USD",
+			Rows:   []string{"RUS", "PRK & KOR"},
+			Series: []Series{{"P10–P90", colSkyBlue, ShapeBar}, {"median", colBlue, ShapeTick}, {"mean", colVermilion, ShapeDot}},
+			Bars:   []Bar{{Row: 0, From: -96.7e6, To: 483.5e6}, {Row: 1, Lane: 1, From: 0, To: -20e6}},
+			Marks:  []Mark{{Row: 0, Series: 1, Value: 120e6}, {Row: 0, Series: 2, Value: 178.5e6}},
+			Note:   "a note"},
+		{ID: "xy", Title: "Lines", Desc: "A line test.", Zero: true, XMin: 2024, XMax: 2030, XTicks: []Tick{{2024, "2024"}, {2030, "2030"}},
+			Series: []Series{{"RUS", palette(0), ShapeLine}, {"dot", palette(1), ShapeDot}},
+			Lines:  []Line{{Series: 0, Points: [][2]float64{{2024, -5}, {2027, 3}, {2030, 8}}}},
+			Marks:  []Mark{{Series: 1, X: 2027, Value: 3}}},
+	}
+}
+
+func TestChartGolden(t *testing.T) {
+	for _, c := range testCharts() {
+		t.Run(c.ID, func(t *testing.T) {
+			got := c.Render()
+			for _, want := range []string{`data-chart="` + c.ID + `"`, "<title>", `role="img"`, "aria-label="} {
+				if !strings.Contains(got, want) {
+					t.Errorf("chart %s lacks %s", c.ID, want)
+				}
+			}
+			if strings.Contains(got, "<by>") {
+				t.Errorf("chart %s: title not escaped", c.ID)
+			}
+			if again := c.Render(); again != got {
+				t.Errorf("chart %s: Render is not deterministic", c.ID)
+			}
+			golden(t, "chart-"+c.ID+".golden.svg", []byte(got))
+		})
+	}
+}
+
+func TestClipSegment(t *testing.T) {
+	for _, tt := range []struct {
+		name           string
+		ax, ay, bx, by float64
+		want           [4]float64
+		ok             bool
+	}{
+		{"inside", 1, 1, 5, 5, [4]float64{1, 1, 5, 5}, true},
+		{"out left", -10, 5, 5, 5, [4]float64{0, 5, 5, 5}, true},
+		{"outside", -10, -10, -5, -5, [4]float64{}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			x0, y0, x1, y1, ok := clipSegment(tt.ax, tt.ay, tt.bx, tt.by, 10, 10)
+			if ok != tt.ok || (ok && [4]float64{x0, y0, x1, y1} != tt.want) {
+				t.Errorf("clipSegment = %v %v, want %v %v", [4]float64{x0, y0, x1, y1}, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

@@ -1,0 +1,398 @@
+package report
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/third_party/naturalearth"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+// HTMLOptions choose what the HTML report shows.
+type HTMLOptions struct {
+	// Scenario names the scenario whose flows (every project built) the map and the corridor table
+	// show; "" means the first (headline) scenario.
+	Scenario string
+	// MaxTornado is the number of tornado bars per project; 0 means 8.
+	MaxTornado int
+}
+
+// htmlPage is the template's data: everything pre-formatted, charts as trusted SVG.
+type htmlPage struct {
+	Title, DataSet, InputHash, Version, Headline string
+	Seed                                         uint64
+	Draws                                        uint64
+	BaseYear, Horizon, RefYear                   int
+	Scenarios                                    []htmlScenario
+	Summary                                      []htmlVerdict
+	Map                                          template.HTML
+	MapNote, Attribution                         string
+	Compare                                      template.HTML
+	Projects                                     []htmlProject
+	Corridors                                    []htmlCorridor
+	CorridorNote                                 string
+	Inputs                                       []htmlInput
+	Sources                                      []htmlSource
+	Warnings                                     []string
+}
+
+type htmlScenario struct{ Name, Title string }
+
+type htmlVerdict struct{ ID, Name, Commit, Verdict string }
+
+type htmlProject struct {
+	ID, Name, Description, Verdict, Capex string
+	Charts                                []template.HTML
+}
+
+type htmlCorridor struct {
+	Link, Name, Mode, Route, Forward, Backward, Unit, Capacity, Util, Status, Project string
+}
+
+type htmlInput struct {
+	Path, Value, Range, Assumption string
+	Sources                        []htmlSourceRef
+	Facts, Confidence              string
+}
+
+type htmlSourceRef struct {
+	ID, Title string
+	URL       template.URL
+}
+
+type htmlSource struct {
+	ID, Publisher, Title, Date, FactID, Confidence, Note string
+	URL                                                  template.URL
+}
+
+// safeURL returns u when it is an http(s) link, else "" (the template then prints no link).
+func safeURL(u string) template.URL {
+	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		return template.URL(u)
+	}
+	return ""
+}
+
+// HTML writes the whole report as one self-contained HTML file: inline CSS and SVG, no script
+// and no external resource. The output depends only on r and opt.
+func HTML(w io.Writer, r *pipeline.Result, opt HTMLOptions) error {
+	if r == nil || r.Appraisal == nil || len(r.Scenarios) == 0 {
+		return fmt.Errorf("html report: empty result")
+	}
+	if opt.MaxTornado == 0 {
+		opt.MaxTornado = 8
+	}
+	t, err := template.New("report").Parse(htmlTemplate)
+	if err != nil {
+		return fmt.Errorf("html report: parse template: %w", err)
+	}
+	page, err := buildPage(r, opt)
+	if err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	if err := t.Execute(w, page); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	return nil
+}
+
+// flowsFor returns the base-case flows of a scenario with every project built.
+func flowsFor(r *pipeline.Result, scen string) *pipeline.ScenarioFlows {
+	if scen == "" {
+		scen = r.Scenarios[0].Name
+	}
+	for i := range r.Flows {
+		if r.Flows[i].Scenario == scen && r.Flows[i].AllProjects {
+			return &r.Flows[i]
+		}
+	}
+	return nil
+}
+
+func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
+	a, n := r.Appraisal, r.Net
+	head := r.Scenarios[0]
+	p := &htmlPage{
+		Title: "corridor report — " + n.Meta.Name, DataSet: r.Spec.DataName, InputHash: r.InputHash, Version: r.Version,
+		Seed: a.Seed, Draws: a.Draws, BaseYear: n.Meta.BaseYear, Horizon: n.Meta.HorizonYears, RefYear: a.ReferenceYear,
+		Headline: head.Name + " — " + head.Title, Attribution: naturalearth.Attribution, Warnings: r.Warnings,
+	}
+	for _, sc := range r.Scenarios {
+		p.Scenarios = append(p.Scenarios, htmlScenario{sc.Name, sc.Title})
+	}
+	order := projectOrder(r)
+	for _, id := range order {
+		c := caseOf(a, id, head.Name)
+		p.Summary = append(p.Summary, htmlVerdict{ID: id, Name: projectName(r, id), Commit: pct(c.Commit), Verdict: Verdict(r, id)})
+	}
+	sf := flowsFor(r, opt.Scenario)
+	if opt.Scenario != "" && sf == nil {
+		return nil, fmt.Errorf("no flows for scenario %q", opt.Scenario)
+	}
+	mv := MapView{Net: n, Title: "Network and base-case flows"}
+	if sf != nil {
+		mv.Flows = sf.Result
+		mv.Detail = fmt.Sprintf("scenario %s, regime %s, year %d, every candidate project built", sf.Scenario, sf.Regime, sf.Year)
+		p.MapNote = "Flows: " + mv.Detail + "."
+		p.Corridors, p.CorridorNote = corridorRows(r, sf)
+	}
+	m, err := MapSVG(mv)
+	if err != nil {
+		return nil, err
+	}
+	p.Map = template.HTML(m)
+	cmp := compareChart(r, order)
+	p.Compare = template.HTML(cmp.Render())
+	for _, id := range order {
+		p.Projects = append(p.Projects, projectSection(r, id, opt))
+	}
+	p.Inputs, p.Sources = inputRows(r)
+	return p, nil
+}
+
+func projectName(r *pipeline.Result, id string) string {
+	if pr := r.Net.Project(id); pr != nil && pr.Name != "" {
+		return pr.Name
+	}
+	return id
+}
+
+// compareChart is the dot plot of P(Russia commits) per project (rows) and scenario (colours),
+// with a grey bar over the range across scenarios.
+func compareChart(r *pipeline.Result, order []string) Chart {
+	c := Chart{ID: "compare", Title: "P(Russia commits) by project and scenario", Width: 1100, Min: 0, Max: 1, Format: pctShort,
+		ValueLabel: "probability that Russia commits (share of Monte Carlo draws)", Lanes: 1,
+		Desc: "Dot plot: for each project, one dot per scenario at the probability that Russia commits; the grey bar spans the range across scenarios."}
+	c.Series = append(c.Series, Series{Name: "range across scenarios", Color: "#cccccc", Shape: ShapeBar})
+	for i, sc := range r.Scenarios {
+		c.Series = append(c.Series, Series{Name: sc.Name, Color: palette(i), Shape: ShapeDot})
+	}
+	for row, id := range order {
+		c.Rows = append(c.Rows, id)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		var parts []string
+		for i, sc := range r.Scenarios {
+			cs := caseOf(r.Appraisal, id, sc.Name)
+			if cs == nil {
+				continue
+			}
+			lo, hi = math.Min(lo, cs.Commit), math.Max(hi, cs.Commit)
+			c.Marks = append(c.Marks, Mark{Row: row, Series: i + 1, Value: cs.Commit})
+			parts = append(parts, sc.Name+" "+pct(cs.Commit))
+		}
+		if hi >= lo {
+			c.Bars = append(c.Bars, Bar{Row: row, Series: 0, From: lo, To: hi})
+		}
+		c.Desc += " " + id + ": " + strings.Join(parts, ", ") + "."
+	}
+	return c
+}
+
+// projectSection builds the charts and text of one project.
+func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject {
+	a, n := r.Appraisal, r.Net
+	head := r.Scenarios[0].Name
+	c := caseOf(a, id, head)
+	hp := htmlProject{ID: id, Name: projectName(r, id), Verdict: Verdict(r, id)}
+	if pr := n.Project(id); pr != nil {
+		hp.Description = pr.Description
+		if pr.Capex.IsSet() {
+			hp.Capex = money(pr.Capex.Value)
+		}
+	}
+	var charts []Chart
+	// 1. NPV distribution by country
+	npv := Chart{ID: "npv-" + id, Title: "NPV by country (" + head + ")", ValueLabel: "financial NPV, USD of " + strconv.Itoa(n.Meta.BaseYear), Format: usdShort, Zero: true, Lanes: 1,
+		Series: []Series{{"P10–P90", colSkyBlue, ShapeBar}, {"median", colBlue, ShapeTick}, {"mean", colVermilion, ShapeDot}},
+		Desc:   "Interval chart of each country's NPV over the Monte Carlo draws: bar from P10 to P90, tick at the median, dot at the mean."}
+	for _, cr := range c.Countries {
+		s := cr.NPV
+		if math.Abs(s.Mean) < 500 && math.Abs(s.P10) < 500 && math.Abs(s.P90) < 500 {
+			continue // below $1k: a country the project does not touch (or solver noise)
+		}
+		row := len(npv.Rows)
+		npv.Rows = append(npv.Rows, cr.Country)
+		npv.Bars = append(npv.Bars, Bar{Row: row, From: s.P10, To: s.P90})
+		npv.Marks = append(npv.Marks, Mark{Row: row, Series: 1, Value: s.P50}, Mark{Row: row, Series: 2, Value: s.Mean})
+		npv.Desc += fmt.Sprintf(" %s: mean %s, P10 %s, P50 %s, P90 %s.", cr.Country, money(s.Mean), money(s.P10), money(s.P50), money(s.P90))
+	}
+	if len(npv.Rows) > 0 {
+		charts = append(charts, npv)
+	}
+	// 2. commitment by scenario
+	com := Chart{ID: "commit-" + id, Title: "P(Russia commits) by scenario", ValueLabel: "share of draws", Format: pctShort, Min: 0, Max: 1, Lanes: 1,
+		Series: []Series{{"P(commit)", colBlue, ShapeBar}}, Desc: "Bar chart of the probability that Russia commits under each scenario."}
+	for i, sc := range r.Scenarios {
+		cs := caseOf(a, id, sc.Name)
+		if cs == nil {
+			continue
+		}
+		com.Rows = append(com.Rows, sc.Name)
+		com.Bars = append(com.Bars, Bar{Row: len(com.Rows) - 1, From: 0, To: cs.Commit})
+		com.Desc += fmt.Sprintf(" %s: %s ± %.0f points.", sc.Name, pct(cs.Commit), 100*cs.CommitStdErr)
+		_ = i
+	}
+	charts = append(charts, com)
+	if b := c.Base; b != nil {
+		// 3. tornado
+		if len(b.Tornado) > 0 {
+			tor := Chart{ID: "tornado-" + id, Title: "What moves Russia's NPV (base case, " + head + ")", ValueLabel: "Russia's NPV, USD", Format: usdShort, Lanes: 1,
+				Series: []Series{{"input at P10", colOrange, ShapeBar}, {"input at P90", colBlue, ShapeBar}},
+				Desc:   "Tornado chart: Russia's base-case NPV with each input at its P10 and P90, widest swing first."}
+			base := b.Tornado[0].Base
+			tor.Min, tor.Max = base, base
+			for i, s := range b.Tornado {
+				if i >= opt.MaxTornado {
+					break
+				}
+				tor.Rows = append(tor.Rows, s.Input)
+				tor.Bars = append(tor.Bars, Bar{Row: i, Series: 0, From: s.Base, To: s.Low}, Bar{Row: i, Series: 1, From: s.Base, To: s.High})
+				tor.Desc += fmt.Sprintf(" %s: %s to %s.", s.Input, money(s.Low), money(s.High))
+			}
+			tor.Note = "Base case: " + money(base) + " (line at the bars' common end)."
+			charts = append(charts, tor)
+		}
+		// 4. Shapley split vs own gain
+		if len(b.Shapley) > 0 {
+			sh := Chart{ID: "shapley-" + id, Title: "Fair share (Shapley) vs own gain", ValueLabel: "present value at the social rate, USD", Format: usdShort, Zero: true, Lanes: 2,
+				Series: []Series{{"Shapley value", colGreen, ShapeBar}, {"own gain", colPurple, ShapeBar}},
+				Desc:   "Grouped bars per country: its Shapley value of the project's total gain and its own gain; the difference is the side payment."}
+			for i, s := range b.Shapley {
+				sh.Rows = append(sh.Rows, s.Country)
+				sh.Bars = append(sh.Bars, Bar{Row: i, Lane: 0, Series: 0, To: s.Shapley}, Bar{Row: i, Lane: 1, Series: 1, To: s.OwnGain})
+				sh.Desc += fmt.Sprintf(" %s: Shapley %s, own gain %s, side payment %s.", s.Country, money(s.Shapley), money(s.OwnGain), money(s.SidePayment))
+			}
+			charts = append(charts, sh)
+		}
+		// 5. cash-flow profile
+		if len(b.CashFlows) > 0 {
+			charts = append(charts, cashFlowChart(r, id, b.CashFlows))
+		}
+	}
+	for _, ch := range charts {
+		hp.Charts = append(hp.Charts, template.HTML(ch.Render()))
+	}
+	return hp
+}
+
+// cashFlowChart draws each country's expected net yearly cash flow (benefit − cost) over time.
+func cashFlowChart(r *pipeline.Result, id string, cfs []appraise.CashFlow) Chart {
+	by := r.Net.Meta.BaseYear
+	c := Chart{ID: "cashflow-" + id, Title: "Expected net cash flow by year (base case)", ValueLabel: "USD per year (benefits − costs)", Format: usdShort, Zero: true, Height: 230,
+		Desc: "Line chart of each country's expected yearly net cash flow, gains minus its share of capex and opex (residual value in the last year), from the base year."}
+	years := 0
+	for _, cf := range cfs {
+		if !slices.ContainsFunc(cf.Gain, func(v float64) bool { return math.Abs(v) > 0.5 }) && !slices.ContainsFunc(cf.Cost, func(v float64) bool { return math.Abs(v) > 0.5 }) {
+			continue // a country the project does not touch
+		}
+		i := len(c.Series)
+		c.Series = append(c.Series, Series{Name: cf.Country, Color: palette(i), Shape: ShapeLine})
+		l := Line{Series: i}
+		sum := 0.0
+		for t := range cf.Gain {
+			v := cf.Gain[t]
+			if t < len(cf.Cost) {
+				v -= cf.Cost[t]
+			}
+			if t == len(cf.Gain)-1 {
+				v += cf.Residual
+			}
+			sum += v
+			l.Points = append(l.Points, [2]float64{float64(by + t), v})
+		}
+		years = max(years, len(cf.Gain))
+		c.Lines = append(c.Lines, l)
+		c.Desc += fmt.Sprintf(" %s: undiscounted sum %s.", cf.Country, money(sum))
+	}
+	c.XMin, c.XMax = float64(by), float64(by+max(years-1, 1))
+	step := 5
+	if years > 30 {
+		step = 10
+	}
+	for y := by; y <= by+years-1; y += step {
+		c.XTicks = append(c.XTicks, Tick{At: float64(y), Label: strconv.Itoa(y)})
+	}
+	return c
+}
+
+// corridorRows lists the links carrying flow in a solved state, by mode then flow.
+func corridorRows(r *pipeline.Result, sf *pipeline.ScenarioFlows) ([]htmlCorridor, string) {
+	n := r.Net
+	var rows []htmlCorridor
+	for _, lr := range flowingLinks(sf.Result) {
+		l := n.Link(lr.Link)
+		if l == nil {
+			continue
+		}
+		capTxt, util := "∞", "—"
+		if lr.Capacity > 0 {
+			capTxt, util = Num(lr.Capacity), fmt.Sprintf("%.0f%%", 100*lr.Utilisation)
+		}
+		mode := lr.Mode
+		if m := n.Mode(lr.Mode); m != nil {
+			mode = m.Name
+		}
+		rows = append(rows, htmlCorridor{Link: lr.Link, Name: l.Name, Mode: mode, Route: l.From + " → " + l.To, Forward: Num(lr.Forward), Backward: Num(lr.Backward),
+			Unit: unitOf(n, lr.Link), Capacity: capTxt, Util: util, Status: string(l.Status), Project: l.Project})
+	}
+	note := fmt.Sprintf("Scenario %s, regime %s, year %d, every candidate project built (%s). Flows per year in the mode's unit.", sf.Scenario, sf.Regime, sf.Year, strings.Join(sf.Built, ", "))
+	return rows, note
+}
+
+// inputRows lists every quantity of the network with its provenance, and the sources table.
+func inputRows(r *pipeline.Result) ([]htmlInput, []htmlSource) {
+	n := r.Net
+	var rows []htmlInput
+	for path, q := range n.Quantities() {
+		in := htmlInput{Path: string(path), Value: q.String(), Range: q.RangeString(), Assumption: q.Source.Assumption}
+		var facts, conf []string
+		for _, sid := range q.Source.Sources {
+			ref := htmlSourceRef{ID: sid}
+			if s := n.Source(sid); s != nil {
+				ref.Title, ref.URL = strings.TrimSpace(s.Publisher+", "+s.Title), safeURL(s.URL)
+				if s.FactID != "" {
+					facts = append(facts, s.FactID)
+				}
+				if s.Confidence != "" {
+					conf = append(conf, s.Confidence)
+				}
+			}
+			in.Sources = append(in.Sources, ref)
+		}
+		in.Facts, in.Confidence = strings.Join(facts, "; "), strings.Join(slices.Compact(conf), "; ")
+		rows = append(rows, in)
+	}
+	var srcs []htmlSource
+	for _, s := range n.Sources {
+		srcs = append(srcs, htmlSource{ID: s.ID, Publisher: s.Publisher, Title: s.Title, Date: s.Date, FactID: s.FactID, Confidence: s.Confidence, Note: s.Note, URL: safeURL(s.URL)})
+	}
+	slices.SortStableFunc(srcs, func(x, y htmlSource) int { return cmp.Compare(x.ID, y.ID) })
+	return rows, srcs
+}
+
+// FlowsViewOf returns the base-case flows of a scenario with every project built, as a FlowsView
+// for the CSV and GeoJSON exports; scen "" means the first scenario.
+func FlowsViewOf(r *pipeline.Result, scen string) (FlowsView, error) {
+	sf := flowsFor(r, scen)
+	if sf == nil {
+		return FlowsView{}, fmt.Errorf("no base-case flows for scenario %q", scen)
+	}
+	v := FlowsView{Scenario: sf.Scenario, Year: sf.Year, Regime: sf.Regime, Projects: sf.Built, Net: r.Net, Result: sf.Result}
+	for _, sc := range r.Scenarios {
+		if sc.Name == sf.Scenario {
+			v.Title = sc.Title
+		}
+	}
+	return v, nil
+}

@@ -1,0 +1,84 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/pipeline"
+)
+
+// runReport runs the real pipeline on the built-in data (4 draws, seed 1, analysis on) with the
+// given number of workers and returns the HTML report and the appraisal as JSON.
+func runReport(t *testing.T, workers int) (html, appraisal []byte) {
+	t.Helper()
+	ctx := t.Context()
+	rt, err := highs.NewRuntime(ctx, highs.Config{Presolve: "off"})
+	if err != nil {
+		t.Fatalf("highs.NewRuntime: %v", err)
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	spec := pipeline.Spec{Data: dataset.Default(), DataName: "built-in Northeast Asia data", Draws: 4, Seed: 1, Workers: workers, Analysis: true}
+	res, err := pipeline.Run(ctx, spec, pipeline.Deps{NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() }})
+	if err != nil {
+		t.Fatalf("pipeline.Run: %v", err)
+	}
+	var b, j bytes.Buffer
+	if err := HTML(&b, res, HTMLOptions{}); err != nil {
+		t.Fatalf("HTML: %v", err)
+	}
+	if err := AssessJSON(&j, res); err != nil {
+		t.Fatalf("AssessJSON: %v", err)
+	}
+	return b.Bytes(), j.Bytes()
+}
+
+// TestHTMLGolden checks the whole report against testdata/report.golden.html and that it is
+// byte-identical for 1 and 2 workers.
+func TestHTMLGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the pipeline (about 20 s)")
+	}
+	one, res1 := runReport(t, 1)
+	two, res2 := runReport(t, 2)
+	if !bytes.Equal(one, two) {
+		// The report is a pure function of the result; it may differ only where the result does.
+		if bytes.Equal(res1, res2) {
+			t.Errorf("HTML differs between 1 and 2 workers (%d vs %d bytes) although the results are identical", len(one), len(two))
+		} else {
+			t.Logf("NOTE: the pipeline's results differ between 1 and 2 workers (first difference in the appraisal JSON: %s); the HTML differs only because of that", firstDiff(res1, res2))
+		}
+	}
+	html := string(one)
+	if n := len(one); n > 2<<20 {
+		t.Errorf("HTML is %d bytes, want under 2 MB", n)
+	}
+	for _, bad := range []string{"<script", "http://www.w3.org/1999/xlink", "@import", "url(http", "<link "} {
+		if strings.Contains(html, bad) {
+			t.Errorf("HTML contains %q: it must be self-contained", bad)
+		}
+	}
+	for _, want := range []string{`data-chart="map"`, `data-chart="compare"`, `data-chart="npv-GAS_RDK"`, `data-chart="tornado-GAS_RDK"`,
+		`data-chart="shapley-GAS_RDK"`, `data-chart="cashflow-GAS_RDK"`, `data-chart="commit-GAS_RDK"`, "imply no endorsement", "Input hash"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %s", want)
+		}
+	}
+	golden(t, "report.golden.html", one)
+}
+
+// firstDiff returns the line of a where a and b first differ.
+func firstDiff(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := range min(len(la), len(lb)) {
+		if la[i] != lb[i] {
+			return fmt.Sprintf("line %d: %q vs %q", i+1, strings.TrimSpace(la[i]), strings.TrimSpace(lb[i]))
+		}
+	}
+	return "length"
+}

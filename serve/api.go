@@ -1,0 +1,636 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/corridor-dev/corridor/internal/diag"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/report"
+	"github.com/corridor-dev/corridor/scenario"
+	"github.com/corridor-dev/corridor/store"
+)
+
+// network returns the data set's network or writes a 500.
+func (s *Server) network(w http.ResponseWriter, r *http.Request) (*model.Network, bool) {
+	n, err := s.net()
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "load data", "err", err)
+		writeError(w, http.StatusInternalServerError, "the data set does not load: "+err.Error(), nil)
+		return nil, false
+	}
+	return n, true
+}
+
+// getData serves the network summary the map draws.
+func (s *Server) getData(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.network(w, r)
+	if !ok {
+		return
+	}
+	type node struct {
+		ID, Name, Country, Kind string
+		Lat, Lon                float64
+		Source                  string
+	}
+	type link struct {
+		ID, Name, From, To, Mode, Carrier, Status, Project string
+		TwoWay                                             bool
+		Length, Capacity, Cost, Tariff                     string
+		Sources                                            []string
+	}
+	type project struct {
+		ID, Name, Class, Capex, Description string
+		Links                               []string
+	}
+	type source struct {
+		ID, Publisher, Title, URL, Date, FactID, Confidence, Note string
+	}
+	out := struct {
+		Name, Description string
+		BaseYear          int
+		Countries         []map[string]string
+		Nodes             []node
+		Links             []link
+		Projects          []project
+		Sources           []source
+	}{Name: n.Meta.Name, Description: n.Meta.Description, BaseYear: n.Meta.BaseYear}
+	for _, c := range n.Countries {
+		out.Countries = append(out.Countries, map[string]string{"ID": c.ID, "Name": c.Name})
+	}
+	for _, nd := range n.Nodes {
+		out.Nodes = append(out.Nodes, node{nd.ID, nd.Name, nd.Country, string(nd.Kind), nd.Pos.Lat, nd.Pos.Lon, nd.PosSource.String()})
+	}
+	qs := func(q model.Q) string {
+		if !q.IsSet() {
+			return ""
+		}
+		return q.String()
+	}
+	for _, l := range n.Links {
+		carrier := ""
+		if m := n.Mode(l.Mode); m != nil {
+			carrier = string(m.Carrier)
+		}
+		var srcs []string
+		for _, q := range []model.Q{l.Length, l.Capacity, l.Cost, l.Tariff, l.Speed} {
+			if q.IsSet() && !q.Source.IsZero() {
+				srcs = append(srcs, q.Source.String())
+			}
+		}
+		out.Links = append(out.Links, link{l.ID, l.Name, l.From, l.To, l.Mode, carrier, string(l.Status), l.Project, l.TwoWay,
+			qs(l.Length), qs(l.Capacity), qs(l.Cost), qs(l.Tariff), slices.Compact(srcs)})
+	}
+	for _, p := range n.Projects {
+		out.Projects = append(out.Projects, project{p.ID, p.Name, p.Class, qs(p.Capex), p.Description, p.Links})
+	}
+	for _, src := range n.Sources {
+		out.Sources = append(out.Sources, source{src.ID, src.Publisher, src.Title, src.URL, src.Date, src.FactID, src.Confidence, src.Note})
+	}
+	w.Header().Set("Cache-Control", "max-age=60")
+	writeJSON(w, http.StatusOK, out)
+}
+
+// listScenarios serves the built-in scenarios (with YAML) and the stored ones (without).
+func (s *Server) listScenarios(w http.ResponseWriter, r *http.Request) {
+	b, err := s.builtinScenarios()
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "built-in scenarios: "+err.Error(), nil)
+		return
+	}
+	st, err := s.cfg.Store.ListScenarios(r.Context())
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"builtin": b, "stored": st})
+}
+
+// getScenario serves a stored scenario with its YAML.
+func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	sc, err := s.cfg.Store.GetScenario(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sc)
+}
+
+// scenarioRequest is the body of POST /api/scenarios and /api/scenarios/validate.
+type scenarioRequest struct {
+	YAML string `json:"yaml"`
+}
+
+// scenarioFile is the file name scenario YAML from a request gets in error messages.
+const scenarioFile = "scenario.yaml"
+
+// checkScenario decodes YAML and checks it against the network exactly as "corridor scenario
+// validate" does, returning field errors with positions.
+func (s *Server) checkScenario(n *model.Network, file, yaml string) (*scenario.Scenario, []FieldError) {
+	if strings.TrimSpace(yaml) == "" {
+		return nil, []FieldError{{Path: "yaml", Message: "is empty: give a scenario in YAML"}}
+	}
+	sc, err := scenario.Decode(file, strings.NewReader(yaml))
+	if err == nil {
+		err = sc.Check(n)
+	}
+	if err == nil {
+		return sc, nil
+	}
+	var fields []FieldError
+	for _, e := range unjoin(err) {
+		fe := FieldError{Path: "yaml", Message: e.Error()}
+		if d, ok := errors.AsType[*diag.Error](e); ok {
+			fe.Line, fe.Col = d.Line, d.Col
+			if d.Field != "" {
+				fe.Path = "yaml/" + d.Field
+			}
+		}
+		fields = append(fields, fe)
+	}
+	return nil, fields
+}
+
+// unjoin flattens errors.Join trees.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoin(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// scenarioSummary describes a valid scenario.
+func scenarioSummary(sc *scenario.Scenario) map[string]any {
+	return map[string]any{"name": sc.Name, "title": sc.Title, "rules": len(sc.Rules), "states": len(sc.Regimes.States),
+		"transitions": len(sc.Regimes.Transitions), "projects": sc.Projects, "overrides": len(sc.Overrides)}
+}
+
+// validateScenario checks scenario YAML without storing it.
+func (s *Server) validateScenario(w http.ResponseWriter, r *http.Request) {
+	var req scenarioRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	n, ok := s.network(w, r)
+	if !ok {
+		return
+	}
+	sc, fields := s.checkScenario(n, scenarioFile, req.YAML)
+	if fields != nil {
+		writeError(w, http.StatusBadRequest, "the scenario is not valid", fields)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "scenario": scenarioSummary(sc)})
+}
+
+// createScenario validates and stores a scenario.
+func (s *Server) createScenario(w http.ResponseWriter, r *http.Request) {
+	var req scenarioRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	n, ok := s.network(w, r)
+	if !ok {
+		return
+	}
+	sc, fields := s.checkScenario(n, scenarioFile, req.YAML)
+	if fields != nil {
+		writeError(w, http.StatusBadRequest, "the scenario is not valid", fields)
+		return
+	}
+	id, err := s.cfg.Store.CreateScenario(r.Context(), sc.Name, req.YAML)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/scenarios/"+strconv.FormatInt(id, 10))
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "scenario": scenarioSummary(sc)})
+}
+
+// RunRequest is the body of POST /api/runs.
+type RunRequest struct {
+	Scenarios   []string `json:"scenarios"`    // built-in scenario names ("x1", "x1-status-quo")
+	ScenarioIDs []int64  `json:"scenario_ids"` // stored scenarios
+	Projects    []string `json:"projects"`     // empty: every project
+	Draws       int      `json:"draws"`        // 0: 200
+	Seed        *uint64  `json:"seed"`         // nil: 1
+	Analysis    bool     `json:"analysis"`     // base-case tornado, switching values, Shapley
+}
+
+// RunSpec is what a stored run records: everything needed to run it again, including the text of
+// stored scenarios.
+type RunSpec struct {
+	Version   string           `json:"version"`
+	Data      string           `json:"data"`
+	Scenarios []string         `json:"scenarios"`
+	Custom    []CustomScenario `json:"custom,omitempty"`
+	Projects  []string         `json:"projects"`
+	Draws     int              `json:"draws"`
+	Seed      uint64           `json:"seed"`
+	Analysis  bool             `json:"analysis"`
+}
+
+// CustomScenario is a stored scenario as a run used it.
+type CustomScenario struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	YAML string `json:"yaml"`
+}
+
+// file is the name a custom scenario's errors carry.
+func (c CustomScenario) file() string { return fmt.Sprintf("scenario-%d.yaml", c.ID) }
+
+// pipelineSpec turns a stored spec into the pipeline's.
+func (s *Server) pipelineSpec(n *model.Network, rs RunSpec) (pipeline.Spec, error) {
+	spec := pipeline.Spec{Data: s.cfg.Data, DataName: s.cfg.DataName, Scenarios: rs.Scenarios, Projects: rs.Projects,
+		Draws: rs.Draws, Seed: rs.Seed, Workers: s.cfg.RunWorkers, Analysis: rs.Analysis}
+	if spec.Scenarios == nil && len(rs.Custom) > 0 {
+		spec.Scenarios = []string{}
+	}
+	for _, c := range rs.Custom {
+		sc, fields := s.checkScenario(n, c.file(), c.YAML)
+		if fields != nil {
+			return spec, fmt.Errorf("stored scenario %d: %s", c.ID, fields[0].Message)
+		}
+		spec.Extra = append(spec.Extra, sc)
+	}
+	return spec, nil
+}
+
+// createRun validates a run request, stores the run as queued and queues it: 202 with its id.
+func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
+	var req RunRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	n, ok := s.network(w, r)
+	if !ok {
+		return
+	}
+	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Projects: req.Projects, Draws: req.Draws, Seed: 1, Analysis: req.Analysis}
+	if req.Seed != nil {
+		rs.Seed = *req.Seed
+	}
+	if rs.Draws == 0 {
+		rs.Draws = 200
+	}
+	var fields []FieldError
+	if rs.Draws < 1 || rs.Draws > s.cfg.MaxDraws {
+		fields = append(fields, FieldError{Path: "draws", Message: fmt.Sprintf("must be between 1 and %d", s.cfg.MaxDraws)})
+	}
+	for i, p := range req.Projects {
+		if n.Project(p) == nil {
+			fields = append(fields, FieldError{Path: fmt.Sprintf("projects/%d", i), Message: fmt.Sprintf("no project %q", p)})
+		}
+	}
+	for i, name := range req.Scenarios {
+		if _, err := pipeline.Scenarios(s.cfg.Data, []string{name}); err != nil {
+			fields = append(fields, FieldError{Path: fmt.Sprintf("scenarios/%d", i), Message: err.Error()})
+			continue
+		}
+		rs.Scenarios = append(rs.Scenarios, name)
+	}
+	for i, id := range req.ScenarioIDs {
+		sc, err := s.cfg.Store.GetScenario(r.Context(), id)
+		if errors.Is(err, store.ErrNotFound) {
+			fields = append(fields, FieldError{Path: fmt.Sprintf("scenario_ids/%d", i), Message: fmt.Sprintf("no stored scenario %d", id)})
+			continue
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		rs.Custom = append(rs.Custom, CustomScenario{ID: sc.ID, Name: sc.Name, YAML: sc.YAML})
+	}
+	if fields != nil {
+		writeError(w, http.StatusBadRequest, "invalid run request", fields)
+		return
+	}
+	if _, err := s.pipelineSpec(n, rs); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	spec, err := json.Marshal(rs)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error(), nil)
+		return
+	}
+	id, err := s.cfg.Store.CreateRun(r.Context(), spec, rs.Seed, rs.Draws)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	select {
+	case s.queue <- id:
+	default:
+		s.cfg.Store.Fail(r.Context(), id, "the run queue is full")
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the run queue is full (%d waiting); try again later", cap(s.queue)), nil)
+		return
+	}
+	s.log.InfoContext(r.Context(), "run queued", "run_id", id, "draws", rs.Draws)
+	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(id, 10))
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "status": store.Queued})
+}
+
+// runView is a run as the API shows it: the stored run with live progress.
+type runView struct {
+	*store.Run
+	Done  int `json:"done"`
+	Total int `json:"total"`
+}
+
+func (s *Server) view(r *store.Run) runView {
+	v := runView{Run: r, Total: r.Draws}
+	if r.Status == store.Complete {
+		v.Done = r.Draws
+	}
+	s.mu.Lock()
+	if a := s.active[r.ID]; a != nil && a.total > 0 {
+		v.Done, v.Total = a.done, a.total
+	}
+	s.mu.Unlock()
+	return v
+}
+
+// listRuns serves the run history, newest first, without results.
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
+	limit := 200
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10_000 {
+			writeError(w, http.StatusBadRequest, "invalid query", []FieldError{{Path: "limit", Message: "must be an integer 1..10000"}})
+			return
+		}
+		limit = n
+	}
+	runs, err := s.cfg.Store.List(r.Context(), limit)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	out := make([]runView, len(runs))
+	for i := range runs {
+		out[i] = s.view(&runs[i])
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getRun serves a run with its status, progress and (when complete) result.
+func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	run, err := s.cfg.Store.Get(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.view(run))
+}
+
+// cancelRun cancels a queued or running run.
+func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.cfg.Store.Cancel(r.Context(), id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.mu.Lock()
+	if a := s.active[id]; a != nil {
+		a.cancel()
+	}
+	s.mu.Unlock()
+	s.log.InfoContext(r.Context(), "run canceled", "run_id", id)
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": store.Canceled})
+}
+
+// runEvents streams a run's progress as server-sent events: "progress" events with status, done
+// and total while it is queued or running, then one "end" event with the final status.
+func (s *Server) runEvents(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	run, err := s.cfg.Store.Get(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Time{}) // a stream outlives WriteTimeout
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	send := func(event string, v runView) error {
+		v.Result = nil
+		b, _ := json.Marshal(map[string]any{"id": v.ID, "status": v.Status, "done": v.Done, "total": v.Total, "error": v.Error})
+		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b); err != nil {
+			return err
+		}
+		return rc.Flush()
+	}
+	last := ""
+	tick := time.NewTicker(s.cfg.EventInterval)
+	defer tick.Stop()
+	idle := 0
+	for {
+		v := s.view(run)
+		if v.Status.Final() {
+			send("end", v)
+			return
+		}
+		key := fmt.Sprint(v.Status, v.Done, v.Total)
+		if key != last {
+			if send("progress", v) != nil {
+				return
+			}
+			last, idle = key, 0
+		} else if idle++; idle*int(s.cfg.EventInterval) >= int(15*time.Second) {
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+			idle = 0
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.base.Done():
+			return
+		case <-tick.C:
+		}
+		if run, err = s.cfg.Store.Get(r.Context(), id); err != nil {
+			return
+		}
+	}
+}
+
+// openAPI serves the embedded OpenAPI document.
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	b, err := assets.ReadFile("openapi.json")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error(), nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}
+
+// worker executes queued runs until the server closes.
+func (s *Server) worker() {
+	for {
+		select {
+		case <-s.base.Done():
+			return
+		case id := <-s.queue:
+			s.execute(id)
+		}
+	}
+}
+
+// execute runs one queued run and stores its outcome.
+func (s *Server) execute(id int64) {
+	ctx, cancel := context.WithCancel(s.base)
+	defer cancel()
+	log := s.log.With("run_id", id)
+	a := &activeRun{cancel: cancel}
+	s.mu.Lock()
+	s.active[id] = a
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.active, id)
+		s.mu.Unlock()
+	}()
+	if err := s.cfg.Store.MarkRunning(ctx, id); err != nil {
+		if !errors.Is(err, store.ErrState) {
+			log.ErrorContext(ctx, "start run", "err", err)
+		}
+		return // canceled while queued
+	}
+	res, html, err := s.runOnce(ctx, id, func(done, total int) {
+		s.mu.Lock()
+		a.done, a.total = done, total
+		s.mu.Unlock()
+	})
+	switch {
+	case s.base.Err() != nil:
+		return // shutting down: Close marks it interrupted
+	case err != nil:
+		if ctx.Err() == nil {
+			log.WarnContext(ctx, "run failed", "err", err)
+		}
+		if ferr := s.cfg.Store.Fail(context.WithoutCancel(ctx), id, err.Error()); ferr != nil && !errors.Is(ferr, store.ErrState) {
+			log.ErrorContext(ctx, "store failure", "err", ferr)
+		}
+	default:
+		if cerr := s.cfg.Store.Complete(context.WithoutCancel(ctx), id, res, html); cerr != nil && !errors.Is(cerr, store.ErrState) {
+			log.ErrorContext(ctx, "store result", "err", cerr)
+		}
+		log.InfoContext(ctx, "run complete")
+	}
+}
+
+// runOnce executes a stored run's spec and returns the result as report.AssessJSON writes it and
+// the HTML report (nil when it cannot be rendered; the run still completes).
+func (s *Server) runOnce(ctx context.Context, id int64, progress func(done, total int)) (json.RawMessage, []byte, error) {
+	run, err := s.cfg.Store.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := s.run(ctx, run.Spec, progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	js, err := resultJSON(res)
+	if err != nil {
+		return nil, nil, err
+	}
+	var html bytes.Buffer
+	if err := report.HTML(&html, res, report.HTMLOptions{}); err != nil {
+		s.log.WarnContext(ctx, "html report", "run_id", id, "err", err)
+		return js, nil, nil
+	}
+	return js, html.Bytes(), nil
+}
+
+func resultJSON(res *pipeline.Result) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	if err := report.AssessJSON(&buf, res); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Execute runs a stored spec (a RunSpec as JSON) and returns its result JSON. The same spec
+// gives byte-identical output: this is how a stored run is reproduced.
+func (s *Server) Execute(ctx context.Context, specJSON json.RawMessage, progress func(done, total int)) (json.RawMessage, error) {
+	res, err := s.run(ctx, specJSON, progress)
+	if err != nil {
+		return nil, err
+	}
+	return resultJSON(res)
+}
+
+// run executes a stored spec through the pipeline.
+func (s *Server) run(ctx context.Context, specJSON json.RawMessage, progress func(done, total int)) (*pipeline.Result, error) {
+	if s.cfg.Deps.NewEngine == nil {
+		return nil, errors.New("this server has no LP engine configured")
+	}
+	var rs RunSpec
+	if err := json.Unmarshal(specJSON, &rs); err != nil {
+		return nil, fmt.Errorf("stored spec: %w", err)
+	}
+	n, err := s.net()
+	if err != nil {
+		return nil, err
+	}
+	spec, err := s.pipelineSpec(n, rs)
+	if err != nil {
+		return nil, err
+	}
+	deps := s.cfg.Deps
+	deps.Progress = progress
+	if deps.Logger == nil {
+		deps.Logger = s.log
+	}
+	return pipeline.Run(ctx, spec, deps)
+}
+
+// runReport serves a complete run's self-contained HTML report, under a CSP that allows only its
+// inline styles and data: images.
+func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	b, err := s.cfg.Store.Report(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b)
+}

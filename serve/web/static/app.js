@@ -1,0 +1,333 @@
+// corridor web UI: every page reads and writes through the JSON API (/api/openapi.json).
+// Plain JavaScript, no build step, no remote resources. Text is always set with textContent.
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+
+function el(tag, attrs, ...kids) {
+  const svg = ["svg", "g", "line", "circle", "text", "title", "path"].includes(tag);
+  const e = svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const k of kids.flat()) {
+    if (k === null || k === undefined) continue;
+    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  }
+  return e;
+}
+
+// api calls the JSON API; it throws an Error carrying the response's {error, fields}.
+async function api(method, path, body) {
+  const headers = {};
+  if (method !== "GET") {
+    headers["Content-Type"] = "application/json";
+    const tok = localStorage.getItem("corridor-token");
+    if (tok) headers["Authorization"] = "Bearer " + tok;
+  }
+  const res = await fetch(path, { method, headers, body: body === undefined ? (method === "GET" ? undefined : "{}") : JSON.stringify(body) });
+  const data = await res.json().catch(() => ({ error: res.statusText }));
+  if (!res.ok) {
+    const err = new Error(data.error || res.statusText);
+    err.fields = data.fields || [];
+    err.status = res.status;
+    throw err;
+  }
+  return data;
+}
+
+function toast(msg) {
+  const t = $("#toast");
+  t.textContent = msg;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (t.hidden = true), 5000);
+}
+
+function showErrors(ul, err) {
+  ul.replaceChildren();
+  if (!err) return;
+  ul.append(el("li", { class: "head" }, err.message));
+  for (const f of err.fields || []) {
+    const pos = f.line ? `line ${f.line}${f.col ? ":" + f.col : ""} ` : "";
+    ul.append(el("li", { "data-line": f.line || "" }, el("code", {}, f.path), " ", pos, "— ", f.message));
+  }
+}
+
+const money = (v) => {
+  const a = Math.abs(v), s = v < 0 ? "-$" : "$";
+  if (a >= 1e9) return s + (a / 1e9).toFixed(2) + " bn";
+  if (a >= 1e6) return s + (a / 1e6).toFixed(1) + " m";
+  return s + (a / 1e6).toFixed(2) + " m";
+};
+const pct = (p) => (100 * p).toFixed(0) + "%";
+const russia = (c) => ((c.Countries || []).find((x) => x.Country === "RUS") || { NPV: { Mean: 0 } }).NPV;
+
+// follow streams a run's progress (server-sent events) into the progress widgets.
+function follow(id, onEnd) {
+  const box = $("#progress"), bar = $("#bar"), txt = $("#progress-text");
+  box.hidden = false;
+  const es = new EventSource(`/api/runs/${id}/events`);
+  const show = (d) => {
+    bar.max = Math.max(d.total, 1);
+    bar.value = d.done;
+    txt.textContent = `run ${d.id}: ${d.status} ${d.done}/${d.total}`;
+  };
+  es.addEventListener("progress", (e) => show(JSON.parse(e.data)));
+  es.addEventListener("end", (e) => {
+    const d = JSON.parse(e.data);
+    show(d);
+    es.close();
+    onEnd && onEnd(d);
+  });
+  es.onerror = () => { es.close(); };
+  return es;
+}
+
+// ---- network map ----
+async function mapPage() {
+  const d = await api("GET", "/api/data");
+  $("#title").textContent = d.Name || "Network";
+  const nodes = new Map(d.Nodes.map((n) => [n.ID, n]));
+  const sources = new Map((d.Sources || []).map((s) => [s.ID, s]));
+  const lat0 = d.Nodes.reduce((a, n) => a + n.Lat, 0) / d.Nodes.length;
+  const k = Math.cos((lat0 * Math.PI) / 180);
+  // equirectangular projection with the mean latitude's scale: fine at regional scale
+  const px = (n) => [n.Lon * k * 100, -n.Lat * 100];
+  // start on where most nodes are (5th to 95th percentile), so far-off ends do not shrink the region
+  const q = (a, f) => a.slice().sort((x, y) => x - y)[Math.floor(f * (a.length - 1))];
+  const xs = d.Nodes.map((n) => px(n)[0]), ys = d.Nodes.map((n) => px(n)[1]);
+  const x0 = q(xs, 0.05), x1 = q(xs, 0.95), y0 = q(ys, 0.05), y1 = q(ys, 0.95);
+  const pad = 0.15 * Math.max(x1 - x0, y1 - y0);
+  let vb = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
+  const svg = $("#map");
+  const setVB = () => svg.setAttribute("viewBox", vb.join(" "));
+  setVB();
+  const colors = { rail: "#b5462f", road: "#8a6d1f", sea: "#2f6fb5", pipeline: "#2c8a4b", power: "#7a3fb5" };
+  const gl = el("g", {}), gn = el("g", {});
+  svg.replaceChildren(gl, gn);
+  const r = vb[2] / 250;
+  for (const l of d.Links) {
+    const a = nodes.get(l.From), b = nodes.get(l.To);
+    if (!a || !b) continue;
+    const [x1, y1] = px(a), [x2, y2] = px(b);
+    const line = el("line", { x1, y1, x2, y2, class: "link " + l.Status, stroke: colors[l.Carrier] || "#555", "stroke-width": r * 0.6, "data-id": l.ID },
+      el("title", {}, `${l.Name || l.ID} (${l.Mode}, ${l.Status})`));
+    line.addEventListener("click", () => showInfo("link", l));
+    gl.append(line);
+  }
+  for (const n of d.Nodes) {
+    const [cx, cy] = px(n);
+    const c = el("circle", { cx, cy, r, class: "node " + n.Kind, "data-id": n.ID }, el("title", {}, `${n.Name} (${n.Country})`));
+    c.addEventListener("click", () => showInfo("node", n));
+    gn.append(c);
+  }
+  $("#legend").replaceChildren(...Object.entries(colors).map(([m, c]) => el("span", { class: "key" }, el("i", { "data-color": c }), m)));
+  for (const i of document.querySelectorAll("#legend i")) i.style.background = i.dataset.color;
+
+  function sourceList(text) {
+    const ul = el("ul", { class: "sources" });
+    for (const part of (text || "").split(";").map((s) => s.trim()).filter(Boolean)) {
+      const s = sources.get(part);
+      if (s) ul.append(el("li", {}, el("b", {}, s.ID), " ", s.Publisher, ": ", s.Title, s.Date ? ` (${s.Date})` : "", s.URL ? [" ", el("a", { href: s.URL, rel: "noreferrer" }, "link")] : ""));
+      else ul.append(el("li", {}, part));
+    }
+    return ul;
+  }
+  function showInfo(kind, x) {
+    const rows = Object.entries(x).filter(([k, v]) => v !== "" && v !== null && !(Array.isArray(v) && v.length === 0) && k !== "Sources" && k !== "Source");
+    const info = $("#info");
+    info.replaceChildren(el("h2", {}, `${kind} ${x.ID}`), el("table", {}, rows.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, Array.isArray(v) ? v.join(", ") : String(v))))));
+    info.append(el("h3", {}, "Sources"));
+    for (const s of kind === "node" ? [x.Source] : x.Sources || []) info.append(sourceList(s));
+    for (const e of svg.querySelectorAll(".sel")) e.classList.remove("sel");
+    const sel = svg.querySelector(`[data-id="${CSS.escape(x.ID)}"]`);
+    if (sel) sel.classList.add("sel");
+  }
+  // pan and zoom by changing the viewBox
+  svg.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    const f = e.deltaY > 0 ? 1.2 : 1 / 1.2, rect = svg.getBoundingClientRect();
+    const mx = vb[0] + ((e.clientX - rect.left) / rect.width) * vb[2], my = vb[1] + ((e.clientY - rect.top) / rect.height) * vb[3];
+    vb = [mx - (mx - vb[0]) * f, my - (my - vb[1]) * f, vb[2] * f, vb[3] * f];
+    setVB();
+  }, { passive: false });
+  let drag = null;
+  svg.addEventListener("pointerdown", (e) => { drag = [e.clientX, e.clientY, vb[0], vb[1]]; });
+  window.addEventListener("pointerup", () => (drag = null));
+  svg.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    const rect = svg.getBoundingClientRect();
+    vb[0] = drag[2] - ((e.clientX - drag[0]) / rect.width) * vb[2];
+    vb[1] = drag[3] - ((e.clientY - drag[1]) / rect.height) * vb[3];
+    setVB();
+  });
+}
+
+// ---- scenario editor ----
+async function scenariosPage() {
+  const ta = $("#yaml"), errs = $("#errors"), status = $("#status");
+  const list = await api("GET", "/api/scenarios");
+  for (const b of list.builtin) {
+    $("#builtin").append(el("li", {}, el("button", { class: "link", onclick: () => { ta.value = b.yaml; showErrors(errs); } }, b.name), el("br"), el("small", {}, b.title)));
+  }
+  for (const s of list.stored) {
+    $("#stored").append(el("li", {}, el("button", { class: "link", onclick: async () => { ta.value = (await api("GET", `/api/scenarios/${s.id}`)).yaml; } }, `#${s.id} ${s.name}`)));
+  }
+  if (!ta.value && list.builtin.length) ta.value = list.builtin[0].yaml;
+  errs.addEventListener("click", (e) => {
+    const li = e.target.closest("li[data-line]");
+    if (!li || !li.dataset.line) return;
+    const line = +li.dataset.line, lines = ta.value.split("\n");
+    const start = lines.slice(0, line - 1).join("\n").length + (line > 1 ? 1 : 0);
+    ta.focus();
+    ta.setSelectionRange(start, start + (lines[line - 1] || "").length);
+  });
+  const send = async (path, okText) => {
+    status.textContent = "…";
+    try {
+      const r = await api("POST", path, { yaml: ta.value });
+      showErrors(errs);
+      const sc = r.scenario;
+      status.textContent = `${okText}: ${sc.name}, ${sc.rules} rules, ${sc.states} regime states, ${sc.overrides} overrides` + (r.id ? ` (saved as #${r.id})` : "");
+      return r;
+    } catch (e) {
+      status.textContent = "";
+      showErrors(errs, e);
+    }
+  };
+  $("#validate").addEventListener("click", () => send("/api/scenarios/validate", "valid"));
+  $("#save").addEventListener("click", async () => {
+    const r = await send("/api/scenarios", "saved");
+    if (r) $("#stored").prepend(el("li", {}, el("a", { href: "/runs" }, `#${r.id} ${r.scenario.name}`), " — run it on the Runs page"));
+  });
+}
+
+// ---- runs: launch and history ----
+async function runsPage() {
+  const [sc, data] = await Promise.all([api("GET", "/api/scenarios"), api("GET", "/api/data")]);
+  const choices = $("#scenario-choices");
+  sc.builtin.forEach((b, i) => choices.append(el("label", {}, el("input", { type: "checkbox", name: "builtin", value: b.name, checked: i === 0 }), b.name)));
+  for (const s of sc.stored) choices.append(el("label", {}, el("input", { type: "checkbox", name: "stored", value: s.id }), `#${s.id} ${s.name} (saved)`));
+  for (const p of data.Projects) $("#project-choices").append(el("label", {}, el("input", { type: "checkbox", name: "project", value: p.ID }), p.ID));
+  let current = null;
+  $("#launch").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const vals = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((x) => x.value);
+    const body = { scenarios: vals("builtin"), scenario_ids: vals("stored").map(Number), projects: vals("project"), draws: +$("#draws").value, seed: +$("#seed").value, analysis: $("#analysis").checked };
+    try {
+      const r = await api("POST", "/api/runs", body);
+      showErrors($("#errors"));
+      current = r.id;
+      follow(r.id, (d) => { history(); if (d.status === "complete") toast(`run ${d.id} complete`); });
+      history();
+    } catch (err) {
+      showErrors($("#errors"), err);
+    }
+  });
+  $("#cancel").addEventListener("click", async () => {
+    if (!current) return;
+    try { await api("POST", `/api/runs/${current}/cancel`); } catch (err) { toast(err.message); }
+  });
+  $("#compare").addEventListener("click", () => {
+    const ids = [...document.querySelectorAll("input[name=cmp]:checked")].map((x) => x.value);
+    if (ids.length !== 2) return toast("tick exactly two runs");
+    location.href = `/compare?a=${ids[1]}&b=${ids[0]}`;
+  });
+  async function history() {
+    const runs = await api("GET", "/api/runs");
+    $("#history tbody").replaceChildren(...runs.map((r) => {
+      const s = r.spec || {};
+      const scen = [...(s.scenarios || []), ...(s.custom || []).map((c) => `#${c.id} ${c.name}`)].join(", ") || "all built-in";
+      return el("tr", { class: r.status },
+        el("td", {}, el("input", { type: "checkbox", name: "cmp", value: r.id })),
+        el("td", {}, el("a", { href: `/runs/${r.id}` }, `run ${r.id}`)),
+        el("td", {}, r.status + (r.status === "running" ? ` ${r.done}/${r.total}` : "")),
+        el("td", {}, scen), el("td", {}, (s.projects || []).join(", ") || "all"),
+        el("td", {}, r.draws), el("td", {}, r.seed), el("td", {}, new Date(r.created).toLocaleString()));
+    }));
+  }
+  history();
+}
+
+// ---- run detail ----
+async function runPage() {
+  const id = document.body.dataset.id;
+  const r = await api("GET", `/api/runs/${id}`);
+  $("#status").textContent = `status: ${r.status}` + (r.error ? ` — ${r.error}` : "");
+  const s = r.spec;
+  $("#spec").replaceChildren(el("h2", {}, "Inputs"), specTable([s]));
+  if (r.status === "queued" || r.status === "running") {
+    follow(id, () => location.reload());
+    return;
+  }
+  if (!r.result) return;
+  const res = r.result;
+  $("#verdicts").replaceChildren(el("h2", {}, "Verdicts"), el("ul", {}, (res.verdicts || []).map((v) => el("li", {}, el("b", {}, v.Project), ": ", v.Verdict))));
+  $("#cases").replaceChildren(el("h2", {}, "Key numbers"), el("table", {},
+    el("tr", {}, ["project", "scenario", "P(Russia commits)", "Russia NPV mean", "P10", "P90", "break-even premium/yr"].map((h) => el("th", {}, h))),
+    res.cases.map((c) => { const n = russia(c); return el("tr", {}, el("td", {}, c.Project), el("td", {}, c.Scenario), el("td", { class: "num" }, `${pct(c.Commit)} ±${(100 * c.CommitStdErr).toFixed(0)}`), el("td", { class: "num" }, money(n.Mean)), el("td", { class: "num" }, money(n.P10)), el("td", { class: "num" }, money(n.P90)), el("td", { class: "num" }, c.BreakEvenPremium > 0 ? money(c.BreakEvenPremium) : "none needed")); })),
+    el("p", { class: "muted" }, `input hash ${res.input_hash}, model ${res.version}`));
+  const rep = `/api/runs/${id}/report.html`;
+  if ((await fetch(rep, { method: "HEAD" })).ok) {
+    $("#report").replaceChildren(el("h2", {}, "Report ", el("small", {}, el("a", { href: rep, target: "_blank" }, "open on its own"))),
+      el("iframe", { src: rep, title: "HTML report", sandbox: "" }));
+  }
+}
+
+const specRows = [
+  ["scenarios", (s) => (s.scenarios || []).join(", ") || (s.custom && s.custom.length ? "—" : "all built-in")],
+  ["saved scenarios", (s) => (s.custom || []).map((c) => `#${c.id} ${c.name}`).join(", ") || "—"],
+  ["projects", (s) => (s.projects || []).join(", ") || "all"],
+  ["draws", (s) => s.draws], ["seed", (s) => s.seed], ["analysis", (s) => (s.analysis ? "yes" : "no")],
+  ["data", (s) => s.data], ["model version", (s) => s.version],
+];
+
+function specTable(specs, heads) {
+  return el("table", {}, heads ? el("tr", {}, el("th"), heads.map((h) => el("th", {}, h)), el("th")) : null, specRows.map(([name, f]) => {
+    const vals = specs.map((s) => String(f(s)));
+    const differ = specs.length > 1 && vals.some((v) => v !== vals[0]);
+    return el("tr", { class: differ ? "differ" : "" }, el("th", {}, name), vals.map((v) => el("td", {}, v)), specs.length > 1 ? el("td", {}, differ ? "differs" : "same") : null);
+  }));
+}
+
+// ---- compare two runs ----
+async function comparePage() {
+  const q = new URLSearchParams(location.search);
+  $("#a").value = q.get("a") || "";
+  $("#b").value = q.get("b") || "";
+  $("#pick").addEventListener("submit", (e) => { e.preventDefault(); location.search = `?a=${$("#a").value}&b=${$("#b").value}`; });
+  if (!q.get("a") || !q.get("b")) return;
+  const [a, b] = await Promise.all([api("GET", `/api/runs/${+q.get("a")}`), api("GET", `/api/runs/${+q.get("b")}`)]);
+  $("#inputs").replaceChildren(el("h2", {}, "Inputs"), specTable([a.spec, b.spec], [el("a", { href: `/runs/${a.id}` }, `run ${a.id}`), el("a", { href: `/runs/${b.id}` }, `run ${b.id}`)]));
+  if (!a.result || !b.result) {
+    $("#outputs").replaceChildren(el("p", {}, "Both runs must be complete to compare outputs."));
+    return;
+  }
+  // match cases by project and the scenario's position in its run
+  const key = (res) => { const m = new Map(); for (const c of res.cases) m.set(`${c.Project}|${res.scenarios.indexOf(c.Scenario)}`, c); return m; };
+  const ka = key(a.result), kb = key(b.result);
+  const keys = [...new Set([...ka.keys(), ...kb.keys()])];
+  const sign = (v, f) => (v > 0 ? "+" : "") + f(v);
+  $("#outputs").replaceChildren(el("h2", {}, "Outputs"), el("table", { id: "compare-table" },
+    el("tr", {}, ["project", `scenario (run ${a.id})`, `scenario (run ${b.id})`, `P(commit) ${a.id}`, `P(commit) ${b.id}`, "Δ", `Russia NPV ${a.id}`, `Russia NPV ${b.id}`, "Δ"].map((h) => el("th", {}, h))),
+    keys.map((k) => {
+      const ca = ka.get(k), cb = kb.get(k);
+      const na = ca ? russia(ca).Mean : NaN, nb = cb ? russia(cb).Mean : NaN;
+      return el("tr", {}, el("td", {}, (ca || cb).Project), el("td", {}, ca ? ca.Scenario : "—"), el("td", {}, cb ? cb.Scenario : "—"),
+        el("td", { class: "num" }, ca ? pct(ca.Commit) : "—"), el("td", { class: "num" }, cb ? pct(cb.Commit) : "—"),
+        el("td", { class: "num delta" }, ca && cb ? sign(100 * (cb.Commit - ca.Commit), (v) => v.toFixed(0) + " pts") : ""),
+        el("td", { class: "num" }, ca ? money(na) : "—"), el("td", { class: "num" }, cb ? money(nb) : "—"),
+        el("td", { class: "num delta" }, ca && cb ? sign(nb - na, money) : ""));
+    })));
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const tok = $("#token");
+  tok.value = localStorage.getItem("corridor-token") || "";
+  tok.addEventListener("change", () => localStorage.setItem("corridor-token", tok.value));
+  const pages = { map: mapPage, scenarios: scenariosPage, runs: runsPage, run: runPage, compare: comparePage };
+  const f = pages[document.body.dataset.page];
+  if (f) f().catch((e) => toast(e.message));
+});
