@@ -26,7 +26,7 @@ var shared struct {
 
 func engine(tb testing.TB) *highs.Engine {
 	tb.Helper()
-	shared.once.Do(func() { shared.rt, shared.err = highs.NewRuntime(context.Background(), highs.Config{}) })
+	shared.once.Do(func() { shared.rt, shared.err = highs.NewRuntime(context.Background(), highs.Config{Presolve: "off"}) })
 	if shared.err != nil {
 		tb.Fatalf("highs.NewRuntime: %v", shared.err)
 	}
