@@ -60,7 +60,7 @@ type Result struct {
 	// Flows[2*s] without candidate projects, Flows[2*s+1] with every project built.
 	Flows    []ScenarioFlows
 	Warnings []string
-	Elapsed   time.Duration
+	Elapsed  time.Duration
 }
 
 // Run executes a Spec.

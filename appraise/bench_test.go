@@ -1,0 +1,40 @@
+package appraise_test
+
+import (
+	"testing"
+
+	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// BenchmarkAssessDefault runs the Monte Carlo of the full default assessment — every project
+// under every built-in scenario, the network re-optimised in every draw and regime state — and
+// reports draws per second and the share of worker time spent in LP solves. The base-case
+// analysis (tornado, switching values, Shapley) is left out: it does not grow with the draws.
+func BenchmarkAssessDefault(b *testing.B) {
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(b.Context(), fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var scs []*scenario.Scenario
+	for _, f := range []string{"x1-status-quo", "x2-bilateral-weak-enforcement", "x3-relief-rok", "x4-china-transit", "x5-hard-enforcement"} {
+		sc, err := scenario.Load(fsys, "scenarios/"+f+".yaml")
+		if err != nil {
+			b.Fatal(err)
+		}
+		scs = append(scs, sc)
+	}
+	const draws = 20
+	eng := newEngine(b)
+	for b.Loop() {
+		out, err := appraise.Run(b.Context(), appraise.Input{Net: n, Scenarios: scs, Draws: draws, Seed: 1, NewEngine: eng})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(draws)/out.Elapsed.Seconds(), "draws/s")
+		b.ReportMetric(out.LPTime.Seconds()/(float64(out.Workers)*out.Elapsed.Seconds()), "lp-share")
+		b.ReportMetric(float64(out.LPSolves)/draws, "solves/draw")
+	}
+}
