@@ -21,6 +21,12 @@ import (
 // Committer is the country whose commitment the appraisal asks about.
 const Committer = "RUS"
 
+// welfareNoise is the smallest yearly welfare change taken as real, relative to the total surplus
+// of the state. Two optimal solutions of a degenerate LP can split welfare differently by a few
+// units of the solver's tolerance; on the built-in network (total surplus about 1e11 USD/yr) that
+// is about 100 USD/yr. Smaller changes are set to zero so that "P(NPV > 0)" does not count noise.
+const welfareNoise = 1e-9
+
 // Input says what to appraise.
 type Input struct {
 	Net       *model.Network
@@ -389,7 +395,11 @@ func (ev *evaluator) evaluateFlows(ctx context.Context, s *solver, x *inputs, pi
 				return caseDraw{}, nil, err
 			}
 			for _, c := range ev.countries {
-				delta[c][t] += wgt * sch.ramp[t] * (with.welfare[c] - without.welfare[c])
+				d := with.welfare[c] - without.welfare[c]
+				if math.Abs(d) < welfareNoise*math.Max(math.Abs(with.total), math.Abs(without.total)) {
+					d = 0
+				}
+				delta[c][t] += wgt * sch.ramp[t] * d
 			}
 		}
 	}

@@ -20,6 +20,7 @@ type outcome struct {
 	welfare  map[string]float64
 	ruleFlow map[string]float64
 	carried  map[string][]string // link id → commodities flowing on it, sorted
+	total    float64             // total surplus (the LP objective), USD/yr
 }
 
 // stateKey identifies a solved state within one sampled network.
@@ -129,7 +130,7 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s, regime %s, projects [%s]: %w", sc.Name, st.Regime, strings.Join(r.projects, ","), err)
 	}
-	o := &outcome{welfare: map[string]float64{}, ruleFlow: map[string]float64{}}
+	o := &outcome{welfare: map[string]float64{}, ruleFlow: map[string]float64{}, total: res.Objective}
 	for _, c := range res.Welfare {
 		o.welfare[c.Country] = c.Total()
 	}

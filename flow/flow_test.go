@@ -359,3 +359,19 @@ func TestMMCF(t *testing.T) {
 		})
 	}
 }
+
+func TestChainRentIsPooled(t *testing.T) {
+	// Two full links in series, A–B in Russia and B–C in China (100 km each), both 5 t/yr. The LP
+	// may put the whole capacity rent on either link; pooled by km, each country gets half:
+	// (backstop 50 − supply 10 − transport 1 − 1) × 5 t = 190, so 95 each.
+	n := testnet.New().Country("RUS", "CHN").Node("A", "RUS").Node("B", "RUS").Node("C", "CHN").
+		Commodity("gas", "mcm", "gas").
+		Link("AB", "A", "B", "gas", 5, 1, testnet.OneWay(), testnet.Crosses(model.CountryKm{Country: "RUS", Km: 100})).
+		Link("BC", "B", "C", "gas", 5, 1, testnet.OneWay(), testnet.Crosses(model.CountryKm{Country: "CHN", Km: 100})).
+		Supply("sA", "A", "gas", [2]float64{10, 10}).Demand("dC", "C", "gas", [2]float64{10, 100}).
+		Backstop("lng", "C", "gas", 50, "").Network()
+	res := solve(t, testnet.State(n, nil))
+	if ru, cn := res.Country("RUS").CapacityRent, res.Country("CHN").CapacityRent; !near(ru, 95) || !near(cn, 95) {
+		t.Errorf("capacity rent RUS %.9g, CHN %.9g; want 95 each", ru, cn)
+	}
+}

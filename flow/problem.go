@@ -238,6 +238,7 @@ func (p *Problem) structure() error {
 			p.arcs = append(p.arcs, a)
 		}
 	}
+	fwd, bwd := p.reachable(nodeIx)
 	m := &lp.Model{Name: "corridor-flow", Sense: lp.Maximize}
 	addCol := func(c column, name string) int {
 		p.cols = append(p.cols, c)
@@ -280,7 +281,10 @@ func (p *Problem) structure() error {
 		}
 		for _, k := range a.commodity {
 			c := p.comms[k]
-			for _, o := range c.origins {
+			for oi, o := range c.origins {
+				if !fwd[k][oi][nodeIx[a.tail]] || !bwd[k][a.headNode] {
+					continue // no flow of origin o can use this arc on its way to a demand
+				}
 				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai}, fmt.Sprintf("x_%s_%s_%s_%s", n.Commodities[c.index].ID, o, a.tail, a.head))
 				put(balanceRow(k, o, nodeIx[a.tail]), j, 1) // leaves the tail
 				put(balanceRow(k, o, a.headNode), j, -1)    // arrives at the head
@@ -322,7 +326,10 @@ func (p *Problem) structure() error {
 			if !ok {
 				r = addRow(rowInfo{kind: rowDemand, k: k, node: node}, fmt.Sprintf("dem_%s_%s", mk.Commodity, mk.Node))
 				p.demand[key] = r
-				for _, o := range p.comms[k].origins {
+				for oi, o := range p.comms[k].origins {
+					if !fwd[k][oi][node] {
+						continue // no supply of origin o can reach this node
+					}
 					y := addCol(column{kind: varDelivery, k: k, origin: o, node: node}, fmt.Sprintf("y_%s_%s_%s", mk.Commodity, o, mk.Node))
 					put(balanceRow(k, o, node), y, 1)
 					put(r, y, -1)
@@ -371,6 +378,74 @@ func (p *Problem) structure() error {
 	p.model = m
 	p.log.Debug("flow problem built", "commodities", len(p.comms), "arcs", len(p.arcs), "columns", len(m.Vars), "rows", len(m.Rows), "nonzeros", m.NonZeros())
 	return nil
+}
+
+// reachable returns, per commodity k and origin index, the nodes that flow of that origin can
+// reach from its supplies and backstops over arcs carrying k (whatever their availability, so the
+// structure does not change with the state), and per commodity the nodes from which a demand of
+// k can be reached. A flow column whose arc starts outside the first set or ends outside the
+// second can never carry goods from a source to a demand, so Build leaves it out.
+func (p *Problem) reachable(nodeIx map[string]int) (fwd [][][]bool, bwd [][]bool) {
+	n := p.net
+	nn := len(n.Nodes)
+	out := make([][][]int, len(p.comms)) // k → node → heads
+	in := make([][][]int, len(p.comms))  // k → node → tails
+	for k := range p.comms {
+		out[k], in[k] = make([][]int, nn), make([][]int, nn)
+	}
+	for _, a := range p.arcs {
+		t := nodeIx[a.tail]
+		for _, k := range a.commodity {
+			out[k][t] = append(out[k][t], a.headNode)
+			in[k][a.headNode] = append(in[k][a.headNode], t)
+		}
+	}
+	flood := func(adj [][]int, start []int) []bool {
+		seen := make([]bool, nn)
+		stack := slices.Clone(start)
+		for _, v := range start {
+			seen[v] = true
+		}
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, w := range adj[v] {
+				if !seen[w] {
+					seen[w] = true
+					stack = append(stack, w)
+				}
+			}
+		}
+		return seen
+	}
+	fwd = make([][][]bool, len(p.comms))
+	bwd = make([][]bool, len(p.comms))
+	for k, c := range p.comms {
+		id := n.Commodities[c.index].ID
+		var demand []int
+		sources := make([][]int, len(c.origins))
+		for _, mk := range n.Markets {
+			if mk.Commodity != id {
+				continue
+			}
+			node := nodeIx[mk.Node]
+			switch mk.Kind {
+			case model.Demand:
+				demand = append(demand, node)
+			case model.Supply:
+				sources[slices.Index(c.origins, n.Nodes[node].Country)] = append(sources[slices.Index(c.origins, n.Nodes[node].Country)], node)
+			case model.Backstop:
+				oi := slices.Index(c.origins, cmpOr(mk.Origin, RestOfWorld))
+				sources[oi] = append(sources[oi], node)
+			}
+		}
+		bwd[k] = flood(in[k], demand)
+		fwd[k] = make([][]bool, len(c.origins))
+		for oi := range c.origins {
+			fwd[k][oi] = flood(out[k], sources[oi])
+		}
+	}
+	return fwd, bwd
 }
 
 // matches reports whether rule r applies to flow column c (see docs/decisions/0003-sanctions-rules.md).

@@ -177,6 +177,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			lr.TariffRevenue += rev
 		}
 	}
+	rents := make([]float64, len(p.arcs)) // capacity rent of each arc, USD/yr
 	for ai := range p.arcs {
 		a := &p.arcs[ai]
 		if a.capRow < 0 {
@@ -191,10 +192,33 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			lr.ShadowBackward = mu
 		}
 		if mu > dualTol {
-			rent := mu * act
-			lr.Rent += rent
-			w.byKm(n.Links[a.link].Crossings, func(wc *CountryWelfare, share float64) { wc.CapacityRent += rent * share })
+			rents[ai] = mu * act
 			res.Binding = append(res.Binding, Binding{Kind: "link", ID: n.Links[a.link].ID, Forward: a.forward, Shadow: mu, Activity: act, Limit: p.model.Rows[a.capRow].Upper})
+		}
+	}
+	// Capacity rent goes to the links' owners by km. Along a chain of full links the LP can put
+	// the whole rent on any one of them (the duals are not unique), so rents of such chains are
+	// pooled and split by km over the chain: the split no longer depends on the solver's choice.
+	for _, group := range p.saturatedChains(sol) {
+		total, km := 0.0, 0.0
+		for _, ai := range group {
+			total += rents[ai]
+			for _, ck := range n.Links[p.arcs[ai].link].Crossings {
+				km += ck.Km
+			}
+		}
+		for _, ai := range group {
+			l := &n.Links[p.arcs[ai].link]
+			lkm := 0.0
+			for _, ck := range l.Crossings {
+				lkm += ck.Km
+			}
+			share := total / float64(len(group))
+			if km > 0 {
+				share = total * lkm / km
+			}
+			linkOf(p.arcs[ai].link).Rent += share
+			w.byKm(l.Crossings, func(wc *CountryWelfare, f float64) { wc.CapacityRent += share * f })
 		}
 	}
 	for i := range res.Links {
@@ -326,6 +350,98 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		res.TariffRevenue += c.Transit
 	}
 	return res, nil
+}
+
+// saturatedChains groups the arcs into chains for pooling capacity rent: two full arcs of one
+// mode join when one ends and the other starts at a node with no market for what they carry and
+// no other flow of that mode (goods pass straight through). Every arc with a capacity is in exactly one group; groups are in arc order.
+func (p *Problem) saturatedChains(sol *lp.Solution) [][]int {
+	const tol = 1e-9
+	full := make([]bool, len(p.arcs))
+	flowing := make([]bool, len(p.arcs))
+	for ai, a := range p.arcs {
+		if a.capRow < 0 {
+			continue
+		}
+		act, limit := sol.RowActivity[a.capRow], p.model.Rows[a.capRow].Upper
+		flowing[ai] = act > tol*math.Max(1, limit)
+		full[ai] = limit > 0 && act >= limit*(1-1e-7)
+	}
+	for j, c := range p.cols { // arcs without a capacity row can carry flow too
+		if c.kind == varFlow && sol.X[j] > tol {
+			flowing[c.arc] = true
+		}
+	}
+	market := make([]map[string]bool, len(p.net.Nodes)) // node → commodities traded there
+	for _, mk := range p.net.Markets {
+		v := p.nodeOf(mk.Node)
+		if market[v] == nil {
+			market[v] = map[string]bool{}
+		}
+		market[v][mk.Commodity] = true
+	}
+	tradedAt := func(v, ai int) bool {
+		for _, k := range p.arcs[ai].commodity {
+			if market[v][p.net.Commodities[p.comms[k].index].ID] {
+				return true
+			}
+		}
+		return false
+	}
+	type nodeMode struct {
+		node int
+		mode string
+	}
+	in, out := map[nodeMode][]int{}, map[nodeMode][]int{}
+	for ai, a := range p.arcs {
+		if flowing[ai] {
+			mode := p.net.Links[a.link].Mode
+			in[nodeMode{a.headNode, mode}] = append(in[nodeMode{a.headNode, mode}], ai)
+			t := nodeMode{p.nodeOf(a.tail), mode}
+			out[t] = append(out[t], ai)
+		}
+	}
+	parent := make([]int, len(p.arcs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, m := range p.net.Modes {
+		for v := range p.net.Nodes {
+			k := nodeMode{v, m.ID}
+			if len(in[k]) != 1 || len(out[k]) != 1 {
+				continue
+			}
+			a, b := in[k][0], out[k][0]
+			if full[a] && full[b] && !tradedAt(v, a) && !tradedAt(v, b) {
+				parent[find(b)] = find(a)
+			}
+		}
+	}
+	groups := map[int][]int{}
+	var roots []int
+	for ai, a := range p.arcs {
+		if a.capRow < 0 {
+			continue
+		}
+		r := find(ai)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], ai)
+	}
+	out2 := make([][]int, 0, len(roots))
+	for _, r := range roots {
+		out2 = append(out2, groups[r])
+	}
+	return out2
 }
 
 func (p *Problem) nodeOf(id string) int {

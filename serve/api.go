@@ -356,10 +356,15 @@ type runView struct {
 	Total int `json:"total"`
 }
 
+// view returns r with its progress: live while it is queued or running, fixed once it is final
+// (so the view of a complete run never changes and can be cached).
 func (s *Server) view(r *store.Run) runView {
 	v := runView{Run: r, Total: r.Draws}
 	if r.Status == store.Complete {
 		v.Done = r.Draws
+	}
+	if r.Status.Final() {
+		return v
 	}
 	s.mu.Lock()
 	if a := s.active[r.ID]; a != nil && a.total > 0 {
@@ -367,6 +372,26 @@ func (s *Server) view(r *store.Run) runView {
 	}
 	s.mu.Unlock()
 	return v
+}
+
+// runBody encodes a run's view; a complete run's body is final and may be cached. The result
+// is spliced in as the store holds it (valid JSON, checked by store.Complete), byte for byte
+// what `corridor assess --json` prints, and is never decoded or re-encoded.
+func (s *Server) runBody(r *store.Run) (*body, bool, error) {
+	rest := *r
+	rest.Result = nil
+	b, err := json.Marshal(s.view(&rest))
+	if err != nil {
+		return nil, false, err
+	}
+	if res := bytes.TrimSpace(r.Result); len(res) > 0 {
+		out := make([]byte, 0, len(b)+len(res)+16)
+		out = append(out, b[:len(b)-1]...) // without the closing brace
+		out = append(out, `,"result":`...)
+		out = append(out, res...)
+		b = append(out, '}')
+	}
+	return newBody(append(b, '\n'), "application/json; charset=utf-8"), r.Status == store.Complete, nil
 }
 
 // listRuns serves the run history, newest first, without results.
@@ -398,12 +423,21 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	run, err := s.cfg.Store.Get(r.Context(), id)
+	// A complete run is served from memory; the first readers of one share a single store read
+	// (which therefore does not depend on any one request's context).
+	ctx := context.WithoutCancel(r.Context())
+	b, err := s.cache.load(cacheKey{id, "run"}, func() (*body, bool, error) {
+		run, err := s.cfg.Store.Get(ctx, id)
+		if err != nil {
+			return nil, false, err
+		}
+		return s.runBody(run)
+	})
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.view(run))
+	b.serve(w, r)
 }
 
 // cancelRun cancels a queued or running run.
@@ -545,11 +579,41 @@ func (s *Server) execute(id int64) {
 			log.ErrorContext(ctx, "store failure", "err", ferr)
 		}
 	default:
-		if cerr := s.cfg.Store.Complete(context.WithoutCancel(ctx), id, res, html); cerr != nil && !errors.Is(cerr, store.ErrState) {
-			log.ErrorContext(ctx, "store result", "err", cerr)
+		if cerr := s.cfg.Store.Complete(context.WithoutCancel(ctx), id, res, html); cerr != nil {
+			if !errors.Is(cerr, store.ErrState) {
+				log.ErrorContext(ctx, "store result", "err", cerr)
+			}
+			return
 		}
 		log.InfoContext(ctx, "run complete")
+		s.warm(context.WithoutCancel(ctx), id, html)
 	}
+}
+
+// warm puts a just-completed run's bodies in the cache, so its first readers need no store read.
+func (s *Server) warm(ctx context.Context, id int64, html []byte) {
+	run, err := s.cfg.Store.Get(ctx, id)
+	if err != nil {
+		s.log.WarnContext(ctx, "read completed run", "run_id", id, "err", err)
+		return
+	}
+	if b, final, err := s.runBody(run); err == nil && final {
+		s.cache.add(cacheKey{id, "run"}, b)
+	}
+	if html != nil {
+		s.cache.add(cacheKey{id, "report"}, reportBody(html))
+	}
+}
+
+// reportCSP is the Content-Security-Policy of a stored HTML report: only its inline styles and
+// data: images.
+const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+
+// reportBody is a run's HTML report as a body.
+func reportBody(html []byte) *body {
+	b := newBody(html, "text/html; charset=utf-8")
+	b.csp = reportCSP
+	return b
 }
 
 // runOnce executes a stored run's spec and returns the result as report.AssessJSON writes it and
@@ -625,12 +689,18 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	b, err := s.cfg.Store.Report(r.Context(), id)
+	// A report exists only for a complete run and never changes: cache it like the result.
+	ctx := context.WithoutCancel(r.Context())
+	b, err := s.cache.load(cacheKey{id, "report"}, func() (*body, bool, error) {
+		html, err := s.cfg.Store.Report(ctx, id)
+		if err != nil {
+			return nil, false, err
+		}
+		return reportBody(html), true, nil
+	})
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(b)
+	b.serve(w, r)
 }

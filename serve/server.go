@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/corridor-dev/corridor/dataset"
@@ -68,6 +69,14 @@ type Config struct {
 	MaxDraws int
 	// EventInterval is how often the events stream looks for progress (default 250 ms).
 	EventInterval time.Duration
+	// CacheBytes bounds the in-memory cache of complete runs' response bodies (default
+	// DefaultCacheBytes; negative: no cache).
+	CacheBytes int64
+	// AllowedHosts are Host header values (host or host:port, case-insensitive) the server
+	// answers; requests for other hosts get 421. On a loopback listener, Serve adds localhost,
+	// 127.0.0.1 and [::1] with the listener's port (LoopbackHosts) and always checks, which
+	// defeats DNS rebinding; elsewhere an empty list allows any host.
+	AllowedHosts []string
 }
 
 // Server is the HTTP API and web UI. It owns its mux and its run workers; all state is in the
@@ -88,6 +97,9 @@ type Server struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	active map[int64]*activeRun
+
+	cache *bodyCache                      // bodies of complete runs
+	hosts atomic.Pointer[map[string]bool] // allowed Host header values; nil: any
 }
 
 // activeRun is a run a worker holds.
@@ -129,7 +141,14 @@ func New(cfg Config) *Server {
 	if cfg.EventInterval <= 0 {
 		cfg.EventInterval = 250 * time.Millisecond
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), queue: make(chan int64, cfg.Queue), active: map[int64]*activeRun{}}
+	if cfg.CacheBytes == 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), queue: make(chan int64, cfg.Queue), active: map[int64]*activeRun{},
+		cache: newBodyCache(cfg.CacheBytes)}
+	if len(cfg.AllowedHosts) > 0 {
+		s.allowHosts(cfg.AllowedHosts)
+	}
 	s.net = sync.OnceValues(func() (*model.Network, error) {
 		n, _, err := dataset.Load(context.Background(), cfg.Data)
 		return n, err
@@ -202,8 +221,36 @@ func (s *Server) register() {
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 }
 
-// ServeHTTP serves the API and the pages, with security headers.
+// allowHosts restricts the Host header to hosts.
+func (s *Server) allowHosts(hosts []string) {
+	m := make(map[string]bool, len(hosts))
+	for _, h := range hosts {
+		m[strings.ToLower(h)] = true
+	}
+	s.hosts.Store(&m)
+}
+
+// LoopbackHosts returns the Host header values a browser sends to a loopback server on port:
+// localhost, 127.0.0.1 and [::1] with the port (and without it when the port is 80).
+func LoopbackHosts(port string) []string {
+	var out []string
+	for _, h := range []string{"localhost", "127.0.0.1", "[::1]"} {
+		out = append(out, h+":"+port)
+		if port == "80" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// ServeHTTP serves the API and the pages, with security headers. When the allowed hosts are
+// set, a request for another Host gets 421 Misdirected Request before anything else: a page
+// from another site that rebinds its DNS name to 127.0.0.1 still sends its own name as Host.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if hosts := s.hosts.Load(); hosts != nil && !(*hosts)[strings.ToLower(r.Host)] {
+		writeError(w, http.StatusMisdirectedRequest, fmt.Sprintf("this server does not answer for host %q; use http://localhost:PORT/ or http://127.0.0.1:PORT/", r.Host), nil)
+		return
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -223,7 +270,15 @@ func (s *Server) Close() error {
 
 // Serve serves HTTP on ln, with the server timeouts, until ctx is cancelled; then it shuts down
 // gracefully (waiting up to 10 s for requests in flight) and closes s.
+//
+// When ln listens on a loopback address, Serve restricts the Host header to LoopbackHosts of
+// ln's port and Config.AllowedHosts.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if host, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			s.allowHosts(append(LoopbackHosts(port), s.cfg.AllowedHosts...))
+		}
+	}
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: ReadHeaderTimeout,

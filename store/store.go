@@ -90,6 +90,12 @@ type Store struct {
 // a file name; ":memory:" is not supported because every pooled connection would get its own
 // database. log nil discards.
 func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
+	return open(ctx, path, log, 0)
+}
+
+// open is Open applying migrations up to version upTo only (0: all); tests use it to make
+// databases of older schema versions.
+func open(ctx context.Context, path string, log *slog.Logger, upTo int) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -111,7 +117,7 @@ func Open(ctx context.Context, path string, log *slog.Logger) (*Store, error) {
 	db.SetMaxOpenConns(MaxConns)
 	db.SetMaxIdleConns(MaxConns)
 	s := &Store{db: db, log: log, now: func() time.Time { return time.Now().UTC() }}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, upTo); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -165,12 +171,15 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// migrate applies the migrations newer than the database's schema_version, each in its own
-// transaction together with its schema_version row.
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies the migrations newer than the database's schema_version (up to version upTo
+// when it is positive), each in its own transaction together with its schema_version row.
+func (s *Store) migrate(ctx context.Context, upTo int) error {
 	ms, err := loadMigrations()
 	if err != nil {
 		return err
+	}
+	if upTo > 0 && upTo < len(ms) {
+		ms = ms[:upTo]
 	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)

@@ -27,6 +27,7 @@ type serveOptions struct {
 	concurrent int
 	workers    int
 	draws      int
+	hosts      []string
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -38,6 +39,10 @@ func newServeCmd(a *app) *cobra.Command {
 editor, runs with live progress, run history and side-by-side comparison, and the JSON API they
 use (described at /api/openapi.json). Runs and scenarios are kept in an SQLite database; runs
 left unfinished by a stopped server are marked interrupted when it starts again.
+
+On loopback the server answers only requests addressed to localhost, 127.0.0.1 or [::1] with
+its port, so that a web page cannot reach it by rebinding its own DNS name to 127.0.0.1;
+--allow-host adds names (a reverse proxy's, say), and elsewhere restricts the names answered.
 
 Changes (POST requests) need a bearer token when --token or ` + tokenEnv + ` is set; set one
 whenever the server listens beyond loopback.`,
@@ -57,6 +62,7 @@ whenever the server listens beyond loopback.`,
 	f.IntVar(&o.concurrent, "concurrent", 1, "runs executed at once; the rest wait in a queue")
 	f.IntVar(&o.workers, "workers", 0, "Monte Carlo workers per run (default: number of CPUs)")
 	f.IntVar(&o.draws, "max-draws", serve.DefaultMaxDraws, "largest number of draws a run may ask for")
+	f.StringSliceVar(&o.hosts, "allow-host", nil, "Host header values to answer, e.g. corridor.example.org (default on loopback: localhost, 127.0.0.1 and [::1] with the port; elsewhere: any)")
 	return c
 }
 
@@ -106,7 +112,7 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	srv := serve.New(serve.Config{
 		Store: st, Data: fsys, DataName: name, Logger: log, Token: o.token,
 		Deps:       pipeline.Deps{NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() }, Logger: log},
-		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws,
+		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws, AllowedHosts: o.hosts,
 	})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {

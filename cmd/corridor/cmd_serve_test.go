@@ -42,6 +42,14 @@ func TestServe(t *testing.T) {
 	if res.StatusCode != 200 || strings.TrimSpace(string(b)) != "[]" {
 		t.Errorf("GET /api/runs = %d %q, want 200 []", res.StatusCode, b)
 	}
+	// a page from another site that rebinds its name to 127.0.0.1 is refused (DNS rebinding)
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/runs", nil)
+	req.Host = "rebind.example:" + addr[strings.LastIndexByte(addr, ':')+1:]
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else if res.Body.Close(); res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("GET /api/runs with Host %s = %d, want 421", req.Host, res.StatusCode)
+	}
 	cancel()
 	select {
 	case err := <-errc:

@@ -284,23 +284,90 @@ const specRows = [
   ["data", (s) => s.data], ["model version", (s) => s.version],
 ];
 
+// specTable shows run specs side by side. With several specs, the rows that differ come first
+// (marked "differ") and the rest are summed up in one row.
 function specTable(specs, heads) {
-  return el("table", {}, heads ? el("tr", {}, el("th"), heads.map((h) => el("th", {}, h)), el("th")) : null, specRows.map(([name, f]) => {
+  const rows = specRows.map(([name, f]) => {
     const vals = specs.map((s) => String(f(s)));
-    const differ = specs.length > 1 && vals.some((v) => v !== vals[0]);
-    return el("tr", { class: differ ? "differ" : "" }, el("th", {}, name), vals.map((v) => el("td", {}, v)), specs.length > 1 ? el("td", {}, differ ? "differs" : "same") : null);
-  }));
+    return { name, vals, differ: specs.length > 1 && vals.some((v) => v !== vals[0]) };
+  });
+  const shown = specs.length > 1 ? rows.filter((r) => r.differ) : rows;
+  const same = specs.length > 1 ? rows.filter((r) => !r.differ) : [];
+  return el("table", { class: "spec" }, heads ? el("tr", {}, el("th"), heads.map((h) => el("th", {}, h))) : null,
+    shown.map((r) => el("tr", { class: r.differ ? "differ" : "" }, el("th", {}, r.name), r.vals.map((v) => el("td", {}, v)))),
+    same.length ? el("tr", { class: "same" }, el("th", {}, "same in both"), el("td", { colspan: specs.length }, same.map((r) => `${r.name} ${r.vals[0]}`).join(" · "))) : null);
 }
 
 // ---- compare two runs ----
+
+// lineDiff returns the edit script between two texts' lines (longest common subsequence), as
+// [op, line] pairs with op " " (both), "-" (only in a) or "+" (only in b).
+function lineDiff(a, b) {
+  const x = a.split("\n"), y = b.split("\n"), n = x.length, m = y.length;
+  const L = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i][j] = x[i] === y[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1]);
+  const out = [];
+  let i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && x[i] === y[j]) { out.push([" ", x[i]]); i++; j++; }
+    else if (i < n && (j === m || L[i + 1][j] >= L[i][j + 1])) out.push(["-", x[i++]]);
+    else out.push(["+", y[j++]]);
+  }
+  return out;
+}
+
+// diffView shows the changed lines of a diff; a hunk after unchanged lines names the list item
+// (rule, override, regime state or transition) it is in.
+function diffView(d) {
+  const near = d.map(() => false);
+  d.forEach(([op], k) => { if (op !== " ") near[k] = true; });
+  const pre = el("pre", { class: "diff" });
+  let gap = false, item = "";
+  d.forEach(([op, line], k) => {
+    const m = /^\s*- (id|path|from): *(.*)$/.exec(line);
+    if (!near[k]) {
+      gap = true;
+      if (m) item = `${m[1]}: ${m[2]}`;
+      else if (/^\S/.test(line) && !line.startsWith("#")) item = "";
+      return;
+    }
+    if (gap) pre.append(el("span", { class: "gap" }, `…${item ? "  in " + item : ""}\n`));
+    gap = false;
+    if (m) item = `${m[1]}: ${m[2]}`;
+    pre.append(el("span", { class: op === "+" ? "add" : op === "-" ? "del" : "ctx" }, `${op} ${line}\n`));
+  });
+  return pre;
+}
+
+// scenarioTexts returns the YAML of the scenarios a run used, in the order its result lists them.
+function scenarioTexts(spec, builtin) {
+  const find = (name) => builtin.find((b) => b.name === name) || builtin.find((b) => b.name.startsWith(name + "-"));
+  const names = spec.scenarios === null || spec.scenarios === undefined ? ((spec.custom || []).length ? [] : builtin.map((b) => b.name)) : spec.scenarios;
+  const out = names.map((n) => { const b = find(n); return { name: b ? b.name : n, label: `built-in ${b ? b.name : n}`, yaml: b ? b.yaml : "" }; });
+  for (const c of spec.custom || []) out.push({ name: c.name, label: `saved #${c.id} ${c.name}`, yaml: c.yaml });
+  return out;
+}
+
 async function comparePage() {
   const q = new URLSearchParams(location.search);
   $("#a").value = q.get("a") || "";
   $("#b").value = q.get("b") || "";
   $("#pick").addEventListener("submit", (e) => { e.preventDefault(); location.search = `?a=${$("#a").value}&b=${$("#b").value}`; });
+  $("#swap").addEventListener("click", () => { location.search = `?a=${$("#b").value}&b=${$("#a").value}`; });
   if (!q.get("a") || !q.get("b")) return;
-  const [a, b] = await Promise.all([api("GET", `/api/runs/${+q.get("a")}`), api("GET", `/api/runs/${+q.get("b")}`)]);
+  const [a, b, sc] = await Promise.all([api("GET", `/api/runs/${+q.get("a")}`), api("GET", `/api/runs/${+q.get("b")}`), api("GET", "/api/scenarios")]);
   $("#inputs").replaceChildren(el("h2", {}, "Inputs"), specTable([a.spec, b.spec], [el("a", { href: `/runs/${a.id}` }, `run ${a.id}`), el("a", { href: `/runs/${b.id}` }, `run ${b.id}`)]));
+  // the scenarios themselves, paired by position, as a line diff of their YAML
+  const ta = scenarioTexts(a.spec, sc.builtin), tb = scenarioTexts(b.spec, sc.builtin);
+  const diffs = el("div", { id: "scenario-diff" }, el("h3", {}, "Scenario differences ", el("small", {}, `(− run A ${a.id}, + run B ${b.id}; unchanged lines left out)`)));
+  for (let k = 0; k < Math.max(ta.length, tb.length); k++) {
+    const x = ta[k], y = tb[k];
+    const head = el("h4", {}, `${x ? x.label : "—"} (run ${a.id}) vs ${y ? y.label : "—"} (run ${b.id})`);
+    if (!x || !y) { diffs.append(head, el("p", { class: "muted" }, "only one run has this scenario")); continue; }
+    const d = lineDiff(x.yaml, y.yaml);
+    diffs.append(head, d.some(([op]) => op !== " ") ? diffView(d) : el("p", { class: "muted" }, "identical"));
+  }
+  $("#inputs").append(diffs);
   if (!a.result || !b.result) {
     $("#outputs").replaceChildren(el("p", {}, "Both runs must be complete to compare outputs."));
     return;
@@ -310,17 +377,38 @@ async function comparePage() {
   const ka = key(a.result), kb = key(b.result);
   const keys = [...new Set([...ka.keys(), ...kb.keys()])];
   const sign = (v, f) => (v > 0 ? "+" : "") + f(v);
+  // a delta cell; "moved" marks a change that shows at the displayed precision
+  const delta = (ok, v, f) => el("td", { class: "num delta" + (ok && /[1-9]/.test(f(v)) ? " moved" : "") }, ok ? sign(v, f) : "");
   $("#outputs").replaceChildren(el("h2", {}, "Outputs"), el("table", { id: "compare-table" },
-    el("tr", {}, ["project", `scenario (run ${a.id})`, `scenario (run ${b.id})`, `P(commit) ${a.id}`, `P(commit) ${b.id}`, "Δ", `Russia NPV ${a.id}`, `Russia NPV ${b.id}`, "Δ"].map((h) => el("th", {}, h))),
+    el("tr", {}, ["project", `scenario (run ${a.id})`, `scenario (run ${b.id})`, `P(commit) ${a.id}`, `P(commit) ${b.id}`, "Δ", `Russia NPV ${a.id}`, `Russia NPV ${b.id}`, "Δ", `break-even ${a.id}`, `break-even ${b.id}`].map((h) => el("th", {}, h))),
     keys.map((k) => {
       const ca = ka.get(k), cb = kb.get(k);
       const na = ca ? russia(ca).Mean : NaN, nb = cb ? russia(cb).Mean : NaN;
+      const be = (c) => (c ? (c.BreakEvenPremium > 0 ? money(c.BreakEvenPremium) : "none needed") : "—");
       return el("tr", {}, el("td", {}, (ca || cb).Project), el("td", {}, ca ? ca.Scenario : "—"), el("td", {}, cb ? cb.Scenario : "—"),
         el("td", { class: "num" }, ca ? pct(ca.Commit) : "—"), el("td", { class: "num" }, cb ? pct(cb.Commit) : "—"),
-        el("td", { class: "num delta" }, ca && cb ? sign(100 * (cb.Commit - ca.Commit), (v) => v.toFixed(0) + " pts") : ""),
+        delta(ca && cb, 100 * ((cb || {}).Commit - (ca || {}).Commit), (v) => v.toFixed(0) + " pts"),
         el("td", { class: "num" }, ca ? money(na) : "—"), el("td", { class: "num" }, cb ? money(nb) : "—"),
-        el("td", { class: "num delta" }, ca && cb ? sign(nb - na, money) : ""));
+        delta(ca && cb, nb - na, money),
+        el("td", { class: "num" }, be(ca)), el("td", { class: "num" }, be(cb)));
     })));
+  // every country's NPV, for the cases both runs have
+  const rows = [];
+  for (const k of keys) {
+    const ca = ka.get(k), cb = kb.get(k);
+    if (!ca || !cb) continue;
+    const cs = new Map((cb.Countries || []).map((c) => [c.Country, c]));
+    for (const x of ca.Countries || []) {
+      const y = cs.get(x.Country);
+      if (!y || (x.NPV.Mean === 0 && y.NPV.Mean === 0)) continue;
+      rows.push(el("tr", {}, el("td", {}, ca.Project), el("td", {}, `${ca.Scenario} → ${cb.Scenario}`), el("td", {}, x.Country),
+        el("td", { class: "num" }, money(x.NPV.Mean)), el("td", { class: "num" }, money(y.NPV.Mean)), delta(true, y.NPV.Mean - x.NPV.Mean, money),
+        el("td", { class: "num" }, pct(x.NPV.PPositive)), el("td", { class: "num" }, pct(y.NPV.PPositive))));
+    }
+  }
+  $("#outputs").append(el("h3", {}, "NPV by country"), rows.length ? el("table", { id: "country-table" },
+    el("tr", {}, ["project", "scenarios", "country", `NPV mean ${a.id}`, `NPV mean ${b.id}`, "Δ", `P(NPV>0) ${a.id}`, `P(NPV>0) ${b.id}`].map((h) => el("th", {}, h))), rows)
+    : el("p", { class: "muted" }, "No country has a non-zero NPV in either run."));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
