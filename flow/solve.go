@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/scenario"
@@ -239,12 +238,11 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		}
 	}
 	// Node prices.
-	for key, r := range p.balance {
-		res.Prices = append(res.Prices, NodePrice{Commodity: n.Commodities[p.comms[key.k].index].ID, Node: n.Nodes[key.node].ID, Origin: key.origin, Price: sol.RowDual[r]})
+	for r, info := range p.rows { // in row order: deterministic and cheap (no sort)
+		if info.kind == rowBalance {
+			res.Prices = append(res.Prices, NodePrice{Commodity: n.Commodities[p.comms[info.k].index].ID, Node: n.Nodes[info.node].ID, Origin: info.origin, Price: sol.RowDual[r]})
+		}
 	}
-	slices.SortFunc(res.Prices, func(a, b NodePrice) int {
-		return cmpStrings(a.Commodity+"\x00"+a.Node+"\x00"+a.Origin, b.Commodity+"\x00"+b.Node+"\x00"+b.Origin)
-	})
 	// Markets: surplus and quantities.
 	markets := map[int]*MarketResult{}
 	marketOf := func(mi int) *MarketResult {
@@ -493,14 +491,4 @@ func (p *Problem) explain(sol *lp.Solution) error {
 
 func (p *Problem) describe() string {
 	return fmt.Sprintf("%d columns, %d rows", len(p.model.Vars), len(p.model.Rows))
-}
-
-func cmpStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -87,13 +87,21 @@ func Verdict(r *pipeline.Result, project string) string {
 		title = head.Name
 	}
 	fmt.Fprintf(&b, "Russia commits in %s of draws under %s", pct(c.Commit), title)
-	best, bestP := "", -1.0
+	best, bestP, same := "", -1.0, true
 	for _, sc := range r.Scenarios[1:] {
-		if cs := caseOf(a, project, sc.Name); cs != nil && cs.Commit > bestP {
+		cs := caseOf(a, project, sc.Name)
+		if cs == nil {
+			continue
+		}
+		same = same && cs.Commit == c.Commit
+		if cs.Commit > bestP {
 			best, bestP = cs.Scenario, cs.Commit
 		}
 	}
-	if best != "" {
+	switch {
+	case best != "" && same:
+		b.WriteString(" and the same in every other scenario")
+	case best != "":
 		fmt.Fprintf(&b, " (best elsewhere: %s under %s)", pct(bestP), best)
 	}
 	b.WriteString("; ")

@@ -71,3 +71,16 @@ func BenchmarkNetlibCold(b *testing.B) {
 	rt := sharedRuntime(b)
 	lptest.RunBenchmarks(b, os.DirFS(netlibDir), func(b *testing.B) lp.Engine { return engineFrom(b, rt) })
 }
+
+// BenchmarkNetlibColdPresolveOff is BenchmarkNetlibCold with HiGHS's presolve off: HiGHS 1.15's
+// presolve spends much of a small problem's solve in its dependent-equations search.
+//
+//	go test ./lp/highs -run '^$' -bench BenchmarkNetlibColdPresolveOff -count 5
+func BenchmarkNetlibColdPresolveOff(b *testing.B) {
+	rt, err := highs.NewRuntime(context.Background(), highs.Config{Presolve: "off"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = rt.Close(context.Background()) })
+	lptest.RunBenchmarks(b, os.DirFS(netlibDir), func(b *testing.B) lp.Engine { return engineFrom(b, rt) })
+}
