@@ -257,19 +257,23 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 	for j, c := range p.cols {
 		x := sol.X[j]
 		switch c.kind {
-		case varSupply:
-			mk := &n.Markets[c.market]
-			node := p.nodeOf(mk.Node)
+		case varSupply, varBackstop:
+			// producer surplus of a supply step goes to its node's country; a backstop's rent
+			// (non-zero only when its import limit binds) to the origin of its imports
+			node := p.nodeOf(n.Markets[c.market].Node)
 			lambda := sol.RowDual[p.balance[balanceKey{c.k, c.origin, node}]]
 			m := marketOf(c.market)
 			m.Quantity += x
 			m.Price = lambda
-			ps := (lambda - (-p.model.Vars[j].Cost)) * x
+			ps := (lambda + p.model.Vars[j].Cost) * x // the column's cost is −(marginal cost)
 			m.Surplus += ps
-			w.country(n.Nodes[node].Country).Producer += ps
+			owner := c.origin
+			if c.kind == varSupply {
+				owner = n.Nodes[node].Country
+			}
+			w.country(owner).Producer += ps
 		case varDemand:
-			mk := &n.Markets[c.market]
-			node := p.nodeOf(mk.Node)
+			node := p.nodeOf(n.Markets[c.market].Node)
 			lambda := sol.RowDual[p.demand[[2]int{c.k, node}]]
 			m := marketOf(c.market)
 			m.Quantity += x
@@ -278,16 +282,6 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			cs := (p.model.Vars[j].Cost - lambda) * x
 			m.Surplus += cs
 			w.country(n.Nodes[node].Country).Consumer += cs
-		case varBackstop:
-			mk := &n.Markets[c.market]
-			node := p.nodeOf(mk.Node)
-			lambda := sol.RowDual[p.balance[balanceKey{c.k, c.origin, node}]]
-			m := marketOf(c.market)
-			m.Quantity += x
-			m.Price = lambda
-			rent := (lambda - (-p.model.Vars[j].Cost)) * x
-			m.Surplus += rent
-			w.country(c.origin).Producer += rent
 		case varCompliant:
 			lk := res.leakage(p.rules[c.rule].ID)
 			lk.Compliant += x

@@ -5,7 +5,6 @@ import (
 	"context"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,20 +14,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// chromium returns the path of a Chromium binary, or "" when none is installed.
-func chromium() string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	return ""
-}
+	"github.com/corridor-dev/corridor/internal/browsertest"
+)
 
 // TestHTMLInBrowser opens the report in headless Chromium and checks: no console errors, no
 // network request but the file itself, every chart present, and a 1280×800 screenshot (kept in
@@ -37,10 +25,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the pipeline and a browser")
 	}
-	bin := chromium()
-	if bin == "" {
-		t.Skip("no Chromium found (looked for /usr/bin/chromium): install Debian's chromium (apt-get install chromium) to run the browser test")
-	}
+	ctx := browsertest.Context(t)
 	html, _ := runReport(t, 1)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
@@ -48,17 +33,6 @@ func TestHTMLInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCharts := strings.Count(string(html), "data-chart=")
-
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(1280, 800),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
 
 	var mu sync.Mutex
 	var consoleErrs, requests []string

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"image/png"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,20 +14,9 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// chromium returns the path of a Chromium binary, or "" when none is installed.
-func chromium() string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	return ""
-}
+	"github.com/corridor-dev/corridor/internal/browsertest"
+)
 
 // browserScenario edits the built-in x1 scenario as a newcomer would: the gas price in the ROK
 // capital region's pipeline-gas step goes from 305 to 420 kUSD/mcm (a market price override),
@@ -66,22 +53,8 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the pipeline and a browser")
 	}
-	bin := chromium()
-	if bin == "" {
-		t.Skip("no Chromium found (looked for /usr/bin/chromium): install Debian's chromium (apt-get install chromium) to run the browser test")
-	}
+	ctx := browsertest.Context(t)
 	f := newFixture(t, func(c *Config) { c.EventInterval = 100 * time.Millisecond })
-	dir := t.TempDir()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(1280, 800),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
 	var mu sync.Mutex
 	var jsErrs []string
 	// Listen starts the browser, so it runs on the context without a timeout.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/corridor-dev/corridor/lp"
@@ -23,17 +24,33 @@ const (
 	defaultSeed  = 1
 )
 
-type assessOptions struct {
+// runOptions are the flags that say what the pipeline runs; assess and report share them.
+type runOptions struct {
 	data      string
 	scenarios []string
 	projects  []string
 	draws     int
 	seed      uint64
 	workers   int
-	asJSON    bool
-	out       string
 	analysis  bool
-	html      string
+}
+
+// addRunFlags registers the pipeline's flags on f.
+func addRunFlags(f *pflag.FlagSet, o *runOptions) {
+	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (names or YAML files; default: every built-in scenario)")
+	f.StringSliceVar(&o.projects, "project", nil, "projects to appraise (default: all)")
+	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
+	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed: the same seed and inputs give the same output")
+	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
+	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
+}
+
+type assessOptions struct {
+	runOptions
+	asJSON bool
+	out    string
+	html   string
 }
 
 func newAssessCmd(a *app) *cobra.Command {
@@ -49,21 +66,15 @@ the answer most, and the Shapley split of the gains.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAssess(cmd.Context(), a, o) },
 	}
 	f := c.Flags()
-	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
-	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (names or YAML files; default: every built-in scenario)")
-	f.StringSliceVar(&o.projects, "project", nil, "projects to appraise (default: all)")
-	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
-	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed: the same seed and inputs give the same output")
-	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
+	addRunFlags(f, &o.runOptions)
 	f.BoolVar(&o.asJSON, "json", false, "print JSON instead of tables")
 	f.StringVar(&o.out, "out", "", "also write result.json, cases.csv and verdicts.csv into this folder")
 	f.StringVar(&o.html, "html", "", "also write the HTML report to this file")
-	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
 	return c
 }
 
 func runAssess(ctx context.Context, a *app, o assessOptions) error {
-	res, err := runPipeline(ctx, a, o)
+	res, err := runPipeline(ctx, a, o.runOptions)
 	if err != nil {
 		return err
 	}
@@ -94,7 +105,7 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 
 // runPipeline runs the whole pipeline for "corridor assess" and "corridor report" and prints
 // the data set's warnings.
-func runPipeline(ctx context.Context, a *app, o assessOptions) (*pipeline.Result, error) {
+func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, error) {
 	if o.draws < 1 {
 		return nil, usageError{fmt.Errorf("--draws must be at least 1, got %d", o.draws)}
 	}

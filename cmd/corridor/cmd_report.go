@@ -12,7 +12,7 @@ import (
 
 // reportOptions are the flags of "corridor report": the pipeline's, plus the outputs.
 type reportOptions struct {
-	assessOptions
+	runOptions
 	htmlOut  string
 	flowScen string
 	csvDir   string
@@ -34,13 +34,7 @@ comparison, the main corridors' flows and every input value with its source. --c
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd.Context(), a, o) },
 	}
 	f := c.Flags()
-	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
-	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (names or YAML files; default: every built-in scenario)")
-	f.StringSliceVar(&o.projects, "project", nil, "projects to appraise (default: all)")
-	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
-	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed: the same seed and inputs give the same output")
-	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
-	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
+	addRunFlags(f, &o.runOptions)
 	f.StringVar(&o.htmlOut, "out", "report.html", "the HTML file to write")
 	f.StringVar(&o.flowScen, "map-scenario", "", "scenario whose flows the map and corridor table show (default: the first)")
 	f.StringVar(&o.csvDir, "csv", "", "also write cases.csv, verdicts.csv and the flow tables (links.csv, markets.csv, welfare.csv, rules.csv) into this folder")
@@ -50,7 +44,7 @@ comparison, the main corridors' flows and every input value with its source. --c
 }
 
 func runReport(ctx context.Context, a *app, o reportOptions) error {
-	res, err := runPipeline(ctx, a, o.assessOptions)
+	res, err := runPipeline(ctx, a, o.runOptions)
 	if err != nil {
 		return err
 	}
