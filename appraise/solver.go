@@ -126,6 +126,13 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 			}
 		}
 	}
+	// Requests that differ only in projects that change nothing here (their links unavailable,
+	// e.g. crossing a non-participant) lead to the same LP: solve it once.
+	sig := signature(r.scenario, st)
+	if o, ok := s.cache[sig]; ok {
+		s.cache[k] = o
+		return o, nil
+	}
 	res, err := s.flow(ctx, r.scenario, st)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s, regime %s, projects [%s]: %w", sc.Name, st.Regime, strings.Join(r.projects, ","), err)
@@ -146,7 +153,28 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 		}
 	}
 	s.cache[k] = o
+	s.cache[sig] = o
 	return o, nil
+}
+
+// signature names a state by what its LP depends on beyond the network and enforcements (fixed
+// within a unit of work): the regime, the proposed or under-construction links available, the
+// built projects that add capacity, and the non-participants.
+func signature(si int, st *scenario.State) stateKey {
+	var avail, upgraded []string
+	for _, l := range st.Net.Links {
+		if l.Status != model.StatusExisting && st.Available[l.ID] {
+			avail = append(avail, l.ID)
+		}
+	}
+	for p := range st.Built {
+		if pr := st.Net.Project(p); pr != nil && len(pr.Upgrades) > 0 {
+			upgraded = append(upgraded, p)
+		}
+	}
+	slices.Sort(upgraded)
+	return stateKey{scenario: si, regime: "state:" + st.Regime, built: strings.Join(avail, ",") + "|" + strings.Join(upgraded, ","),
+		outside: strings.Join(st.NonParticipants, ",")}
 }
 
 // flow solves st with the scenario's problem, warm from the previous state of this unit of work.
