@@ -85,11 +85,17 @@ type CountryResult struct {
 	IRR         risk.Summary // over draws with exactly one IRR
 	IRRNone     float64      // share of draws with no IRR
 	IRRSeveral  float64      // share of draws with several IRRs
+	// Payback is the discounted payback period in years from the base year, at the country's
+	// rate, over the draws in which the project pays back; PaybackNever is the share in which
+	// it does not within the horizon.
+	Payback      risk.Summary
+	PaybackNever float64
 }
 
 // caseDraw is one draw of one case.
 type caseDraw struct {
 	npv, enpv, bcr, irr []float64 // by country index; irr NaN when none, −Inf when several
+	payback             []float64 // by country index; NaN when it never pays back
 	commit              bool
 	npvRU, annuityRU    float64
 }
@@ -423,6 +429,11 @@ func (ev *evaluator) evaluateFlows(ctx context.Context, s *solver, x *inputs, pi
 		cd.enpv = append(cd.enpv, NPV(cf, social))
 		b := BCR(f.benefit, f.cost, social)
 		cd.bcr = append(cd.bcr, b)
+		if y, ok := DiscountedPayback(cf, rate); ok {
+			cd.payback = append(cd.payback, y)
+		} else {
+			cd.payback = append(cd.payback, math.NaN())
+		}
 		irr := IRR(cf)
 		switch irr.Kind {
 		case IRROne:
@@ -468,14 +479,19 @@ func (ev *evaluator) summarize(draws [][]caseDraw) []Case {
 				c.BreakEvenPremium = -npvRU / annuity
 			}
 			for ci, country := range ev.countries {
-				var npv, enpv, bcr, irr []float64
-				none, several := 0, 0
+				var npv, enpv, bcr, irr, payback []float64
+				none, several, never := 0, 0, 0
 				for _, d := range draws {
 					x := d[k]
 					npv = append(npv, x.npv[ci])
 					enpv = append(enpv, x.enpv[ci])
 					if !math.IsNaN(x.bcr[ci]) && !math.IsInf(x.bcr[ci], 0) {
 						bcr = append(bcr, x.bcr[ci])
+					}
+					if y := x.payback[ci]; math.IsNaN(y) {
+						never++
+					} else {
+						payback = append(payback, y)
 					}
 					switch v := x.irr[ci]; {
 					case math.IsNaN(v):
@@ -486,9 +502,11 @@ func (ev *evaluator) summarize(draws [][]caseDraw) []Case {
 						irr = append(irr, v)
 					}
 				}
-				cr := CountryResult{Country: country, NPV: risk.Summarize(npv), EconomicNPV: risk.Summarize(enpv), BCR: risk.Summarize(bcr), IRR: risk.Summarize(irr)}
+				cr := CountryResult{Country: country, NPV: risk.Summarize(npv), EconomicNPV: risk.Summarize(enpv), BCR: risk.Summarize(bcr),
+					IRR: risk.Summarize(irr), Payback: risk.Summarize(payback)}
 				if len(draws) > 0 {
-					cr.IRRNone, cr.IRRSeveral = float64(none)/float64(len(draws)), float64(several)/float64(len(draws))
+					nd := float64(len(draws))
+					cr.IRRNone, cr.IRRSeveral, cr.PaybackNever = float64(none)/nd, float64(several)/nd, float64(never)/nd
 				}
 				c.Countries = append(c.Countries, cr)
 			}

@@ -88,6 +88,11 @@ func TestHandComputedCase(t *testing.T) {
 	if wantKR := 20/1.1 + 40/1.21 + 60/1.331; math.Abs(kr.NPV.Mean-wantKR) > 1e-6 {
 		t.Errorf("Korea's NPV = %.6f, want %.6f", kr.NPV.Mean, wantKR)
 	}
+	// Discounted payback: cumulative −100, −81.8, −48.8 after years 0–2 and +48.9 after year 3,
+	// so Russia is paid back during year 3.
+	if pb := ru.Payback; pb.N != 3 || ru.PaybackNever != 0 || pb.P50 <= 2 || pb.P50 >= 3 {
+		t.Errorf("Russia's payback = %+v (never %g), want in every draw between 2 and 3 years", pb, ru.PaybackNever)
+	}
 	if c.Commit != 1 || c.BreakEvenPremium != 0 {
 		t.Errorf("commit = %g, break-even premium = %g; want 1, 0", c.Commit, c.BreakEvenPremium)
 	}

@@ -159,7 +159,7 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	fmt.Fprintf(tw, "\nNPV BY COUNTRY under %s (financial, each country's own discount rate)\n", r.Scenarios[0].Name)
-	fmt.Fprintln(tw, "project\tcountry\tmean\tP10\tP50\tP90\tP(NPV>0)\tIRR P50")
+	fmt.Fprintln(tw, "project\tcountry\tmean\tP10\tP50\tP90\tP(NPV>0)\tIRR P50\tBCR P50\tpayback P50")
 	for _, p := range order {
 		c := caseOf(a, p, r.Scenarios[0].Name)
 		for _, cr := range c.Countries {
@@ -170,7 +170,14 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 			if cr.IRR.N > 0 {
 				irr = fmt.Sprintf("%.1f%%", 100*cr.IRR.P50)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, money(cr.NPV.Mean), money(cr.NPV.P10), money(cr.NPV.P50), money(cr.NPV.P90), pct(cr.NPV.PPositive), irr)
+			bcr, payback := "—", "—"
+			if cr.BCR.N > 0 {
+				bcr = fmt.Sprintf("%.2f", cr.BCR.P50)
+			}
+			if cr.Payback.N > 0 && cr.PaybackNever < 0.5 {
+				payback = fmt.Sprintf("%.0f yr", cr.Payback.P50)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, money(cr.NPV.Mean), money(cr.NPV.P10), money(cr.NPV.P50), money(cr.NPV.P90), pct(cr.NPV.PPositive), irr, bcr, payback)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -218,12 +225,14 @@ func AssessJSON(w io.Writer, r *pipeline.Result) error {
 func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
 	rows := [][]string{{"project", "scenario", "country", "commit_probability", "commit_stderr", "break_even_premium_usd_per_yr",
-		"npv_mean", "npv_p10", "npv_p50", "npv_p90", "npv_stderr", "p_npv_positive", "economic_npv_mean", "bcr_p50", "irr_p50", "irr_none_share", "irr_several_share"}}
+		"npv_mean", "npv_p10", "npv_p50", "npv_p90", "npv_stderr", "p_npv_positive", "economic_npv_mean", "bcr_p50", "irr_p50", "irr_none_share", "irr_several_share",
+		"payback_years_p50", "payback_never_share"}}
 	for _, c := range r.Appraisal.Cases {
 		for _, cr := range c.Countries {
 			rows = append(rows, []string{c.Project, c.Scenario, cr.Country, f(c.Commit), f(c.CommitStdErr), f(c.BreakEvenPremium),
 				f(cr.NPV.Mean), f(cr.NPV.P10), f(cr.NPV.P50), f(cr.NPV.P90), f(cr.NPV.StdErr), f(cr.NPV.PPositive),
-				f(cr.EconomicNPV.Mean), f(cr.BCR.P50), f(cr.IRR.P50), f(cr.IRRNone), f(cr.IRRSeveral)})
+				f(cr.EconomicNPV.Mean), f(cr.BCR.P50), f(cr.IRR.P50), f(cr.IRRNone), f(cr.IRRSeveral),
+				f(cr.Payback.P50), f(cr.PaybackNever)})
 		}
 	}
 	vrows := [][]string{{"project", "verdict"}}

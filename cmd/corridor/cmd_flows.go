@@ -16,7 +16,6 @@ import (
 
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/lp/highs"
-	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/report"
 	"github.com/corridor-dev/corridor/scenario"
 )
@@ -194,13 +193,4 @@ func builtinScenarios(fsys fs.FS) ([]string, error) {
 	}
 	slices.Sort(files)
 	return files, nil
-}
-
-// projectIDs returns the ids of every project of n.
-func projectIDs(n *model.Network) []string {
-	ids := make([]string, len(n.Projects))
-	for i, p := range n.Projects {
-		ids[i] = p.ID
-	}
-	return ids
 }
