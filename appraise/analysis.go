@@ -3,6 +3,7 @@ package appraise
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -128,7 +129,7 @@ func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes) occupancy {
 	for t := range occ {
 		occ[t] = cur
 		next := map[string]float64{}
-		for _, from := range sortedKeys(cur) {
+		for _, from := range slices.Sorted(maps.Keys(cur)) {
 			p := cur[from]
 			stay := 1.0
 			for _, b := range reg.Outgoing(from, nil) {

@@ -110,12 +110,3 @@ func projectCountries(n *model.Network, p *model.Project) (needed, all []string)
 	slices.Sort(all)
 	return needed, all
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}

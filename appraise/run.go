@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -390,7 +391,7 @@ func (ev *evaluator) evaluateFlows(ctx context.Context, s *solver, x *inputs, pi
 		if sch.ramp[t] == 0 {
 			continue
 		}
-		for _, regime := range sortedKeys(occ[t]) { // sorted: float sums in a fixed order
+		for _, regime := range slices.Sorted(maps.Keys(occ[t])) { // sorted: float sums in a fixed order
 			wgt := occ[t][regime]
 			with, err := s.solve(ctx, ev.request(si, pi, regime, true, x, outside))
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"slices"
 
@@ -192,7 +193,7 @@ func (p *Problem) structure() error {
 		if c.TonnesPerUnit.IsSet() {
 			tonnes = c.TonnesPerUnit.Value
 		}
-		p.comms = append(p.comms, commodity{index: ci, tonnes: tonnes, origins: sortedSet(origins)})
+		p.comms = append(p.comms, commodity{index: ci, tonnes: tonnes, origins: slices.Sorted(maps.Keys(origins))})
 	}
 	commOfID := map[string]int{}
 	for k, c := range p.comms {
@@ -234,7 +235,7 @@ func (p *Problem) structure() error {
 				entered[ck.Country] = true
 			}
 			delete(entered, tail.Country)
-			a.entered, a.touched = sortedSet(entered), sortedSet(touched)
+			a.entered, a.touched = slices.Sorted(maps.Keys(entered)), slices.Sorted(maps.Keys(touched))
 			p.arcs = append(p.arcs, a)
 		}
 	}
@@ -361,7 +362,7 @@ func (p *Problem) structure() error {
 		if r.Kind == scenario.Cap {
 			p.ruleRow[ri] = addRow(rowInfo{kind: rowRuleCap, rule: ri}, "cap_"+r.ID)
 		}
-		for _, k := range sortedKeysInt(byK) {
+		for _, k := range slices.Sorted(maps.Keys(byK)) {
 			cid := n.Commodities[p.comms[k].index].ID
 			row := addRow(rowInfo{kind: rowRule, rule: ri, k: k}, "rule_"+r.ID+"_"+cid)
 			for _, j := range byK[k] {
@@ -631,15 +632,6 @@ func (p *Problem) setValues(st *scenario.State) error {
 	}
 	p.state = st
 	return nil
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func cmpOr(s, def string) string {

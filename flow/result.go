@@ -2,6 +2,7 @@ package flow
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/corridor-dev/corridor/model"
@@ -204,26 +205,8 @@ func (w *welfare) byKm(cs []model.CountryKm, add func(c *CountryWelfare, share f
 
 func (w *welfare) sorted() []CountryWelfare {
 	out := make([]CountryWelfare, 0, len(w.by))
-	for _, id := range sortedKeys(w.by) {
+	for _, id := range slices.Sorted(maps.Keys(w.by)) {
 		out = append(out, *w.by[id])
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func sortedKeysInt[V any](m map[int]V) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/scenario"
@@ -227,7 +229,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		}
 		lr.sortFlows()
 	}
-	for _, node := range sortedKeysInt(p.nodeCap) {
+	for _, node := range slices.Sorted(maps.Keys(p.nodeCap)) {
 		r := p.nodeCap[node]
 		mu := sol.RowDual[r]
 		if mu > dualTol {
@@ -322,7 +324,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			lk.Cost += e * perUnit(r.Premium, &n.Commodities[p.comms[p.cols[j].k].index]) * x
 		}
 	}
-	for _, mi := range sortedKeysInt(markets) {
+	for _, mi := range slices.Sorted(maps.Keys(markets)) {
 		m := markets[mi]
 		if m.Kind == "demand" {
 			m.Unmet = math.Max(0, m.Capacity-m.Quantity)
@@ -466,7 +468,7 @@ func (p *Problem) shareByOrigin(sol *lp.Solution, ri int, v float64, add func(or
 	if total <= 0 {
 		return
 	}
-	for _, o := range sortedKeys(by) {
+	for _, o := range slices.Sorted(maps.Keys(by)) {
 		add(o, v*by[o]/total)
 	}
 }

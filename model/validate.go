@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -187,7 +188,7 @@ func checkReferences(n *Network) []Issue {
 		for _, d := range x.DependsOn {
 			ref(CompProjects, x.ID, "depends_on", d, n.Project(d) != nil, CompProjects)
 		}
-		for _, c := range sortedKeys(x.Financing) {
+		for _, c := range slices.Sorted(maps.Keys(x.Financing)) {
 			ref(CompProjects, x.ID, "financing", c, n.Country(c) != nil, CompCountries)
 		}
 	}
@@ -215,15 +216,6 @@ func checkReferences(n *Network) []Issue {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // splitPath splits "links/L01/capacity" into its component, id and field.
@@ -413,22 +405,13 @@ func checkGaugeBreaks(n *Network) []Issue {
 		g := gauges[nd.ID]
 		if len(g) > 1 && !nd.Transship {
 			var parts []string
-			for _, gauge := range sortedInts(g) {
+			for _, gauge := range slices.Sorted(maps.Keys(g)) {
 				parts = append(parts, fmt.Sprintf("%d mm (%s)", gauge, strings.Join(g[gauge], ", ")))
 			}
 			out = append(out, issue(CompNodes, nd.ID, "transship", "rail gauges meet here without a transshipment point: %s; set transship to true (with a handling cost) or connect the lines elsewhere", strings.Join(parts, " and ")))
 		}
 	}
 	return out
-}
-
-func sortedInts[V any](m map[int]V) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func checkReachable(n *Network) []Issue {
@@ -477,7 +460,7 @@ func checkFinancing(n *Network) []Issue {
 			continue
 		}
 		sum := 0.0
-		for _, c := range sortedKeys(p.Financing) {
+		for _, c := range slices.Sorted(maps.Keys(p.Financing)) {
 			s := p.Financing[c]
 			if s < 0 || s > 1 || math.IsNaN(s) {
 				out = append(out, issue(CompProjects, p.ID, "financing", "share %g for %s is outside [0, 1]", s, c))

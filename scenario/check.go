@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ func (s *Scenario) Check(n *model.Network) error {
 	c.overrides("overrides", s.Overrides)
 	for i, st := range s.Regimes.States {
 		p := "regimes/states/" + strconv.Itoa(i)
-		for _, id := range sortedKeys(st.Enforcement) {
+		for _, id := range slices.Sorted(maps.Keys(st.Enforcement)) {
 			c.source(p+"/enforcement/"+id, st.Enforcement[id].Source)
 		}
 		c.overrides(p+"/overrides", st.Overrides)
@@ -264,13 +265,4 @@ func list[T any](s []T, id func(T) string) string {
 		ids = append(ids, id(x))
 	}
 	return strings.Join(ids, ", ")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

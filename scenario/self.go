@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/corridor-dev/corridor/internal/diag"
@@ -91,7 +93,7 @@ func (s *Scenario) checkSelf(l *diag.List) {
 		for j, id := range st.Rules {
 			need(p+"/rules/"+strconv.Itoa(j), rules[id], "unknown rule %q: the scenario's rules are %s", id, s.ruleIDs())
 		}
-		for _, id := range sortedKeys(st.Enforcement) {
+		for _, id := range slices.Sorted(maps.Keys(st.Enforcement)) {
 			ep := p + "/enforcement/" + id
 			q := st.Enforcement[id]
 			r := s.Rule(id)

@@ -182,37 +182,35 @@ func scenarioSummary(sc *scenario.Scenario) map[string]any {
 		"transitions": len(sc.Regimes.Transitions), "projects": sc.Projects, "overrides": len(sc.Overrides)}
 }
 
-// validateScenario checks scenario YAML without storing it.
-func (s *Server) validateScenario(w http.ResponseWriter, r *http.Request) {
-	var req scenarioRequest
+// scenarioOf decodes a scenario request and checks its YAML against the network as the CLI does.
+// On failure it has written the error response and returns ok = false.
+func (s *Server) scenarioOf(w http.ResponseWriter, r *http.Request) (req scenarioRequest, sc *scenario.Scenario, ok bool) {
 	if !decode(w, r, &req) {
-		return
+		return req, nil, false
 	}
 	n, ok := s.network(w, r)
 	if !ok {
-		return
+		return req, nil, false
 	}
 	sc, fields := s.checkScenario(n, scenarioFile, req.YAML)
 	if fields != nil {
 		writeError(w, http.StatusBadRequest, "the scenario is not valid", fields)
-		return
+		return req, nil, false
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "scenario": scenarioSummary(sc)})
+	return req, sc, true
+}
+
+// validateScenario checks scenario YAML without storing it.
+func (s *Server) validateScenario(w http.ResponseWriter, r *http.Request) {
+	if _, sc, ok := s.scenarioOf(w, r); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "scenario": scenarioSummary(sc)})
+	}
 }
 
 // createScenario validates and stores a scenario.
 func (s *Server) createScenario(w http.ResponseWriter, r *http.Request) {
-	var req scenarioRequest
-	if !decode(w, r, &req) {
-		return
-	}
-	n, ok := s.network(w, r)
+	req, sc, ok := s.scenarioOf(w, r)
 	if !ok {
-		return
-	}
-	sc, fields := s.checkScenario(n, scenarioFile, req.YAML)
-	if fields != nil {
-		writeError(w, http.StatusBadRequest, "the scenario is not valid", fields)
 		return
 	}
 	id, err := s.cfg.Store.CreateScenario(r.Context(), sc.Name, req.YAML)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -221,7 +222,7 @@ func summarize(n *model.Network) summary {
 		kinds[string(x.Kind)]++
 		s.Nodes = append(s.Nodes, nodeRow{x.ID, x.Name, x.Country, string(x.Kind), x.Pos.Lat, x.Pos.Lon})
 	}
-	for _, k := range sortedKeys(kinds) {
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		s.NodesByKind = append(s.NodesByKind, countRow{k, kinds[k]})
 	}
 	modes := map[string]*modeStatusRow{}
@@ -270,7 +271,7 @@ func summarize(n *model.Network) summary {
 	}
 	for _, p := range n.Projects {
 		var fin []string
-		for _, c := range sortedKeys(p.Financing) {
+		for _, c := range slices.Sorted(maps.Keys(p.Financing)) {
 			fin = append(fin, fmt.Sprintf("%s %.0f%%", c, 100*p.Financing[c]))
 		}
 		s.Projects = append(s.Projects, projectSummary{
@@ -289,15 +290,6 @@ func capexRange(q model.Q) string {
 		return "—"
 	}
 	return fmt.Sprintf("$%.4g–%.4g m (%s)", q.Range.Low/1e6, q.Range.High/1e6, q.Range.Dist)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func writeSummary(w io.Writer, s summary) error {
