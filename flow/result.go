@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/corridor-dev/corridor/model"
 )
@@ -13,8 +14,9 @@ import (
 type Result struct {
 	Year          int
 	Regime        string
-	Objective     float64 // total surplus, USD/yr: the LP objective
-	Iterations    int     // simplex iterations
+	Objective     float64       // total surplus, USD/yr: the LP objective
+	Iterations    int           // simplex iterations
+	SolveTime     time.Duration // time inside the LP engine
 	Links         []LinkResult
 	Markets       []MarketResult
 	Prices        []NodePrice

@@ -136,7 +136,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		return nil, p.explain(sol)
 	}
 	n := p.net
-	res := &Result{Objective: sol.Objective, Iterations: sol.Iterations, Year: p.state.Year, Regime: p.state.Regime}
+	res := &Result{Objective: sol.Objective, Iterations: sol.Iterations, SolveTime: sol.Elapsed, Year: p.state.Year, Regime: p.state.Regime}
 	w := newWelfare()
 	// Links: flows, utilisation, shadow prices, tariffs and rents.
 	linkIx := map[int]int{} // link index → position in res.Links
