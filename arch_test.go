@@ -28,7 +28,7 @@ func allowedImports() map[string][]string {
 		"flow":                     {"model", "quantity", "scenario", "lp"},
 		"risk":                     {"quantity"},
 		"appraise":                 {"model", "quantity", "scenario", "flow", "risk", "lp"},
-		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp", "lp/highs"},
+		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth"},
 		"store":                    {"pipeline"},
 		"serve":                    {"pipeline", "store", "report", "dataset", "scenario", "model", "internal/diag"},
