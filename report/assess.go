@@ -195,8 +195,9 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	return nil
 }
 
-// AssessJSON writes the whole result as indented JSON.
-func AssessJSON(w io.Writer, r *pipeline.Result) error {
+// AssessJSON writes the whole result as JSON, indented with indent per level ("" writes it
+// compactly: half the size, for storage and the API).
+func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 	type verdict struct {
 		Project, Verdict string
 	}
@@ -217,7 +218,7 @@ func AssessJSON(w io.Writer, r *pipeline.Result) error {
 		out.Verdicts = append(out.Verdicts, verdict{p, Verdict(r, p)})
 	}
 	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	enc.SetIndent("", indent)
 	return enc.Encode(out)
 }
 

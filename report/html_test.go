@@ -32,7 +32,7 @@ func runReport(t *testing.T, workers int) (html, appraisal []byte) {
 	if err := HTML(&b, res, HTMLOptions{}); err != nil {
 		t.Fatalf("HTML: %v", err)
 	}
-	if err := AssessJSON(&j, res); err != nil {
+	if err := AssessJSON(&j, res, "  "); err != nil {
 		t.Fatalf("AssessJSON: %v", err)
 	}
 	return b.Bytes(), j.Bytes()

@@ -639,7 +639,7 @@ func (s *Server) runOnce(ctx context.Context, id int64, progress func(done, tota
 
 func resultJSON(res *pipeline.Result) (json.RawMessage, error) {
 	var buf bytes.Buffer
-	if err := report.AssessJSON(&buf, res); err != nil {
+	if err := report.AssessJSON(&buf, res, ""); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -84,7 +84,7 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 			return err
 		}
 		var js bytesWriter
-		if err := report.AssessJSON(&js, res); err != nil {
+		if err := report.AssessJSON(&js, res, "  "); err != nil {
 			return err
 		}
 		files["result.json"] = js.b
@@ -98,7 +98,7 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 		}
 	}
 	if o.asJSON {
-		return report.AssessJSON(a.stdout, res)
+		return report.AssessJSON(a.stdout, res, "  ")
 	}
 	return report.AssessText(a.stdout, res)
 }

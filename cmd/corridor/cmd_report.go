@@ -74,7 +74,7 @@ func runReport(ctx context.Context, a *app, o reportOptions) error {
 		}
 	}
 	if o.jsonOut != "" {
-		if err := writeFileAtomic(o.jsonOut, func(w io.Writer) error { return report.AssessJSON(w, res) }); err != nil {
+		if err := writeFileAtomic(o.jsonOut, func(w io.Writer) error { return report.AssessJSON(w, res, "  ") }); err != nil {
 			return err
 		}
 	}
