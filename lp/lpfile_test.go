@@ -3,7 +3,7 @@ package lp
 import (
 	"bytes"
 	"errors"
-	"flag"
+	goldenfile "github.com/corridor-dev/corridor/internal/golden"
 	"math"
 	"os"
 	"os/exec"
@@ -13,8 +13,6 @@ import (
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // goldenModel exercises every row and bound form the writers know.
 func goldenModel() *Model {
@@ -41,28 +39,6 @@ func goldenModel() *Model {
 	}
 }
 
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (rerun with -update and review the diff):\n got:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 func TestWriteGolden(t *testing.T) {
 	for _, tt := range []struct {
 		file  string
@@ -76,7 +52,7 @@ func TestWriteGolden(t *testing.T) {
 			if err := tt.write(&buf, goldenModel()); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.file, buf.Bytes())
+			goldenfile.Check(t, tt.file, buf.Bytes())
 		})
 	}
 }

@@ -1,44 +1,11 @@
 package report
 
 import (
-	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
+	goldenfile "github.com/corridor-dev/corridor/internal/golden"
 	"slices"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./report -update to create it): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		i := 0
-		for i < len(got) && i < len(want) && got[i] == want[i] {
-			i++
-		}
-		lo := max(0, i-80)
-		t.Errorf("%s differs from the golden file at byte %d:\ngot  …%s\nwant …%s\n(run go test ./report -update and review the diff)",
-			name, i, got[lo:min(len(got), i+80)], want[lo:min(len(want), i+80)])
-	}
-}
 
 func TestNiceTicks(t *testing.T) {
 	for _, tt := range []struct {
@@ -118,7 +85,7 @@ func TestChartGolden(t *testing.T) {
 			if again := c.Render(); again != got {
 				t.Errorf("chart %s: Render is not deterministic", c.ID)
 			}
-			golden(t, "chart-"+c.ID+".golden.svg", []byte(got))
+			goldenfile.Check(t, "chart-"+c.ID+".golden.svg", []byte(got))
 		})
 	}
 }

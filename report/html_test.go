@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	goldenfile "github.com/corridor-dev/corridor/internal/golden"
 	"strings"
 	"testing"
 
@@ -66,7 +67,7 @@ func TestHTMLGolden(t *testing.T) {
 			t.Errorf("HTML lacks %s", want)
 		}
 	}
-	golden(t, "report.golden.html", one)
+	goldenfile.Check(t, "report.golden.html", one)
 }
 
 // firstDiff returns the line of a where a and b first differ.

@@ -2,14 +2,12 @@ package main
 
 import (
 	"bytes"
-	"flag"
+	goldenfile "github.com/corridor-dev/corridor/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
 // runCLI runs one command line and returns its exit code, stdout and stderr.
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -22,23 +20,7 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test ./cmd/corridor -update and review the diff)\n got: %.600s", path, got)
-	}
+	goldenfile.Check(t, name, []byte(got))
 }
 
 func TestDataShowGolden(t *testing.T) {
