@@ -46,6 +46,15 @@ type arc struct {
 	capRow    int // row index of the arc's capacity, -1 when the link has no capacity limit
 	headNode  int // index into Net.Nodes
 	commodity []int
+
+	// Index tables, so that compute and extract need no maps.
+	tailNode   int   // index into Net.Nodes
+	mode       int   // index into Net.Modes
+	tailCtryIx int   // index into Problem.countries
+	headCtryIx int   // index into Problem.countries
+	touchedIx  []int // touched, as indices into Problem.countries
+	tradedHead bool  // a commodity the arc carries has a market at its head
+	tradedTail bool  // … at its tail
 }
 
 // varKind says what a column of the LP stands for.
@@ -71,6 +80,10 @@ type column struct {
 	step   int    // varSupply, varDemand
 	node   int    // varDelivery
 	rule   int    // varCompliant, varEvading
+
+	originIx int // origin as an index into Problem.countries
+	dualRow  int // varSupply, varBackstop: the balance row of the market; varDemand: its demand row
+	owner    int // varSupply, varBackstop, varDemand: the country whose surplus it is, into Problem.countries
 }
 
 // commodity is a commodity that has at least one market, with its origins.
@@ -118,6 +131,23 @@ type Problem struct {
 	nodeCap map[int]int        // row of each node's throughput
 	ruleRow []int              // cap row of each cap rule; -1 for bans and premiums
 	matched [][]int            // flow columns matched by each rule
+
+	// Index tables derived from the structure (index.go).
+	countries         []string       // every country a result can name: node countries, crossings, origins
+	countryIx         map[string]int // index of each country in countries
+	byCountry         []int          // indices into countries, sorted by id
+	nodeCountry       []int          // country of each node, into countries
+	links             []linkInfo     // per link of the network
+	linkOrder         []int          // links with an arc, in the order of Result.Links
+	marketNode        []int          // node of each market (first node with its id), -1 when unknown
+	unknownMarketNode string         // the first market node id that names no node, if any
+	marketPos         []int          // position of each market in Result.Markets, -1 when absent
+	marketOrder       []int          // markets with a column, in the order of Result.Markets
+	nodeCaps          []int          // node throughput rows, in node order
+	balanceRows       int            // number of balance rows: the length of Result.Prices
+	junctions         []junction     // where saturated chains may pass through
+
+	scratch scratch // buffers reused across solves
 
 	model *lp.Model
 	state *scenario.State // the state whose values the model holds
@@ -377,6 +407,7 @@ func (p *Problem) structure() error {
 		}
 	}
 	p.model = m
+	p.index()
 	p.log.Debug("flow problem built", "commodities", len(p.comms), "arcs", len(p.arcs), "columns", len(m.Vars), "rows", len(m.Rows), "nonzeros", m.NonZeros())
 	return nil
 }
@@ -482,13 +513,15 @@ type values struct {
 	cost, colLo, colHi, rowLo, rowHi []float64
 }
 
-// compute derives bounds and costs from a state. It fails when the state does not fit.
+// compute derives bounds and costs from a state. It fails when the state does not fit. The
+// values returned live in p's scratch buffers: they are valid until the next compute.
 func (p *Problem) compute(st *scenario.State) (*values, error) {
 	n := st.Net
 	if len(n.Links) != len(p.net.Links) || len(n.Markets) != len(p.net.Markets) || len(n.Nodes) != len(p.net.Nodes) || len(n.Commodities) != len(p.net.Commodities) {
 		return nil, ErrStructure
 	}
-	active := make([]float64, len(p.rules)) // enforcement; NaN = inactive
+	s := &p.scratch
+	active := resize(&s.active, len(p.rules)) // enforcement; NaN = inactive
 	for i := range active {
 		active[i] = math.NaN()
 	}
@@ -504,51 +537,40 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 			return nil, fmt.Errorf("%w: rule %s is not in the problem's rule universe", ErrStructure, ar.Rule.ID)
 		}
 	}
-	nonPart := map[string]bool{}
-	for _, c := range st.NonParticipants {
-		nonPart[c] = true
-	}
-	nc, nr := len(p.cols), len(p.rows)
-	v := &values{cost: make([]float64, nc), colLo: make([]float64, nc), colHi: make([]float64, nc), rowLo: make([]float64, nr), rowHi: make([]float64, nr)}
-	growth := func(mk *model.Market) float64 {
-		if !mk.Growth.IsSet() || st.Year == 0 || n.Meta.BaseYear == 0 {
-			return 1
-		}
-		return math.Pow(1+mk.Growth.Value, float64(st.Year-n.Meta.BaseYear))
-	}
+	nonPart, anyNonPart := p.nonParticipants(st)
+	p.linkValues(st)
+	v := p.values()
 	for j, c := range p.cols {
 		v.colHi[j] = math.Inf(1)
 		switch c.kind {
 		case varFlow:
 			a := &p.arcs[c.arc]
-			l := &n.Links[a.link]
-			com := &p.comms[c.k]
 			perUnit := 1.0
 			if a.freight {
-				perUnit = com.tonnes
+				perUnit = p.comms[c.k].tonnes
 			}
-			cost := (l.CostPerUnit() + l.TariffPerUnit()) * perUnit
-			if hn := &n.Nodes[a.headNode]; a.freight && hn.HandlingCost.IsSet() {
-				cost += hn.HandlingCost.Value * perUnit
+			cost := s.arcCost[c.arc] * perUnit
+			if s.arcHandled[c.arc] {
+				cost += s.arcHandling[c.arc] * perUnit
 			}
 			v.cost[j] = -cost
-			if !st.Available[l.ID] || (nonPart[a.tailCtry] && c.origin != a.tailCtry && len(a.entered) > 0) || throughNonParticipant(a, nonPart, c.origin) {
+			if !s.avail[a.link] || anyNonPart && ((nonPart[a.tailCtryIx] && c.originIx != a.tailCtryIx && len(a.entered) > 0) || throughNonParticipant(a, nonPart, c.originIx)) {
 				v.colHi[j] = 0
 			}
 		case varSupply:
-			s := n.Markets[c.market].Steps[c.step]
-			v.cost[j] = -s.Price.Value
-			v.colHi[j] = s.Quantity.Value * growth(&n.Markets[c.market])
+			step := n.Markets[c.market].Steps[c.step]
+			v.cost[j] = -step.Price.Value
+			v.colHi[j] = step.Quantity.Value * s.growth[c.market]
 		case varDemand:
-			s := n.Markets[c.market].Steps[c.step]
-			v.cost[j] = s.Price.Value
-			v.colHi[j] = s.Quantity.Value * growth(&n.Markets[c.market])
+			step := n.Markets[c.market].Steps[c.step]
+			v.cost[j] = step.Price.Value
+			v.colHi[j] = step.Quantity.Value * s.growth[c.market]
 		case varBackstop:
 			mk := &n.Markets[c.market]
 			if len(mk.Steps) > 0 {
 				v.cost[j] = -mk.Steps[0].Price.Value
 				if mk.Steps[0].Quantity.IsSet() {
-					v.colHi[j] = mk.Steps[0].Quantity.Value * growth(mk)
+					v.colHi[j] = mk.Steps[0].Quantity.Value * s.growth[c.market]
 				}
 			}
 		case varCompliant:
@@ -599,6 +621,72 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 	return v, nil
 }
 
+// values returns the scratch values, zeroed and sized for p's columns and rows.
+func (p *Problem) values() *values {
+	v := &p.scratch.vals
+	nc, nr := len(p.cols), len(p.rows)
+	for _, s := range []*[]float64{&v.cost, &v.colLo, &v.colHi} {
+		clear(resize(s, nc))
+	}
+	for _, s := range []*[]float64{&v.rowLo, &v.rowHi} {
+		clear(resize(s, nr))
+	}
+	return v
+}
+
+// nonParticipants returns, by country index, whether st's countries take no part, and whether
+// any country a column can name does not.
+func (p *Problem) nonParticipants(st *scenario.State) ([]bool, bool) {
+	np := resize(&p.scratch.nonPart, len(p.countries))
+	clear(np)
+	any := false
+	for _, c := range st.NonParticipants {
+		if i, ok := p.countryIx[c]; ok {
+			np[i], any = true, true
+		}
+	}
+	return np, any
+}
+
+// linkValues fills the scratch tables that compute reads per flow column from the state: link
+// availability, each arc's cost per capacity unit (link cost plus tariff) and handling cost at
+// its head (when arcHandled), and each market's growth factor for the state's year.
+func (p *Problem) linkValues(st *scenario.State) {
+	n, s := st.Net, &p.scratch
+	avail := resize(&s.avail, len(n.Links))
+	for _, li := range p.linkOrder {
+		avail[li] = st.Available[n.Links[li].ID]
+	}
+	cost, handling := resize(&s.arcCost, len(p.arcs)), resize(&s.arcHandling, len(p.arcs))
+	handled := resize(&s.arcHandled, len(p.arcs))
+	for ai := range p.arcs {
+		a := &p.arcs[ai]
+		l := &n.Links[a.link]
+		cost[ai] = l.CostPerUnit() + l.TariffPerUnit()
+		hn := &n.Nodes[a.headNode]
+		handled[ai] = a.freight && hn.HandlingCost.IsSet()
+		handling[ai] = hn.HandlingCost.Value
+	}
+	growth := resize(&s.growth, len(n.Markets))
+	for mi := range n.Markets {
+		mk := &n.Markets[mi]
+		growth[mi] = 1
+		if mk.Growth.IsSet() && st.Year != 0 && n.Meta.BaseYear != 0 {
+			growth[mi] = math.Pow(1+mk.Growth.Value, float64(st.Year-n.Meta.BaseYear))
+		}
+	}
+}
+
+// resize sets *s to length n, reusing its array when large enough, and returns it. The contents
+// are left as they were.
+func resize[T any](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	*s = (*s)[:n]
+	return *s
+}
+
 // perUnit converts a premium or evasion cost to USD per commodity unit: it is either money per
 // unit already, or a dimensionless share of the commodity's reference price.
 func perUnit(q quantity.Quantity, c *model.Commodity) float64 {
@@ -609,10 +697,11 @@ func perUnit(q quantity.Quantity, c *model.Commodity) float64 {
 }
 
 // throughNonParticipant reports whether arc a crosses a non-participant's territory without
-// starting or ending there, carrying goods of another origin.
-func throughNonParticipant(a *arc, nonPart map[string]bool, origin string) bool {
-	for _, c := range a.touched {
-		if nonPart[c] && c != a.tailCtry && c != a.headCtry && c != origin {
+// starting or ending there, carrying goods of another origin. Countries are indices into
+// Problem.countries.
+func throughNonParticipant(a *arc, nonPart []bool, origin int) bool {
+	for _, c := range a.touchedIx {
+		if nonPart[c] && c != a.tailCtryIx && c != a.headCtryIx && c != origin {
 			return true
 		}
 	}

@@ -2,11 +2,8 @@ package flow
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"time"
-
-	"github.com/corridor-dev/corridor/model"
 )
 
 // Result is the solution of one scenario state. Quantities are per year in canonical units
@@ -177,38 +174,52 @@ func (r *Result) Market(id string) *MarketResult {
 	return nil
 }
 
-// welfare accumulates CountryWelfare by country.
-type welfare struct{ by map[string]*CountryWelfare }
+// welfare accumulates CountryWelfare by country, indexed like Problem.countries.
+type welfare struct {
+	p       *Problem
+	by      []CountryWelfare
+	touched []bool // countries given any welfare (even zero): they are in the result
+}
 
-func newWelfare() *welfare { return &welfare{by: map[string]*CountryWelfare{}} }
+// newWelfare returns p's welfare accumulator, emptied.
+func (p *Problem) newWelfare() *welfare {
+	s := &p.scratch
+	w := &welfare{p: p, by: resize(&s.welfare, len(p.countries)), touched: resize(&s.touched, len(p.countries))}
+	for i := range w.by {
+		w.by[i] = CountryWelfare{Country: p.countries[i]}
+	}
+	clear(w.touched)
+	return w
+}
 
+// at returns the welfare of country i (an index into Problem.countries).
+func (w *welfare) at(i int) *CountryWelfare {
+	w.touched[i] = true
+	return &w.by[i]
+}
+
+// country returns the welfare of a country by id; every country a column names has an index.
 func (w *welfare) country(id string) *CountryWelfare {
-	c, ok := w.by[id]
+	i, ok := w.p.countryIx[id]
 	if !ok {
-		c = &CountryWelfare{Country: id}
-		w.by[id] = c
+		panic("flow: country " + id + " is not in the problem's tables")
 	}
-	return c
+	return w.at(i)
 }
 
-// byKm splits an amount across the countries a link crosses by their share of its km.
-func (w *welfare) byKm(cs []model.CountryKm, add func(c *CountryWelfare, share float64)) {
-	total := 0.0
-	for _, ck := range cs {
-		total += ck.Km
-	}
-	if total <= 0 {
-		return
-	}
-	for _, ck := range cs {
-		add(w.country(ck.Country), ck.Km/total)
-	}
-}
-
+// sorted returns the welfare of every touched country, sorted by id.
 func (w *welfare) sorted() []CountryWelfare {
-	out := make([]CountryWelfare, 0, len(w.by))
-	for _, id := range slices.Sorted(maps.Keys(w.by)) {
-		out = append(out, *w.by[id])
+	n := 0
+	for _, t := range w.touched {
+		if t {
+			n++
+		}
+	}
+	out := make([]CountryWelfare, 0, n)
+	for _, i := range w.p.byCountry {
+		if w.touched[i] {
+			out = append(out, w.by[i])
+		}
 	}
 	return out
 }

@@ -64,10 +64,9 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	if err != nil {
 		return nil, err
 	}
-	var ci []int
-	var cv []float64
-	var bi []int
-	var blo, bhi []float64
+	sc := &p.scratch
+	ci, cv := sc.ci[:0], sc.cv[:0]
+	bi, blo, bhi := sc.bi[:0], sc.blo[:0], sc.bhi[:0]
 	for j := range p.model.Vars {
 		x := &p.model.Vars[j]
 		if x.Cost != v.cost[j] {
@@ -79,8 +78,7 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 			x.Lower, x.Upper = v.colLo[j], v.colHi[j]
 		}
 	}
-	var ri []int
-	var rlo, rhi []float64
+	ri, rlo, rhi := sc.ri[:0], sc.rlo[:0], sc.rhi[:0]
 	for i := range p.model.Rows {
 		r := &p.model.Rows[i]
 		if r.Lower != v.rowLo[i] || r.Upper != v.rowHi[i] {
@@ -88,6 +86,7 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 			r.Lower, r.Upper = v.rowLo[i], v.rowHi[i]
 		}
 	}
+	sc.ci, sc.cv, sc.bi, sc.blo, sc.bhi, sc.ri, sc.rlo, sc.rhi = ci, cv, bi, blo, bhi, ri, rlo, rhi
 	p.state = st
 	p.net = st.Net
 	if len(ci) > 0 {
@@ -135,23 +134,19 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 	if sol.Status != lp.StatusOptimal {
 		return nil, p.explain(sol)
 	}
+	if p.unknownMarketNode != "" {
+		panic("flow: market at unknown node " + p.unknownMarketNode)
+	}
 	n := p.net
 	res := &Result{Objective: sol.Objective, Iterations: sol.Iterations, SolveTime: sol.Elapsed, Year: p.state.Year, Regime: p.state.Regime}
-	w := newWelfare()
+	w := p.newWelfare()
 	// Links: flows, utilisation, shadow prices, tariffs and rents.
-	linkIx := map[int]int{} // link index → position in res.Links
-	linkOf := func(li int) *LinkResult {
-		if i, ok := linkIx[li]; ok {
-			return &res.Links[i]
-		}
+	res.Links = makeOrNil[LinkResult](len(p.linkOrder))
+	for i, li := range p.linkOrder {
 		l := &n.Links[li]
-		res.Links = append(res.Links, LinkResult{Link: l.ID, Mode: l.Mode, Capacity: l.Capacity.Value, Available: p.state.Available[l.ID]})
-		linkIx[li] = len(res.Links) - 1
-		return &res.Links[len(res.Links)-1]
+		res.Links[i] = LinkResult{Link: l.ID, Mode: l.Mode, Capacity: l.Capacity.Value, Available: p.state.Available[l.ID]}
 	}
-	for ai := range p.arcs {
-		linkOf(p.arcs[ai].link)
-	}
+	linkOf := func(li int) *LinkResult { return &res.Links[p.links[li].pos] }
 	for j, c := range p.cols {
 		x := sol.X[j]
 		if c.kind != varFlow || x <= 0 {
@@ -174,11 +169,15 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		}
 		if t := l.TariffPerUnit(); t > 0 {
 			rev := t * units
-			w.byKm(l.Crossings, func(wc *CountryWelfare, share float64) { wc.Transit += rev * share })
+			info := &p.links[a.link]
+			for i, share := range info.share {
+				w.at(info.cross[i]).Transit += rev * share
+			}
 			lr.TariffRevenue += rev
 		}
 	}
-	rents := make([]float64, len(p.arcs)) // capacity rent of each arc, USD/yr
+	rents := resize(&p.scratch.rents, len(p.arcs)) // capacity rent of each arc, USD/yr
+	clear(rents)
 	for ai := range p.arcs {
 		a := &p.arcs[ai]
 		if a.capRow < 0 {
@@ -204,22 +203,24 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		total, km := 0.0, 0.0
 		for _, ai := range group {
 			total += rents[ai]
-			for _, ck := range n.Links[p.arcs[ai].link].Crossings {
-				km += ck.Km
+			for _, k := range p.links[p.arcs[ai].link].km {
+				km += k
 			}
 		}
 		for _, ai := range group {
-			l := &n.Links[p.arcs[ai].link]
+			info := &p.links[p.arcs[ai].link]
 			lkm := 0.0
-			for _, ck := range l.Crossings {
-				lkm += ck.Km
+			for _, k := range info.km {
+				lkm += k
 			}
 			share := total / float64(len(group))
 			if km > 0 {
 				share = total * lkm / km
 			}
 			linkOf(p.arcs[ai].link).Rent += share
-			w.byKm(l.Crossings, func(wc *CountryWelfare, f float64) { wc.CapacityRent += share * f })
+			for i, f := range info.share {
+				w.at(info.cross[i]).CapacityRent += share * f
+			}
 		}
 	}
 	for i := range res.Links {
@@ -229,75 +230,68 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		}
 		lr.sortFlows()
 	}
-	for _, node := range slices.Sorted(maps.Keys(p.nodeCap)) {
-		r := p.nodeCap[node]
+	for _, r := range p.nodeCaps {
+		node := p.rows[r].node
 		mu := sol.RowDual[r]
 		if mu > dualTol {
 			rent := mu * sol.RowActivity[r]
 			nd := &n.Nodes[node]
-			w.country(nd.Country).CapacityRent += rent
+			w.at(p.nodeCountry[node]).CapacityRent += rent
 			res.Binding = append(res.Binding, Binding{Kind: "node", ID: nd.ID, Shadow: mu, Activity: sol.RowActivity[r], Limit: p.model.Rows[r].Upper})
 		}
 	}
 	// Node prices.
+	if p.balanceRows > 0 {
+		res.Prices = make([]NodePrice, 0, p.balanceRows)
+	}
 	for r, info := range p.rows { // in row order: deterministic and cheap (no sort)
 		if info.kind == rowBalance {
 			res.Prices = append(res.Prices, NodePrice{Commodity: n.Commodities[p.comms[info.k].index].ID, Node: n.Nodes[info.node].ID, Origin: info.origin, Price: sol.RowDual[r]})
 		}
 	}
 	// Markets: surplus and quantities.
-	markets := map[int]*MarketResult{}
-	marketOf := func(mi int) *MarketResult {
-		if m, ok := markets[mi]; ok {
-			return m
-		}
+	res.Markets = makeOrNil[MarketResult](len(p.marketOrder))
+	for i, mi := range p.marketOrder {
 		mk := &n.Markets[mi]
-		m := &MarketResult{Market: mk.ID, Kind: string(mk.Kind), Commodity: mk.Commodity, Node: mk.Node}
-		markets[mi] = m
-		return m
+		res.Markets[i] = MarketResult{Market: mk.ID, Kind: string(mk.Kind), Commodity: mk.Commodity, Node: mk.Node}
 	}
+	enf := p.enforcements()
 	for j, c := range p.cols {
 		x := sol.X[j]
 		switch c.kind {
 		case varSupply, varBackstop:
 			// producer surplus of a supply step goes to its node's country; a backstop's rent
 			// (non-zero only when its import limit binds) to the origin of its imports
-			node := p.nodeOf(n.Markets[c.market].Node)
-			lambda := sol.RowDual[p.balance[balanceKey{c.k, c.origin, node}]]
-			m := marketOf(c.market)
+			lambda := sol.RowDual[c.dualRow]
+			m := &res.Markets[p.marketPos[c.market]]
 			m.Quantity += x
 			m.Price = lambda
 			ps := (lambda + p.model.Vars[j].Cost) * x // the column's cost is −(marginal cost)
 			m.Surplus += ps
-			owner := c.origin
-			if c.kind == varSupply {
-				owner = n.Nodes[node].Country
-			}
-			w.country(owner).Producer += ps
+			w.at(c.owner).Producer += ps
 		case varDemand:
-			node := p.nodeOf(n.Markets[c.market].Node)
-			lambda := sol.RowDual[p.demand[[2]int{c.k, node}]]
-			m := marketOf(c.market)
+			lambda := sol.RowDual[c.dualRow]
+			m := &res.Markets[p.marketPos[c.market]]
 			m.Quantity += x
 			m.Capacity += p.model.Vars[j].Upper
 			m.Price = lambda
 			cs := (p.model.Vars[j].Cost - lambda) * x
 			m.Surplus += cs
-			w.country(n.Nodes[node].Country).Consumer += cs
+			w.at(c.owner).Consumer += cs
 		case varCompliant:
 			lk := res.leakage(p.rules[c.rule].ID)
 			lk.Compliant += x
-			lk.Enforcement = p.enforcement(p.rules[c.rule].ID)
+			lk.Enforcement = enf[c.rule]
 		case varEvading:
 			lk := res.leakage(p.rules[c.rule].ID)
 			lk.Evading += x
 			lk.Cost += -p.model.Vars[j].Cost * x
-			lk.Enforcement = p.enforcement(p.rules[c.rule].ID)
+			lk.Enforcement = enf[c.rule]
 		}
 	}
 	// Quota rents of binding caps go to the origins of the capped flow, by their share of it.
 	for ri, row := range p.ruleRow {
-		if row < 0 || math.IsNaN(p.enforcement(p.rules[ri].ID)) {
+		if row < 0 || math.IsNaN(enf[ri]) {
 			continue
 		}
 		mu := sol.RowDual[row]
@@ -312,7 +306,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 	// Premium rules: what matched flows paid.
 	for ri := range p.rules {
 		r := &p.rules[ri]
-		e := p.enforcement(r.ID)
+		e := enf[ri]
 		if r.Kind != scenario.Premium || math.IsNaN(e) {
 			continue
 		}
@@ -324,12 +318,10 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			lk.Cost += e * perUnit(r.Premium, &n.Commodities[p.comms[p.cols[j].k].index]) * x
 		}
 	}
-	for _, mi := range slices.Sorted(maps.Keys(markets)) {
-		m := markets[mi]
-		if m.Kind == "demand" {
+	for i := range res.Markets {
+		if m := &res.Markets[i]; m.Kind == "demand" {
 			m.Unmet = math.Max(0, m.Capacity-m.Quantity)
 		}
-		res.Markets = append(res.Markets, *m)
 	}
 	for ri := range p.rules {
 		if i, ok := res.leakIx(p.rules[ri].ID); ok {
@@ -348,11 +340,15 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 
 // saturatedChains groups the arcs into chains for pooling capacity rent: two full arcs of one
 // mode join when one ends and the other starts at a node with no market for what they carry and
-// no other flow of that mode (goods pass straight through). Every arc with a capacity is in exactly one group; groups are in arc order.
+// no other flow of that mode (goods pass straight through). Every arc with a capacity is in
+// exactly one group; groups are in arc order. The groups share a buffer that the next call
+// overwrites.
 func (p *Problem) saturatedChains(sol *lp.Solution) [][]int {
 	const tol = 1e-9
-	full := make([]bool, len(p.arcs))
-	flowing := make([]bool, len(p.arcs))
+	s := &p.scratch
+	full, flowing := resize(&s.full, len(p.arcs)), resize(&s.flowing, len(p.arcs))
+	clear(full)
+	clear(flowing)
 	for ai, a := range p.arcs {
 		if a.capRow < 0 {
 			continue
@@ -366,85 +362,84 @@ func (p *Problem) saturatedChains(sol *lp.Solution) [][]int {
 			flowing[c.arc] = true
 		}
 	}
-	market := make([]map[string]bool, len(p.net.Nodes)) // node → commodities traded there
-	for _, mk := range p.net.Markets {
-		v := p.nodeOf(mk.Node)
-		if market[v] == nil {
-			market[v] = map[string]bool{}
-		}
-		market[v][mk.Commodity] = true
-	}
-	tradedAt := func(v, ai int) bool {
-		for _, k := range p.arcs[ai].commodity {
-			if market[v][p.net.Commodities[p.comms[k].index].ID] {
-				return true
-			}
-		}
-		return false
-	}
-	type nodeMode struct {
-		node int
-		mode string
-	}
-	in, out := map[nodeMode][]int{}, map[nodeMode][]int{}
-	for ai, a := range p.arcs {
-		if flowing[ai] {
-			mode := p.net.Links[a.link].Mode
-			in[nodeMode{a.headNode, mode}] = append(in[nodeMode{a.headNode, mode}], ai)
-			t := nodeMode{p.nodeOf(a.tail), mode}
-			out[t] = append(out[t], ai)
-		}
-	}
-	parent := make([]int, len(p.arcs))
+	parent := resize(&s.parent, len(p.arcs))
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
 		}
 		return i
 	}
-	for _, m := range p.net.Modes {
-		for v := range p.net.Nodes {
-			k := nodeMode{v, m.ID}
-			if len(in[k]) != 1 || len(out[k]) != 1 {
-				continue
-			}
-			a, b := in[k][0], out[k][0]
-			if full[a] && full[b] && !tradedAt(v, a) && !tradedAt(v, b) {
-				parent[find(b)] = find(a)
-			}
+	for _, jn := range p.junctions {
+		a, okIn := onlyFlowing(jn.in, flowing)
+		b, okOut := onlyFlowing(jn.out, flowing)
+		if okIn && okOut && full[a] && full[b] && !p.arcs[a].tradedHead && !p.arcs[b].tradedTail {
+			parent[find(b)] = find(a)
 		}
 	}
-	groups := map[int][]int{}
-	var roots []int
+	// Number the groups by their first arc, count their members, then lay them out in one buffer.
+	groupOf := resize(&s.groupOf, len(p.arcs)) // root → group, -1 for none yet
+	for i := range groupOf {
+		groupOf[i] = -1
+	}
+	size := s.groupAt[:0] // members per group, then where each group's next member goes
 	for ai, a := range p.arcs {
 		if a.capRow < 0 {
 			continue
 		}
 		r := find(ai)
-		if _, ok := groups[r]; !ok {
-			roots = append(roots, r)
+		if groupOf[r] < 0 {
+			groupOf[r] = len(size)
+			size = append(size, 0)
 		}
-		groups[r] = append(groups[r], ai)
+		size[groupOf[r]]++
 	}
-	out2 := make([][]int, 0, len(roots))
-	for _, r := range roots {
-		out2 = append(out2, groups[r])
+	groups := make([][]int, len(size))
+	flat := resize(&s.flat, len(p.arcs))
+	start := 0
+	for g, k := range size {
+		groups[g] = flat[start : start : start+k]
+		start += k
 	}
-	return out2
+	s.groupAt = size
+	for ai, a := range p.arcs {
+		if a.capRow >= 0 {
+			g := groupOf[find(ai)]
+			groups[g] = append(groups[g], ai)
+		}
+	}
+	return groups
 }
 
-func (p *Problem) nodeOf(id string) int {
-	for i := range p.net.Nodes {
-		if p.net.Nodes[i].ID == id {
-			return i
+// onlyFlowing returns the one arc of arcs that carries flow, if exactly one does.
+func onlyFlowing(arcs []int, flowing []bool) (int, bool) {
+	only, n := -1, 0
+	for _, a := range arcs {
+		if flowing[a] {
+			only, n = a, n+1
 		}
 	}
-	panic("flow: market at unknown node " + id)
+	return only, n == 1
+}
+
+// makeOrNil returns a slice of length n, nil when n is 0 (as appending to nil leaves it).
+func makeOrNil[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, n)
+}
+
+// enforcements returns enforcement(id) of every rule of p, by rule index.
+func (p *Problem) enforcements() []float64 {
+	enf := resize(&p.scratch.enforcement, len(p.rules))
+	for ri := range p.rules {
+		enf[ri] = p.enforcement(p.rules[ri].ID)
+	}
+	return enf
 }
 
 // enforcement returns the enforcement of an active rule in the current state, NaN if inactive.
