@@ -111,7 +111,7 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 	if r.exclude != "" {
 		opt.ExcludeProjects = []string{r.exclude}
 	}
-	st, _, err := scenario.Apply(s.net, sc, opt)
+	st, err := scenario.ApplyShared(s.net, sc, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -120,8 +120,8 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 			st.NonParticipants = append(st.NonParticipants, c)
 		}
 		// a coalition's non-members' proposed links are unavailable
-		for _, l := range st.Net.Links {
-			if l.Status != model.StatusExisting && crosses(&l, c) {
+		for i := range st.Net.Links {
+			if l := &st.Net.Links[i]; l.Status != model.StatusExisting && crosses(l, c) {
 				st.Available[l.ID] = false
 			}
 		}
@@ -162,8 +162,8 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 // built projects that add capacity, and the non-participants.
 func signature(si int, st *scenario.State) stateKey {
 	var avail, upgraded []string
-	for _, l := range st.Net.Links {
-		if l.Status != model.StatusExisting && st.Available[l.ID] {
+	for i := range st.Net.Links {
+		if l := &st.Net.Links[i]; l.Status != model.StatusExisting && st.Available[l.ID] {
 			avail = append(avail, l.ID)
 		}
 	}
@@ -209,7 +209,7 @@ func (s *solver) prepare(ctx context.Context, si int) error {
 	}
 	s.engines[si] = e
 	sc := s.scenarios[si]
-	st, _, err := scenario.Apply(s.base, sc, scenario.Options{Year: s.year})
+	st, err := scenario.ApplyShared(s.base, sc, scenario.Options{Year: s.year})
 	if err != nil {
 		return err
 	}

@@ -155,6 +155,37 @@ func (n *Network) Clone() *Network {
 	return &c
 }
 
+// CloneTables returns a copy of n that shares every table with n except the named ones, which
+// it copies shallowly: their elements are new values (with their own market steps and project
+// upgrades), but what those point to (ranges, sources, crossings, financing) is still n's. It is
+// the cheap way to derive a variant that changes a few quantities: on the copy, assign whole
+// values to the quantities that Quantities yields for the named tables and for meta, and treat
+// everything else as read-only, as n is. Use Clone for a copy that may be changed in any way.
+func (n *Network) CloneTables(tables ...Component) *Network {
+	c := *n
+	for _, t := range tables {
+		switch t {
+		case CompSources:
+			c.Sources = slices.Clone(n.Sources)
+		case CompCountries:
+			c.Countries = slices.Clone(n.Countries)
+		case CompModes:
+			c.Modes = slices.Clone(n.Modes)
+		case CompNodes:
+			c.Nodes = slices.Clone(n.Nodes)
+		case CompLinks:
+			c.Links = slices.Clone(n.Links)
+		case CompCommodities:
+			c.Commodities = slices.Clone(n.Commodities)
+		case CompMarkets:
+			c.Markets = cloneEach(n.Markets, func(x *Market) { x.Steps = slices.Clone(x.Steps) })
+		case CompProjects:
+			c.Projects = cloneEach(n.Projects, func(x *Project) { x.Upgrades = slices.Clone(x.Upgrades) })
+		}
+	}
+	return &c
+}
+
 func cloneEach[T any](s []T, deep func(*T)) []T {
 	out := slices.Clone(s)
 	for i := range out {

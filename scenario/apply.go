@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
@@ -70,8 +71,47 @@ var ErrUnknownRegime = errors.New("scenario: unknown regime state")
 // have passed Check against n: Apply reports references it cannot resolve as errors, a built
 // project whose dependency is not built among them.
 func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error) {
-	st := &State{Net: n.Clone(), Year: opt.Year, Built: map[string]bool{}, Available: map[string]bool{}}
-	var log []Change
+	a := applier{n: n, s: s, opt: opt, keepLog: true}
+	st, err := a.apply()
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, a.log, nil
+}
+
+// ApplyShared derives the same state as Apply, more cheaply, for callers that derive many states
+// of one network and only read them (the Monte Carlo): the state's network shares with n every
+// table that the state does not change (see model.Network.CloneTables), so treat it as
+// read-only, like n; and no change log is built. n is never changed.
+func ApplyShared(n *model.Network, s *Scenario, opt Options) (*State, error) {
+	a := applier{n: n, s: s, opt: opt, shared: true}
+	return a.apply()
+}
+
+// applier derives one scenario state; Apply and ApplyShared differ only in how the state's
+// network is copied and whether the change log is kept.
+type applier struct {
+	n       *model.Network
+	s       *Scenario
+	opt     Options
+	shared  bool // copy only the tables the state changes (ApplyShared)
+	keepLog bool
+	log     []Change
+}
+
+// logging reports whether the change log is kept: what goes into it need not be put together
+// otherwise.
+func (a *applier) logging() bool { return a.keepLog }
+
+// change appends to the change log when it is kept.
+func (a *applier) change(c Change) {
+	if a.keepLog {
+		a.log = append(a.log, c)
+	}
+}
+
+func (a *applier) apply() (*State, error) {
+	n, s, opt := a.n, a.s, a.opt
 	var errs []error
 
 	// Regime state.
@@ -79,21 +119,23 @@ func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error)
 	switch {
 	case opt.Regime != "":
 		if regime = s.Regimes.State(opt.Regime); regime == nil {
-			return nil, nil, fmt.Errorf("apply %s: %w %q", s.Name, ErrUnknownRegime, opt.Regime)
+			return nil, fmt.Errorf("apply %s: %w %q", s.Name, ErrUnknownRegime, opt.Regime)
 		}
 	case len(s.Regimes.Timeline) > 0 && opt.Year != 0:
 		regime = s.Regimes.State(s.Regimes.At(opt.Year))
 	case s.Regimes.Initial != "":
 		regime = s.Regimes.State(s.Regimes.Initial)
 	}
-	if regime != nil {
-		st.Regime = regime.ID
-	}
 
 	// Overrides: the scenario's, then the regime state's.
 	overrides := slices.Clone(s.Overrides)
 	if regime != nil {
 		overrides = append(overrides, regime.Overrides...)
+	}
+	built, inService, projectsErr := s.projects(n, opt)
+	st := &State{Net: a.network(overrides, inService), Year: opt.Year, Built: map[string]bool{}, Available: map[string]bool{}}
+	if regime != nil {
+		st.Regime = regime.ID
 	}
 	if len(overrides) > 0 {
 		quantities := map[model.QuantityPath]*model.Q{}
@@ -110,22 +152,23 @@ func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error)
 				errs = append(errs, fmt.Errorf("override %s: %s is %s, expected %s", o.Path, o.Value, o.Value.Dim, q.Dim))
 				continue
 			}
-			log = append(log, Change{Path: string(o.Path), From: q.String(), To: o.Value.String(), Why: "override (" + o.Value.Source.String() + ")"})
+			if a.logging() {
+				a.change(Change{Path: string(o.Path), From: q.String(), To: o.Value.String(), Why: "override (" + o.Value.Source.String() + ")"})
+			}
 			*q = cloneQ(o.Value)
 		}
 	}
 
 	// Projects.
-	built, inService, err := s.projects(n, opt)
-	if err != nil {
-		errs = append(errs, err)
+	if projectsErr != nil {
+		errs = append(errs, projectsErr)
 	}
 	for _, id := range inService {
 		st.Built[id] = true
 	}
 	for _, id := range built {
-		if !st.Built[id] {
-			log = append(log, Change{Path: "projects/" + id, From: "planned", To: "not in service", Why: fmt.Sprintf("not in service by %d", opt.Year)})
+		if !st.Built[id] && a.logging() {
+			a.change(Change{Path: "projects/" + id, From: "planned", To: "not in service", Why: fmt.Sprintf("not in service by %d", opt.Year)})
 		}
 	}
 
@@ -143,7 +186,7 @@ func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error)
 	for _, id := range inService {
 		p := n.Project(id)
 		for j, u := range p.Upgrades {
-			if err := st.upgrade(p.ID, j, u, &log); err != nil {
+			if err := a.upgrade(st, p.ID, j, u); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -154,8 +197,8 @@ func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error)
 		l := &st.Net.Links[i]
 		ok, why := st.available(n, l)
 		st.Available[l.ID] = ok
-		if base := l.Status == model.StatusExisting || l.Status == model.StatusConstruction; ok != base {
-			log = append(log, Change{Path: "links/" + l.ID + "/available", From: strconv.FormatBool(base), To: strconv.FormatBool(ok), Why: why})
+		if base := l.Status == model.StatusExisting || l.Status == model.StatusConstruction; ok != base && a.logging() {
+			a.change(Change{Path: "links/" + l.ID + "/available", From: strconv.FormatBool(base), To: strconv.FormatBool(ok), Why: why.String()})
 		}
 	}
 
@@ -182,9 +225,40 @@ func Apply(n *model.Network, s *Scenario, opt Options) (*State, []Change, error)
 	}
 
 	if len(errs) > 0 {
-		return nil, nil, fmt.Errorf("apply %s: %w", s.Name, errors.Join(errs...))
+		return nil, fmt.Errorf("apply %s: %w", s.Name, errors.Join(errs...))
 	}
-	return st, log, nil
+	return st, nil
+}
+
+// network returns the copy of n that the state changes: a Clone, or when shared only copies of
+// the tables that the overrides and the upgrades of the projects in service change.
+func (a *applier) network(overrides []Override, inService []string) *model.Network {
+	if !a.shared {
+		return a.n.Clone()
+	}
+	var tables []model.Component
+	need := func(c model.Component) {
+		if !slices.Contains(tables, c) {
+			tables = append(tables, c)
+		}
+	}
+	for _, o := range overrides {
+		c, _, _ := strings.Cut(string(o.Path), "/")
+		need(model.Component(c))
+	}
+	for _, id := range inService {
+		if p := a.n.Project(id); p != nil {
+			for _, u := range p.Upgrades {
+				switch {
+				case u.Link != "":
+					need(model.CompLinks)
+				case u.Node != "":
+					need(model.CompNodes)
+				}
+			}
+		}
+	}
+	return a.n.CloneTables(tables...)
 }
 
 // projects returns the projects requested (the scenario's plus opt.Projects, less
@@ -256,7 +330,7 @@ func inServiceYear(p *model.Project) int {
 }
 
 // upgrade adds upgrade j of project p to the state's network.
-func (st *State) upgrade(p string, j int, u model.Upgrade, log *[]Change) error {
+func (a *applier) upgrade(st *State, p string, j int, u model.Upgrade) error {
 	var q *model.Q
 	var path string
 	switch {
@@ -276,15 +350,19 @@ func (st *State) upgrade(p string, j int, u model.Upgrade, log *[]Change) error 
 		return fmt.Errorf("project %s upgrade %d: names neither a link nor a node", p, j)
 	}
 	if !q.IsSet() {
-		*log = append(*log, Change{Path: path, From: "unlimited", To: "unlimited", Why: "project " + p + " upgrade ignored: no limit to raise"})
+		a.change(Change{Path: path, From: "unlimited", To: "unlimited", Why: "project " + p + " upgrade ignored: no limit to raise"})
 		return nil
 	}
 	if q.Dim != u.Add.Dim {
 		return fmt.Errorf("project %s upgrade %d: adds %s (%s) to %s (%s)", p, j, u.Add, u.Add.Dim, path, q.Dim)
 	}
+	if !a.logging() {
+		*q = add(*q, u.Add)
+		return nil
+	}
 	before := q.String()
 	*q = add(*q, u.Add)
-	*log = append(*log, Change{Path: path, From: before, To: q.String(), Why: "project " + p + " adds " + u.Add.String()})
+	a.change(Change{Path: path, From: before, To: q.String(), Why: "project " + p + " adds " + u.Add.String()})
 	return nil
 }
 
@@ -324,29 +402,34 @@ func joinNonEmpty(a, b string) string {
 
 // available reports whether link l can carry flow in the state, and why when that differs from
 // its status.
-func (st *State) available(n *model.Network, l *model.Link) (bool, string) {
+func (st *State) available(n *model.Network, l *model.Link) (bool, reason) {
 	switch l.Status {
 	case model.StatusClosed:
-		return false, "closed"
+		return false, reason{text: "closed"}
 	case model.StatusExisting:
-		return true, ""
+		return true, reason{}
 	}
 	if l.Project != "" && !st.Built[l.Project] {
-		return false, "project " + l.Project + " not built"
+		return false, reason{"project ", l.Project, " not built"}
 	}
 	if l.Status == model.StatusProposed && l.Project == "" {
-		return false, "proposed with no project to build it"
+		return false, reason{text: "proposed with no project to build it"}
 	}
 	for _, c := range linkCountries(n, l) {
 		if slices.Contains(st.NonParticipants, c) {
-			return false, "crosses non-participant " + c
+			return false, reason{"crosses non-participant ", c, ""}
 		}
 	}
 	if l.Project != "" {
-		return true, "project " + l.Project + " built"
+		return true, reason{"project ", l.Project, " built"}
 	}
-	return true, ""
+	return true, reason{}
 }
+
+// reason is why a link is available or not, put together only when the change log needs it.
+type reason struct{ text, id, suffix string }
+
+func (r reason) String() string { return r.text + r.id + r.suffix }
 
 // linkCountries returns the countries a link touches: its end nodes' and those it crosses.
 func linkCountries(n *model.Network, l *model.Link) []string {

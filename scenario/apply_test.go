@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -184,5 +185,42 @@ func TestApplyTimeline(t *testing.T) {
 	}
 	if got, want := s.Regimes.Path(2025, 6), []string{"quo", "relief", "relief", "relief", "relief", "tight"}; !slices.Equal(got, want) {
 		t.Errorf("Path(2025, 6) = %v, want %v", got, want)
+	}
+}
+
+// TestApplySharedMatchesApply derives states with ApplyShared and Apply and wants the same
+// state, the input network unchanged, and the shared state's network sharing the tables no
+// override or upgrade touches.
+func TestApplySharedMatchesApply(t *testing.T) {
+	n := testNetwork(t)
+	before := n.Clone()
+	all := decodeValid(t)
+	open := *all
+	open.Participants = nil
+	for _, s := range []*Scenario{all, &open} {
+		for _, opt := range []Options{
+			{}, {Projects: []string{"P1"}}, {Projects: []string{"P1", "P3"}}, {ExcludeProjects: []string{"P2"}},
+			{Year: 2026}, {Year: 2027, Regime: "tight"}, {Regime: "relief"}, {Projects: []string{"P3"}},
+			{Regime: "nowhere"}, {Enforcement: map[string]float64{"coal-ban": 2}},
+		} {
+			want, _, wantErr := Apply(n, s, opt)
+			got, err := ApplyShared(n, s, opt)
+			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+				t.Errorf("ApplyShared(%+v) error = %v, want %v", opt, err, wantErr)
+				continue
+			}
+			if err != nil {
+				continue
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("ApplyShared(%+v) = %+v, want %+v", opt, got, want)
+			}
+			if len(got.Net.Sources) > 0 && &got.Net.Sources[0] != &n.Sources[0] {
+				t.Errorf("ApplyShared(%+v) copied the sources, which nothing changes", opt)
+			}
+		}
+	}
+	if !reflect.DeepEqual(n, before) {
+		t.Error("ApplyShared changed the input network")
 	}
 }

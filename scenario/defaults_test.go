@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"io/fs"
+	"reflect"
 	"testing"
 
 	"github.com/corridor-dev/corridor/dataset"
@@ -34,8 +35,14 @@ func TestDefaultScenarios(t *testing.T) {
 			}
 			for _, regime := range states {
 				for _, year := range []int{0, 2026, 2030} {
-					if _, _, err := scenario.Apply(n, s, scenario.Options{Regime: regime, Year: year}); err != nil {
+					opt := scenario.Options{Regime: regime, Year: year}
+					want, _, err := scenario.Apply(n, s, opt)
+					if err != nil {
 						t.Errorf("Apply(regime %q, year %d): %v", regime, year, err)
+						continue
+					}
+					if got, err := scenario.ApplyShared(n, s, opt); err != nil || !reflect.DeepEqual(got, want) {
+						t.Errorf("ApplyShared(regime %q, year %d) differs from Apply (error %v)", regime, year, err)
 					}
 				}
 			}
