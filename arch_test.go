@@ -20,6 +20,7 @@ func allowedImports() map[string][]string {
 		"lp":                       {},
 		"lp/highs":                 {"lp", "third_party/highs"},
 		"lp/lptest":                {"lp"},
+		"lp/simplex":               {"lp"},
 		"third_party/highs":        {},
 		"third_party/naturalearth": {},
 		"model":                    {"geo", "quantity"},

@@ -5,6 +5,8 @@ import (
 
 	"github.com/corridor-dev/corridor/appraise"
 	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -27,7 +29,19 @@ func BenchmarkAssessDefault(b *testing.B) {
 		scs = append(scs, sc)
 	}
 	const draws = 20
-	eng := newEngine(b)
+	for _, engName := range []string{"simplex", "highs"} {
+		eng := newEngine(b)
+		if engName == "simplex" {
+			eng = newSimplexEngine(b)
+		}
+		b.Run("engine="+engName, func(b *testing.B) {
+			benchAssess(b, n, scs, draws, eng)
+		})
+	}
+}
+
+// benchAssess is one variant of BenchmarkAssessDefault.
+func benchAssess(b *testing.B, n *model.Network, scs []*scenario.Scenario, draws int, eng func() (lp.Incremental, error)) {
 	for b.Loop() {
 		out, err := appraise.Run(b.Context(), appraise.Input{Net: n, Scenarios: scs, Draws: draws, Seed: 1, NewEngine: eng})
 		if err != nil {
@@ -35,6 +49,6 @@ func BenchmarkAssessDefault(b *testing.B) {
 		}
 		b.ReportMetric(float64(draws)/out.Elapsed.Seconds(), "draws/s")
 		b.ReportMetric(out.LPTime.Seconds()/(float64(out.Workers)*out.Elapsed.Seconds()), "lp-share")
-		b.ReportMetric(float64(out.LPSolves)/draws, "solves/draw")
+		b.ReportMetric(float64(out.LPSolves)/float64(draws), "solves/draw")
 	}
 }

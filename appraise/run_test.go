@@ -11,6 +11,7 @@ import (
 	"github.com/corridor-dev/corridor/internal/testnet"
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/scenario"
@@ -31,6 +32,20 @@ func newEngine(tb testing.TB) func() (lp.Incremental, error) {
 		tb.Fatal(shared.err)
 	}
 	return func() (lp.Incremental, error) { return shared.rt.NewEngine() }
+}
+
+// newSimplexEngine returns the engine the command line uses: the pure-Go simplex for warm
+// re-solves, with HiGHS for cold solves and as its fallback.
+func newSimplexEngine(tb testing.TB) func() (lp.Incremental, error) {
+	tb.Helper()
+	highsEngine := newEngine(tb)
+	return func() (lp.Incremental, error) {
+		fb, err := highsEngine()
+		if err != nil {
+			return nil, err
+		}
+		return simplex.New(simplex.Config{Fallback: fb}), nil
+	}
 }
 
 // pipelineNet is a Russian gas field V and a Korean terminal S with an LNG backstop at 50 and
@@ -112,23 +127,28 @@ func TestHandComputedCase(t *testing.T) {
 	}
 }
 
-// TestDeterministicAcrossWorkers: the same seed gives identical results for any worker count.
+// TestDeterministicAcrossWorkers: the same seed gives identical results for any worker count,
+// with HiGHS alone and with the pure-Go simplex warm-starting in front of it.
 func TestDeterministicAcrossWorkers(t *testing.T) {
 	n := pipelineNet(t, true)
-	run := func(workers int) *appraise.Output {
-		out, err := appraise.Run(t.Context(), appraise.Input{Net: n, Scenarios: []*scenario.Scenario{{Name: "none"}},
-			Draws: 12, Seed: 42, Workers: workers, NewEngine: newEngine(t), ReferenceYear: 2024})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	one, three := run(1), run(3)
-	if !reflect.DeepEqual(one.Cases, three.Cases) {
-		t.Errorf("results differ between 1 and 3 workers:\n%+v\n%+v", one.Cases, three.Cases)
-	}
-	if one.Cases[0].Countries[0].NPV.StdDev == 0 {
-		t.Error("the LNG price range produced no spread in Russia's NPV")
+	for name, eng := range map[string]func() (lp.Incremental, error){"highs": newEngine(t), "simplex": newSimplexEngine(t)} {
+		t.Run(name, func(t *testing.T) {
+			run := func(workers int) *appraise.Output {
+				out, err := appraise.Run(t.Context(), appraise.Input{Net: n, Scenarios: []*scenario.Scenario{{Name: "none"}},
+					Draws: 12, Seed: 42, Workers: workers, NewEngine: eng, ReferenceYear: 2024})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			one, three := run(1), run(3)
+			if !reflect.DeepEqual(one.Cases, three.Cases) {
+				t.Errorf("results differ between 1 and 3 workers:\n%+v\n%+v", one.Cases, three.Cases)
+			}
+			if one.Cases[0].Countries[0].NPV.StdDev == 0 {
+				t.Error("the LNG price range produced no spread in Russia's NPV")
+			}
+		})
 	}
 }
 

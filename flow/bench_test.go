@@ -7,6 +7,8 @@ import (
 	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/internal/testnet"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -30,13 +32,33 @@ func defaultState(b *testing.B) (*scenario.Scenario, *scenario.State) {
 }
 
 // BenchmarkDefaultNetwork measures one state of the built-in network: build + solve + extract
-// from scratch ("cold"), and a warm re-solve after a change of the LNG import price ("warm").
+// from scratch ("cold"), and a warm re-solve after a change of the LNG import price ("warm"),
+// with HiGHS and with the pure-Go simplex (lp/simplex; cold from the slack basis, no fallback).
 func BenchmarkDefaultNetwork(b *testing.B) {
 	sc, st := defaultState(b)
-	b.Run("cold", func(b *testing.B) {
-		eng := engine(b)
-		b.ReportAllocs()
-		for b.Loop() {
+	engines := []struct {
+		name string
+		new  func(testing.TB) lp.Incremental
+	}{
+		{"highs", func(tb testing.TB) lp.Incremental { return engine(tb) }},
+		{"simplex", func(testing.TB) lp.Incremental { return simplex.New(simplex.Config{}) }},
+	}
+	for _, e := range engines {
+		b.Run("cold/engine="+e.name, func(b *testing.B) {
+			eng := e.new(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := p.Solve(b.Context(), eng); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("warm/engine="+e.name, func(b *testing.B) {
+			eng := e.new(b)
 			p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
 			if err != nil {
 				b.Fatal(err)
@@ -44,39 +66,29 @@ func BenchmarkDefaultNetwork(b *testing.B) {
 			if _, err := p.Solve(b.Context(), eng); err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-	b.Run("warm", func(b *testing.B) {
-		eng := engine(b)
-		p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := p.Solve(b.Context(), eng); err != nil {
-			b.Fatal(err)
-		}
-		// two states that differ in the LNG import price (±5 %), alternated
-		var states [2]*scenario.State
-		for i, f := range []float64{0.95, 1.05} {
-			c := st.Net.Clone()
-			for k := range c.Markets {
-				if m := &c.Markets[k]; m.Commodity == "gas" && m.Kind == "backstop" {
-					m.Steps[0].Price.Value *= f
+			// two states that differ in the LNG import price (±5 %), alternated
+			var states [2]*scenario.State
+			for i, f := range []float64{0.95, 1.05} {
+				c := st.Net.Clone()
+				for k := range c.Markets {
+					if m := &c.Markets[k]; m.Commodity == "gas" && m.Kind == "backstop" {
+						m.Steps[0].Price.Value *= f
+					}
 				}
+				s := *st
+				s.Net = c
+				states[i] = &s
 			}
-			s := *st
-			s.Net = c
-			states[i] = &s
-		}
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			if _, err := p.Update(b.Context(), states[i%2], eng); err != nil {
-				b.Fatal(err)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := p.Update(b.Context(), states[i%2], eng); err != nil {
+					b.Fatal(err)
+				}
+				i++
 			}
-			i++
-		}
-	})
+		})
+	}
 }
 
 // BenchmarkGenerated solves synthetic networks of growing size (testnet.Generated: about three

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/report"
@@ -131,7 +130,7 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
 	deps := pipeline.Deps{
-		NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() },
+		NewEngine: warmEngines(rt),
 		Logger:    a.logger(),
 		Progress:  progress(a.stderr, o.draws),
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/serve"
@@ -111,7 +110,7 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	fsys, name := dataFS(o.data)
 	srv := serve.New(serve.Config{
 		Store: st, Data: fsys, DataName: name, Logger: log, Token: o.token,
-		Deps:       pipeline.Deps{NewEngine: func() (lp.Incremental, error) { return rt.NewEngine() }, Logger: log},
+		Deps:       pipeline.Deps{NewEngine: warmEngines(rt), Logger: log},
 		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws, AllowedHosts: o.hosts,
 	})
 	ln, err := net.Listen("tcp", o.addr)

@@ -1,0 +1,300 @@
+package simplex
+
+import "math"
+
+// sparseCol is a column of the basis matrix in row space.
+type sparseCol struct {
+	idx []int
+	val []float64
+}
+
+// factor is B·Q = L·U for the basis matrix B (m×m), computed left-looking (Gilbert and Peierls,
+// "Sparse partial pivoting in time proportional to arithmetic operations", SIAM J. Sci. Stat.
+// Comput. 9(5), 1988) with partial pivoting, followed by a product-form eta file for basis
+// changes (Dantzig and Orchard-Hays 1954; see Koberstein 2005, "The dual simplex method,
+// techniques for a fast and stable implementation", §5.3).
+//
+// Step k eliminates basis position q[k] on row p[k]. L has a unit diagonal at (p[k], k) and the
+// entries of column k at rows pivoted later; U is upper triangular in step order. Vectors passed
+// to ftran are in row space and come back in basis-position space; btran goes the other way.
+type factor struct {
+	m      int
+	p, q   []int // step → pivot row, step → basis position
+	rowOf  []int // row → step that pivoted it, −1 while unpivoted (factorisation only)
+	lStart []int // L column k: lIdx/lVal[lStart[k]:lStart[k+1]]
+	lIdx   []int
+	lVal   []float64
+	uStart []int // U column k without its diagonal: uIdx (steps)/uVal[uStart[k]:uStart[k+1]]
+	uIdx   []int
+	uVal   []float64
+	uDiag  []float64
+
+	// eta file: eta e replaces basis position etaPos[e]; its column (position space) is
+	// etaIdx/etaVal[etaStart[e]:etaStart[e+1]] without the pivot etaPiv[e].
+	etaPos   []int
+	etaPiv   []float64
+	etaStart []int
+	etaIdx   []int
+	etaVal   []float64
+
+	work  []float64 // row space, zero between uses
+	step  []float64 // step space scratch
+	mark  []int     // DFS marks (factorisation)
+	stack []int
+	ptr   []int
+	topo  []int
+	epoch int
+}
+
+// singularTol is the smallest pivot magnitude accepted; a column without one is singular.
+const singularTol = 1e-11
+
+// newFactor allocates a factor for m rows.
+func newFactor(m int) *factor {
+	f := &factor{m: m, p: make([]int, m), q: make([]int, m), rowOf: make([]int, m),
+		uDiag: make([]float64, m), work: make([]float64, m), step: make([]float64, m),
+		mark: make([]int, m), ptr: make([]int, m)}
+	return f
+}
+
+// factorize computes L and U for the basis whose position i holds column cols[i]. order lists
+// the positions in elimination order. It returns the positions that found no pivot (the basis is
+// singular there) and the rows left unpivoted, equally many; the caller replaces each such
+// position by a logical of one of those rows and calls factorize again.
+func (f *factor) factorize(cols []sparseCol, order []int) (badPos, freeRows []int) {
+	m := f.m
+	f.lStart, f.lIdx, f.lVal = f.lStart[:0], f.lIdx[:0], f.lVal[:0]
+	f.uStart, f.uIdx, f.uVal = f.uStart[:0], f.uIdx[:0], f.uVal[:0]
+	f.etaPos, f.etaPiv, f.etaIdx, f.etaVal = f.etaPos[:0], f.etaPiv[:0], f.etaIdx[:0], f.etaVal[:0]
+	f.etaStart = append(f.etaStart[:0], 0)
+	for i := range f.rowOf {
+		f.rowOf[i] = -1
+	}
+	k := 0
+	for _, pos := range order {
+		f.lStart = append(f.lStart, len(f.lIdx))
+		f.uStart = append(f.uStart, len(f.uIdx))
+		c := cols[pos]
+		f.epoch++
+		// the rows reached from c through L, pivoted rows in topological order
+		f.topo = f.topo[:0]
+		for _, i := range c.idx {
+			if f.rowOf[i] >= 0 && f.mark[i] != f.epoch {
+				f.reach(i)
+			}
+		}
+		for t, i := range c.idx {
+			f.work[i] += c.val[t]
+		}
+		// forward substitution in reverse postorder (topo holds postorder)
+		for t := len(f.topo) - 1; t >= 0; t-- {
+			i := f.topo[t]
+			xi := f.work[i]
+			if xi == 0 {
+				continue
+			}
+			s := f.rowOf[i]
+			for e := f.lStart[s]; e < f.lStart[s+1]; e++ {
+				f.work[f.lIdx[e]] -= f.lVal[e] * xi
+			}
+		}
+		// U entries for pivoted rows; the pivot among unpivoted rows
+		piv, best := -1, 0.0
+		consider := func(i int) {
+			if f.rowOf[i] >= 0 {
+				return
+			}
+			if a := math.Abs(f.work[i]); a > best || (a == best && a > 0 && i < piv) {
+				piv, best = i, a
+			}
+		}
+		for _, i := range c.idx {
+			consider(i)
+		}
+		for _, i := range f.topo {
+			s := f.rowOf[i]
+			for e := f.lStart[s]; e < f.lStart[s+1]; e++ {
+				consider(f.lIdx[e])
+			}
+		}
+		if best <= singularTol {
+			badPos = append(badPos, pos)
+			f.clearColumn(c)
+			f.lStart = f.lStart[:len(f.lStart)-1]
+			f.uStart = f.uStart[:len(f.uStart)-1]
+			continue
+		}
+		for _, i := range f.topo {
+			if v := f.work[i]; v != 0 {
+				f.uIdx = append(f.uIdx, f.rowOf[i])
+				f.uVal = append(f.uVal, v)
+			}
+		}
+		pv := f.work[piv]
+		f.uDiag[k] = pv
+		f.p[k], f.q[k] = piv, pos
+		f.rowOf[piv] = k
+		f.work[piv] = 0
+		addL := func(i int) {
+			if f.rowOf[i] < 0 && f.work[i] != 0 {
+				f.lIdx = append(f.lIdx, i)
+				f.lVal = append(f.lVal, f.work[i]/pv)
+				f.work[i] = 0
+			}
+		}
+		for _, i := range c.idx {
+			addL(i)
+		}
+		for _, i := range f.topo {
+			s := f.rowOf[i]
+			for e := f.lStart[s]; e < f.lStart[s+1]; e++ {
+				addL(f.lIdx[e])
+			}
+		}
+		f.clearColumn(c)
+		k++
+	}
+	f.lStart = append(f.lStart, len(f.lIdx))
+	f.uStart = append(f.uStart, len(f.uIdx))
+	if k < m {
+		for i, s := range f.rowOf {
+			if s < 0 {
+				freeRows = append(freeRows, i)
+			}
+		}
+	}
+	return badPos, freeRows
+}
+
+// clearColumn zeroes the work entries a column's elimination may have touched.
+func (f *factor) clearColumn(c sparseCol) {
+	for _, i := range c.idx {
+		f.work[i] = 0
+	}
+	for _, i := range f.topo {
+		f.work[i] = 0
+		s := f.rowOf[i]
+		for e := f.lStart[s]; e < f.lStart[s+1]; e++ {
+			f.work[f.lIdx[e]] = 0
+		}
+	}
+}
+
+// reach appends to f.topo, in postorder, the pivoted rows reachable from pivoted row root through
+// the columns of L (depth-first, without recursion).
+func (f *factor) reach(root int) {
+	f.stack = append(f.stack[:0], root)
+	f.mark[root] = f.epoch
+	f.ptr[root] = f.lStart[f.rowOf[root]]
+	for len(f.stack) > 0 {
+		i := f.stack[len(f.stack)-1]
+		s := f.rowOf[i]
+		end := f.lStart[s+1]
+		descended := false
+		for e := f.ptr[i]; e < end; e++ {
+			j := f.lIdx[e]
+			if f.rowOf[j] >= 0 && f.mark[j] != f.epoch {
+				f.ptr[i] = e + 1
+				f.mark[j] = f.epoch
+				f.ptr[j] = f.lStart[f.rowOf[j]]
+				f.stack = append(f.stack, j)
+				descended = true
+				break
+			}
+		}
+		if !descended {
+			f.ptr[i] = end
+			f.stack = f.stack[:len(f.stack)-1]
+			f.topo = append(f.topo, i)
+		}
+	}
+}
+
+// ftran overwrites x (row space on entry, length m) with B⁻¹x in basis-position space.
+func (f *factor) ftran(x []float64) {
+	m := f.m
+	for k := 0; k < m; k++ {
+		v := x[f.p[k]]
+		if v == 0 {
+			continue
+		}
+		for e := f.lStart[k]; e < f.lStart[k+1]; e++ {
+			x[f.lIdx[e]] -= f.lVal[e] * v
+		}
+	}
+	z := f.step
+	for k := 0; k < m; k++ {
+		z[k] = x[f.p[k]]
+	}
+	for k := m - 1; k >= 0; k-- {
+		v := z[k]
+		if v == 0 {
+			continue
+		}
+		v /= f.uDiag[k]
+		z[k] = v
+		for e := f.uStart[k]; e < f.uStart[k+1]; e++ {
+			z[f.uIdx[e]] -= f.uVal[e] * v
+		}
+	}
+	for k := 0; k < m; k++ {
+		x[f.q[k]] = z[k]
+	}
+	for e := range f.etaPos {
+		r := f.etaPos[e]
+		v := x[r]
+		if v == 0 {
+			continue
+		}
+		v /= f.etaPiv[e]
+		x[r] = v
+		for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
+			x[f.etaIdx[t]] -= f.etaVal[t] * v
+		}
+	}
+}
+
+// btran overwrites y (basis-position space on entry) with B⁻ᵀy in row space.
+func (f *factor) btran(y []float64) {
+	m := f.m
+	for e := len(f.etaPos) - 1; e >= 0; e-- {
+		r := f.etaPos[e]
+		s := y[r]
+		for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
+			s -= f.etaVal[t] * y[f.etaIdx[t]]
+		}
+		y[r] = s / f.etaPiv[e]
+	}
+	v := f.step
+	for k := 0; k < m; k++ {
+		s := y[f.q[k]]
+		for e := f.uStart[k]; e < f.uStart[k+1]; e++ {
+			s -= f.uVal[e] * v[f.uIdx[e]]
+		}
+		v[k] = s / f.uDiag[k]
+	}
+	for k := m - 1; k >= 0; k-- {
+		s := v[k]
+		for e := f.lStart[k]; e < f.lStart[k+1]; e++ {
+			s -= f.lVal[e] * y[f.lIdx[e]]
+		}
+		y[f.p[k]] = s
+	}
+}
+
+// update records that basis position r now holds the column whose ftran is alpha (position
+// space, before the change).
+func (f *factor) update(r int, alpha []float64) {
+	f.etaPos = append(f.etaPos, r)
+	f.etaPiv = append(f.etaPiv, alpha[r])
+	for i, v := range alpha {
+		if i != r && v != 0 {
+			f.etaIdx = append(f.etaIdx, i)
+			f.etaVal = append(f.etaVal, v)
+		}
+	}
+	f.etaStart = append(f.etaStart, len(f.etaIdx))
+}
+
+// updates returns the number of etas since the last factorisation.
+func (f *factor) updates() int { return len(f.etaPos) }
