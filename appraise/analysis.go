@@ -277,7 +277,7 @@ func (ev *evaluator) carried(ctx context.Context, s *solver, pi, si int) (map[st
 			return nil, err
 		}
 		for _, l := range links {
-			for _, c := range o.carried[l] {
+			for _, c := range o.carried(l) {
 				out[c] = true
 			}
 		}

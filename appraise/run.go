@@ -122,7 +122,7 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	out.Workers = workers
 	solvers := make([]*solver, workers)
 	for w := range solvers {
-		solvers[w] = newSolver(in.NewEngine, in.Net, in.Scenarios, ev.year)
+		solvers[w] = newSolver(in.NewEngine, in.Net, in.Scenarios, ev.countries, ev.year)
 	}
 	defer func() {
 		for _, s := range solvers {
@@ -401,8 +401,8 @@ func (ev *evaluator) evaluateFlows(ctx context.Context, s *solver, x *inputs, pi
 			if err != nil {
 				return caseDraw{}, nil, err
 			}
-			for _, c := range ev.countries {
-				d := with.welfare[c] - without.welfare[c]
+			for ci, c := range ev.countries {
+				d := with.welfare[ci] - without.welfare[ci]
 				if math.Abs(d) < welfareNoise*math.Max(math.Abs(with.total), math.Abs(without.total)) {
 					d = 0
 				}

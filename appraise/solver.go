@@ -17,10 +17,26 @@ import (
 // outcome is what the appraisal keeps of one solved scenario state: welfare by country and the
 // yearly flow across each rule (for the regime feedback), USD/yr and commodity units/yr.
 type outcome struct {
-	welfare  map[string]float64
+	welfare  []float64 // by country, in the order of the solver's countries
 	ruleFlow map[string]float64
-	carried  map[string][]string // link id → commodities flowing on it, sorted
-	total    float64             // total surplus (the LP objective), USD/yr
+	links    []flow.LinkResult // flows by link, for carried
+	total    float64           // total surplus (the LP objective), USD/yr
+}
+
+// carried returns the commodities flowing on link id, in the order of its flows.
+func (o *outcome) carried(id string) []string {
+	var out []string
+	for _, lr := range o.links {
+		if lr.Link != id {
+			continue
+		}
+		for _, f := range lr.Flows {
+			if f.Forward+f.Backward > 0 && !slices.Contains(out, f.Commodity) {
+				out = append(out, f.Commodity)
+			}
+		}
+	}
+	return out
 }
 
 // stateKey identifies a solved state within one sampled network.
@@ -36,6 +52,7 @@ type stateKey struct {
 type solver struct {
 	newEngine func() (lp.Incremental, error)
 	scenarios []*scenario.Scenario
+	countries []string       // the countries whose welfare outcomes hold, in order
 	base      *model.Network // the unsampled network: each problem is first solved in its base state
 	year      int
 	engines   []lp.Incremental
@@ -47,8 +64,8 @@ type solver struct {
 	lpTime    time.Duration // wall time in flow.Problem Solve and Update
 }
 
-func newSolver(newEngine func() (lp.Incremental, error), base *model.Network, scenarios []*scenario.Scenario, year int) *solver {
-	return &solver{newEngine: newEngine, base: base, scenarios: scenarios, year: year,
+func newSolver(newEngine func() (lp.Incremental, error), base *model.Network, scenarios []*scenario.Scenario, countries []string, year int) *solver {
+	return &solver{newEngine: newEngine, base: base, scenarios: scenarios, countries: countries, year: year,
 		engines: make([]lp.Incremental, len(scenarios)), problems: make([]*flow.Problem, len(scenarios)),
 		stale: make([]bool, len(scenarios))}
 }
@@ -137,20 +154,16 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s, regime %s, projects [%s]: %w", sc.Name, st.Regime, strings.Join(r.projects, ","), err)
 	}
-	o := &outcome{welfare: map[string]float64{}, ruleFlow: map[string]float64{}, total: res.Objective}
+	o := &outcome{welfare: make([]float64, len(s.countries)), ruleFlow: make(map[string]float64, len(res.Leakage)), links: res.Links, total: res.Objective}
 	for _, c := range res.Welfare {
-		o.welfare[c.Country] = c.Total()
+		for i, id := range s.countries {
+			if id == c.Country {
+				o.welfare[i] = c.Total()
+			}
+		}
 	}
 	for _, lk := range res.Leakage {
 		o.ruleFlow[lk.Rule] = lk.Compliant + lk.Evading
-	}
-	o.carried = map[string][]string{}
-	for _, lr := range res.Links {
-		for _, f := range lr.Flows {
-			if f.Forward+f.Backward > 0 && !slices.Contains(o.carried[lr.Link], f.Commodity) {
-				o.carried[lr.Link] = append(o.carried[lr.Link], f.Commodity)
-			}
-		}
 	}
 	s.cache[k] = o
 	s.cache[sig] = o
@@ -213,7 +226,7 @@ func (s *solver) prepare(ctx context.Context, si int) error {
 	if err != nil {
 		return err
 	}
-	p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
+	p, err := flow.Build(st, flow.Options{Rules: sc.Rules, Lean: true})
 	if err != nil {
 		return err
 	}

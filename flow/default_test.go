@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/corridor-dev/corridor/dataset"
@@ -59,5 +60,64 @@ func TestDefaultNetworkBehaviour(t *testing.T) {
 	}
 	if drop := lng(quo) - lng(relief); drop < 0.9*pipe.Forward {
 		t.Errorf("LNG imports fall by %.4g mcm/yr while the pipeline delivers %.4g", drop, pipe.Forward)
+	}
+}
+
+// TestLeanMatchesFull re-solves states of the built-in network with a lean and a full problem
+// and wants the same results but for what Lean leaves out.
+func TestLeanMatchesFull(t *testing.T) {
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(t.Context(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Load(fsys, "scenarios/x3-relief-rok.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := n.Meta.BaseYear + 10
+	base, _, err := scenario.Apply(n, sc, scenario.Options{Year: year})
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := flow.Build(base, flow.Options{Rules: sc.Rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := flow.Build(base, flow.Options{Rules: sc.Rules, Lean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullEng, leanEng := engine(t), engine(t)
+	if _, err := full.Solve(t.Context(), fullEng); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lean.Solve(t.Context(), leanEng); err != nil {
+		t.Fatal(err)
+	}
+	for _, regime := range sc.Regimes.States {
+		for _, projects := range [][]string{nil, {"GAS_RDK"}, {"KHASAN_RAJIN_UPGRADE", "RAJIN_PORT"}} {
+			st, _, err := scenario.Apply(n, sc, scenario.Options{Regime: regime.ID, Year: year, Projects: projects})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := full.Update(t.Context(), st, fullEng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := lean.Update(t.Context(), st, leanEng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Prices) == 0 || len(want.Markets) == 0 {
+				t.Fatalf("%s %v: full result has no prices or markets", regime.ID, projects)
+			}
+			want.Prices, want.Markets, want.Binding = nil, nil, nil
+			want.SolveTime, got.SolveTime = 0, 0
+			// printed, not reflect.DeepEqual: the enforcement of an inactive rule is NaN
+			if g, w := fmt.Sprintf("%+v", *got), fmt.Sprintf("%+v", *want); g != w {
+				t.Errorf("%s %v: lean result differs from the full one:\n%s\nwant\n%s", regime.ID, projects, g, w)
+			}
+		}
 	}
 }

@@ -30,6 +30,10 @@ type Options struct {
 	Rules []scenario.Rule
 	// Logger receives debug detail; nil discards.
 	Logger *slog.Logger
+	// Lean leaves Prices, Markets and Binding out of every Result, for callers that re-solve
+	// many states and read only welfare, flows and leakage (the Monte Carlo). Everything else
+	// in the Result is as without it.
+	Lean bool
 }
 
 // arc is one direction of a link.
@@ -121,6 +125,7 @@ type Problem struct {
 	net   *model.Network
 	rules []scenario.Rule
 	log   *slog.Logger
+	lean  bool // Options.Lean
 
 	comms   []commodity
 	arcs    []arc
@@ -167,7 +172,7 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 	if st == nil || st.Net == nil {
 		panic("flow: Build needs a state with a network")
 	}
-	p := &Problem{net: st.Net, log: opt.Logger, balance: map[balanceKey]int{}, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
+	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, balance: map[balanceKey]int{}, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

@@ -127,6 +127,13 @@ type RuleLeakage struct {
 	QuotaRent   float64 // rent of a binding cap, USD/yr
 }
 
+// addBinding appends b to r.Binding unless the result is lean.
+func (r *Result) addBinding(lean bool, b Binding) {
+	if !lean {
+		r.Binding = append(r.Binding, b)
+	}
+}
+
 func (r *Result) leakIx(id string) (int, bool) {
 	for i := range r.Leakage {
 		if r.Leakage[i].Rule == id {

@@ -193,7 +193,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		}
 		if mu > dualTol {
 			rents[ai] = mu * act
-			res.Binding = append(res.Binding, Binding{Kind: "link", ID: n.Links[a.link].ID, Forward: a.forward, Shadow: mu, Activity: act, Limit: p.model.Rows[a.capRow].Upper})
+			res.addBinding(p.lean, Binding{Kind: "link", ID: n.Links[a.link].ID, Forward: a.forward, Shadow: mu, Activity: act, Limit: p.model.Rows[a.capRow].Upper})
 		}
 	}
 	// Capacity rent goes to the links' owners by km. Along a chain of full links the LP can put
@@ -237,23 +237,26 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			rent := mu * sol.RowActivity[r]
 			nd := &n.Nodes[node]
 			w.at(p.nodeCountry[node]).CapacityRent += rent
-			res.Binding = append(res.Binding, Binding{Kind: "node", ID: nd.ID, Shadow: mu, Activity: sol.RowActivity[r], Limit: p.model.Rows[r].Upper})
+			res.addBinding(p.lean, Binding{Kind: "node", ID: nd.ID, Shadow: mu, Activity: sol.RowActivity[r], Limit: p.model.Rows[r].Upper})
 		}
 	}
-	// Node prices.
-	if p.balanceRows > 0 {
-		res.Prices = make([]NodePrice, 0, p.balanceRows)
-	}
-	for r, info := range p.rows { // in row order: deterministic and cheap (no sort)
-		if info.kind == rowBalance {
-			res.Prices = append(res.Prices, NodePrice{Commodity: n.Commodities[p.comms[info.k].index].ID, Node: n.Nodes[info.node].ID, Origin: info.origin, Price: sol.RowDual[r]})
-		}
+	if !p.lean {
+		res.Prices = p.prices(sol)
 	}
 	// Markets: surplus and quantities.
-	res.Markets = makeOrNil[MarketResult](len(p.marketOrder))
-	for i, mi := range p.marketOrder {
-		mk := &n.Markets[mi]
-		res.Markets[i] = MarketResult{Market: mk.ID, Kind: string(mk.Kind), Commodity: mk.Commodity, Node: mk.Node}
+	if !p.lean {
+		res.Markets = makeOrNil[MarketResult](len(p.marketOrder))
+		for i, mi := range p.marketOrder {
+			mk := &n.Markets[mi]
+			res.Markets[i] = MarketResult{Market: mk.ID, Kind: string(mk.Kind), Commodity: mk.Commodity, Node: mk.Node}
+		}
+	}
+	var sink MarketResult // where a lean result's market figures go
+	marketOf := func(mi int) *MarketResult {
+		if p.lean {
+			return &sink
+		}
+		return &res.Markets[p.marketPos[mi]]
 	}
 	enf := p.enforcements()
 	for j, c := range p.cols {
@@ -263,7 +266,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			// producer surplus of a supply step goes to its node's country; a backstop's rent
 			// (non-zero only when its import limit binds) to the origin of its imports
 			lambda := sol.RowDual[c.dualRow]
-			m := &res.Markets[p.marketPos[c.market]]
+			m := marketOf(c.market)
 			m.Quantity += x
 			m.Price = lambda
 			ps := (lambda + p.model.Vars[j].Cost) * x // the column's cost is −(marginal cost)
@@ -271,7 +274,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			w.at(c.owner).Producer += ps
 		case varDemand:
 			lambda := sol.RowDual[c.dualRow]
-			m := &res.Markets[p.marketPos[c.market]]
+			m := marketOf(c.market)
 			m.Quantity += x
 			m.Capacity += p.model.Vars[j].Upper
 			m.Price = lambda
@@ -301,7 +304,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		rent := mu * sol.RowActivity[row]
 		p.shareByOrigin(sol, ri, rent, func(o string, v float64) { w.country(o).QuotaRent += v })
 		res.leakage(p.rules[ri].ID).QuotaRent = rent
-		res.Binding = append(res.Binding, Binding{Kind: "rule", ID: p.rules[ri].ID, Shadow: mu, Activity: sol.RowActivity[row], Limit: p.model.Rows[row].Upper})
+		res.addBinding(p.lean, Binding{Kind: "rule", ID: p.rules[ri].ID, Shadow: mu, Activity: sol.RowActivity[row], Limit: p.model.Rows[row].Upper})
 	}
 	// Premium rules: what matched flows paid.
 	for ri := range p.rules {
@@ -336,6 +339,22 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		res.TariffRevenue += c.Transit
 	}
 	return res, nil
+}
+
+// prices returns the node prices: the duals of the balance rows, in row order (deterministic and
+// cheap: no sort).
+func (p *Problem) prices(sol *lp.Solution) []NodePrice {
+	if p.balanceRows == 0 {
+		return nil
+	}
+	n := p.net
+	out := make([]NodePrice, 0, p.balanceRows)
+	for r, info := range p.rows {
+		if info.kind == rowBalance {
+			out = append(out, NodePrice{Commodity: n.Commodities[p.comms[info.k].index].ID, Node: n.Nodes[info.node].ID, Origin: info.origin, Price: sol.RowDual[r]})
+		}
+	}
+	return out
 }
 
 // saturatedChains groups the arcs into chains for pooling capacity rent: two full arcs of one
