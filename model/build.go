@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Network is an immutable, validated-or-not network with fast lookups by id. Treat every field
@@ -279,4 +280,144 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 			}
 		}
 	}
+}
+
+// Quantity returns the set quantity that Quantities names p, or nil. Where duplicate ids give
+// several quantities one path (Validate reports them), it returns the last, as a map filled from
+// Quantities would hold. The pointer may be used to change the value only on a Clone (or, for
+// its tables, a CloneTables).
+func (n *Network) Quantity(p QuantityPath) *Q {
+	c, rest, ok := strings.Cut(string(p), "/")
+	if !ok {
+		return nil
+	}
+	switch Component(c) {
+	case CompMeta:
+		if rest == "dataset/social_discount_rate" {
+			return setOrNil(&n.Meta.SocialDiscountRate)
+		}
+	case CompCountries:
+		return lastQuantity(n.Countries, rest, func(x *Country) string { return x.ID }, func(x *Country, f string) *Q {
+			if f == "discount_rate" {
+				return &x.DiscountRate
+			}
+			return nil
+		})
+	case CompNodes:
+		return lastQuantity(n.Nodes, rest, func(x *Node) string { return x.ID }, func(x *Node, f string) *Q {
+			switch f {
+			case "throughput":
+				return &x.Throughput
+			case "handling_cost":
+				return &x.HandlingCost
+			}
+			return nil
+		})
+	case CompLinks:
+		return lastQuantity(n.Links, rest, func(x *Link) string { return x.ID }, linkQuantity)
+	case CompCommodities:
+		return lastQuantity(n.Commodities, rest, func(x *Commodity) string { return x.ID }, func(x *Commodity, f string) *Q {
+			switch f {
+			case "tonnes_per_unit":
+				return &x.TonnesPerUnit
+			case "price":
+				return &x.Price
+			}
+			return nil
+		})
+	case CompMarkets:
+		return lastQuantity(n.Markets, rest, func(x *Market) string { return x.ID }, marketQuantity)
+	case CompProjects:
+		return lastQuantity(n.Projects, rest, func(x *Project) string { return x.ID }, projectQuantity)
+	}
+	return nil
+}
+
+func linkQuantity(x *Link, f string) *Q {
+	switch f {
+	case "length":
+		return &x.Length
+	case "capacity":
+		return &x.Capacity
+	case "cost":
+		return &x.Cost
+	case "tariff":
+		return &x.Tariff
+	case "speed":
+		return &x.Speed
+	}
+	return nil
+}
+
+func marketQuantity(x *Market, f string) *Q {
+	if f == "growth" {
+		return &x.Growth
+	}
+	j, sub, ok := indexed(f, "steps/", len(x.Steps))
+	switch {
+	case !ok:
+		return nil
+	case sub == "quantity":
+		return &x.Steps[j].Quantity
+	case sub == "price":
+		return &x.Steps[j].Price
+	}
+	return nil
+}
+
+func projectQuantity(x *Project, f string) *Q {
+	switch f {
+	case "capex":
+		return &x.Capex
+	case "construction_years":
+		return &x.ConstructionYears
+	case "opex":
+		return &x.Opex
+	case "lifetime":
+		return &x.Lifetime
+	}
+	if j, sub, ok := indexed(f, "upgrades/", len(x.Upgrades)); ok && sub == "add" {
+		return &x.Upgrades[j].Add
+	}
+	return nil
+}
+
+// lastQuantity returns the set quantity named rest ("<id>/<field>") of the last element of s
+// that has one; field resolves a field name of one element to its quantity (nil for none).
+func lastQuantity[T any](s []T, rest string, id func(*T) string, field func(*T, string) *Q) *Q {
+	for i := len(s) - 1; i >= 0; i-- {
+		x := &s[i]
+		xid := id(x)
+		if len(rest) <= len(xid) || rest[:len(xid)] != xid || rest[len(xid)] != '/' {
+			continue
+		}
+		if q := field(x, rest[len(xid)+1:]); q != nil && q.IsSet() {
+			return q
+		}
+	}
+	return nil
+}
+
+// indexed splits "<prefix><j>/<sub>", with j below n and written as strconv.Itoa writes it.
+func indexed(f, prefix string, n int) (int, string, bool) {
+	rest, ok := strings.CutPrefix(f, prefix)
+	if !ok {
+		return 0, "", false
+	}
+	js, sub, ok := strings.Cut(rest, "/")
+	if !ok {
+		return 0, "", false
+	}
+	j, err := strconv.Atoi(js)
+	if err != nil || j < 0 || j >= n || strconv.Itoa(j) != js {
+		return 0, "", false
+	}
+	return j, sub, true
+}
+
+func setOrNil(q *Q) *Q {
+	if !q.IsSet() {
+		return nil
+	}
+	return q
 }

@@ -138,14 +138,15 @@ func (a *applier) apply() (*State, error) {
 		st.Regime = regime.ID
 	}
 	if len(overrides) > 0 {
-		quantities := map[model.QuantityPath]*model.Q{}
-		for p, q := range st.Net.Quantities() {
-			quantities[p] = q
+		// every path is resolved before any override changes what it names
+		quantities := make([]*model.Q, len(overrides))
+		for i, o := range overrides {
+			quantities[i] = st.Net.Quantity(o.Path)
 		}
-		for _, o := range overrides {
-			q, ok := quantities[o.Path]
+		for i, o := range overrides {
+			q := quantities[i]
 			switch {
-			case !ok:
+			case q == nil:
 				errs = append(errs, fmt.Errorf("override %s: no such quantity in the network", o.Path))
 				continue
 			case q.Dim != o.Value.Dim:
