@@ -7,7 +7,9 @@
 // *diag.Error carrying file:line:col and the field path, and every error is reported at once (up
 // to diag.Max). Check resolves the scenario's references against a network. Apply derives the
 // network of one scenario state — a Clone with overrides and project upgrades applied, which
-// links are usable, who stays out, and the active rules — together with a change log.
+// links are usable, who stays out, and the active rules — together with a change log. ApplyShared
+// derives the same state for callers that derive many and only read them (the Monte Carlo): its
+// network shares every table the state does not change with the input, and it keeps no log.
 //
 // How a rule matches flows in the arc-based flow LP (package flow implements it) is recorded in
 // docs/decisions/0003-sanctions-rules.md.
