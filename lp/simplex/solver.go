@@ -74,6 +74,9 @@ type solver struct {
 	alpha   []float64 // pivot row by variable (scratch, zero between uses)
 	touched []int     // variables with a nonzero pivot-row entry
 	colBuf  []float64 // ftran of the entering column, position space
+	colNz   []int     // positions of colBuf's nonzeros
+	cand    []int     // primal pricing candidates: a superset of the dual-infeasible variables
+	inCand  []bool
 	rowBuf  []float64 // btran scratch
 
 	iters    int
@@ -255,6 +258,66 @@ func (s *solver) refresh() {
 	s.factorize()
 	s.computePrimal()
 	s.computeDual()
+	s.resetCandidates()
+}
+
+// infeasibility is the dual infeasibility of nonbasic variable j (≤ 0 when it is dual feasible).
+func (s *solver) infeasibility(j int) float64 {
+	if s.lo[j] == s.up[j] {
+		return 0
+	}
+	switch s.status[j] {
+	case atLower:
+		return -s.d[j]
+	case atUpper:
+		return s.d[j]
+	case atZero:
+		return math.Abs(s.d[j])
+	}
+	return 0
+}
+
+// resetCandidates lists every dual-infeasible variable for primal pricing.
+func (s *solver) resetCandidates() {
+	for _, j := range s.cand {
+		s.inCand[j] = false
+	}
+	s.cand = s.cand[:0]
+	tol := s.dtol()
+	for j := range s.status {
+		if s.infeasibility(j) > tol {
+			s.addCandidate(j)
+		}
+	}
+}
+
+func (s *solver) addCandidate(j int) {
+	if !s.inCand[j] {
+		s.inCand[j] = true
+		s.cand = append(s.cand, j)
+	}
+}
+
+// price returns the entering variable of the primal simplex: the largest squared dual
+// infeasibility relative to its Devex weight, or −1. Reduced costs change only in the pivot row,
+// whose variables are added to the candidates, so the list is rebuilt lazily here.
+func (s *solver) price() int {
+	tol := s.dtol()
+	q, best := -1, 0.0
+	keep := s.cand[:0]
+	for _, j := range s.cand {
+		v := s.infeasibility(j)
+		if v <= tol {
+			s.inCand[j] = false
+			continue
+		}
+		keep = append(keep, j)
+		if v = v * v / s.weight[j]; v > best || (v == best && j < q) {
+			q, best = j, v
+		}
+	}
+	s.cand = keep
+	return q
 }
 
 // pivotRow fills s.alpha with row r of B⁻¹[A −I] for the nonbasic variables (s.touched lists
@@ -306,6 +369,12 @@ func (s *solver) enteringColumn(j int) {
 		a[i] += c.val[t]
 	}
 	s.f.ftran(a)
+	s.colNz = s.colNz[:0]
+	for i, v := range a {
+		if v != 0 {
+			s.colNz = append(s.colNz, i)
+		}
+	}
 }
 
 // swap makes q basic in position r in place of the leaving variable, which goes nonbasic with
@@ -440,10 +509,8 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 			st = atLower
 		}
 		theta := (s.x[p] - bound) / aq
-		for i, a := range s.colBuf {
-			if a != 0 {
-				s.x[s.head[i]] -= theta * a
-			}
+		for _, i := range s.colNz {
+			s.x[s.head[i]] -= theta * s.colBuf[i]
 		}
 		s.x[q] += theta
 		s.x[p] = bound
@@ -512,32 +579,12 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 	for j := range s.weight {
 		s.weight[j] = 1
 	}
+	s.resetCandidates()
 	for {
 		if s.limit(ctx) {
 			return stopped
 		}
-		tol := s.dtol()
-		q, best := -1, 0.0
-		for j, st := range s.status {
-			if st == basic || s.lo[j] == s.up[j] {
-				continue
-			}
-			dj := s.d[j]
-			var v float64
-			switch st {
-			case atLower:
-				v = -dj
-			case atUpper:
-				v = dj
-			case atZero:
-				v = math.Abs(dj)
-			}
-			if v > tol {
-				if v = v * v / s.weight[j]; v > best {
-					q, best = j, v
-				}
-			}
-		}
+		q := s.price()
 		if q < 0 {
 			return optimal
 		}
@@ -548,7 +595,8 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 		s.enteringColumn(q)
 		// Harris pass 1: the largest step every basic variable allows within tolerance
 		bound := math.Inf(1)
-		for i, a := range s.colBuf {
+		for _, i := range s.colNz {
+			a := s.colBuf[i]
 			if math.Abs(a) <= pivotTol {
 				continue
 			}
@@ -571,10 +619,8 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 		}
 		if flip <= bound {
 			// bound flip: no basis change
-			for i, a := range s.colBuf {
-				if a != 0 {
-					s.x[s.head[i]] -= dir * flip * a
-				}
+			for _, i := range s.colNz {
+				s.x[s.head[i]] -= dir * flip * s.colBuf[i]
 			}
 			if dir > 0 {
 				s.status[q], s.x[q] = atUpper, s.up[q]
@@ -587,7 +633,8 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 		// Harris pass 2: the largest pivot among the blocking variables
 		r, big, theta := -1, 0.0, 0.0
 		var leaveSt vstat
-		for i, a := range s.colBuf {
+		for _, i := range s.colNz {
+			a := s.colBuf[i]
 			if math.Abs(a) <= pivotTol {
 				continue
 			}
@@ -625,10 +672,8 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 			s.refresh()
 			continue
 		}
-		for i, a := range s.colBuf {
-			if a != 0 {
-				s.x[s.head[i]] -= dir * theta * a
-			}
+		for _, i := range s.colNz {
+			s.x[s.head[i]] -= dir * theta * s.colBuf[i]
 		}
 		s.x[q] += dir * theta
 		if leaveSt == atUpper {
@@ -645,12 +690,14 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 			if w := (a / aq) * (a / aq) * wq; w > s.weight[j] {
 				s.weight[j] = w
 			}
+			s.addCandidate(j)
 		}
 		s.clearPivotRow()
 		s.d[q] = 0
 		s.d[p] = -t
 		s.weight[p] = math.Max(wq/(aq*aq), 1)
 		s.swap(r, q, leaveSt)
+		s.addCandidate(p)
 		if s.f.updates() >= refactorEvery {
 			s.refresh()
 		}
