@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/simplex"
 )
 
 // benchModel is the benchmark LP: 20 commodities on 40 nodes and 250 arcs,
@@ -54,7 +55,16 @@ func BenchmarkColdSolvePresolveOff(b *testing.B) {
 // BenchmarkWarmResolve changes 10% of the costs and re-solves from the previous basis; the
 // iterations alternate between the perturbed and the original costs so that every one moves.
 func BenchmarkWarmResolve(b *testing.B) {
-	e := newTestEngine(b)
+	warmResolve(b, newTestEngine(b))
+}
+
+// BenchmarkWarmResolveSimplex is BenchmarkWarmResolve with the pure-Go simplex (lp/simplex) in
+// front of a HiGHS engine, as corridor assess runs it: HiGHS solves cold, the simplex re-solves.
+func BenchmarkWarmResolveSimplex(b *testing.B) {
+	warmResolve(b, simplex.New(simplex.Config{Fallback: newTestEngine(b)}))
+}
+
+func warmResolve(b *testing.B, e lp.Incremental) {
 	m := benchModel()
 	ctx := context.Background()
 	if _, err := e.Solve(ctx, m, lp.Options{}); err != nil {
