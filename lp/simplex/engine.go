@@ -15,8 +15,8 @@ type Config struct {
 	// Fallback, when set, solves what this engine does not: a Resolve without a starting basis
 	// (a cold solve, where a presolving solver does better), a MIP, and any warm solve this
 	// engine cannot finish (iteration limit, numerical trouble, or a claim of infeasibility or
-	// unboundedness, which the fallback then confirms or refutes). The Engine owns it: Close
-	// closes it.
+	// unboundedness, which the fallback then confirms or refutes). A time limit reached is
+	// reported as lp.StatusLimit, not handed on. The Engine owns the fallback: Close closes it.
 	Fallback lp.Incremental
 	// MaxIterations caps the simplex iterations of one Resolve; 0 means
 	// max(10,000, 20·(rows+columns)).
@@ -220,6 +220,7 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 	if s.maxIters <= 0 {
 		s.maxIters = max(minIterations, 20*(s.n+s.m))
 	}
+	s.capped = false
 	s.deadline = time.Time{}
 	if opt.TimeLimit > 0 {
 		s.deadline = start.Add(opt.TimeLimit)
@@ -233,7 +234,7 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 		sol.Elapsed = time.Since(start)
 		return sol, nil
 	}
-	if fb != nil {
+	if fb != nil && (res != stopped || s.capped) {
 		return e.fallback(ctx, startBasis, opt)
 	}
 	sol := &lp.Solution{Iterations: s.iters, Elapsed: time.Since(start)}

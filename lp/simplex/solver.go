@@ -81,6 +81,7 @@ type solver struct {
 
 	iters    int
 	maxIters int
+	capped   bool
 	deadline time.Time
 }
 
@@ -151,16 +152,9 @@ func (s *solver) factorize() {
 		s.f = newFactor(s.m)
 	}
 	for range 4 {
-		s.cols = s.cols[:0]
-		for _, j := range s.head {
-			s.cols = append(s.cols, s.column(j))
-		}
-		s.order = s.order[:0]
-		for p := range s.m {
-			s.order = append(s.order, p)
-		}
-		slices.SortStableFunc(s.order, func(a, b int) int { return s.nnz[s.head[a]] - s.nnz[s.head[b]] })
-		bad, free := s.f.factorize(s.cols, s.order)
+		order := s.identityOrder()
+		slices.SortStableFunc(order, func(a, b int) int { return s.nnz[s.head[a]] - s.nnz[s.head[b]] })
+		bad, free := s.f.factorize(s.colsOf(), order)
 		if len(bad) == 0 {
 			s.factored = true
 			return
@@ -182,6 +176,7 @@ func (s *solver) factorize() {
 	s.factored = true
 }
 
+// colsOf returns the basis columns by position (scratch, valid until the next call).
 func (s *solver) colsOf() []sparseCol {
 	s.cols = s.cols[:0]
 	for _, j := range s.head {
@@ -190,6 +185,7 @@ func (s *solver) colsOf() []sparseCol {
 	return s.cols
 }
 
+// identityOrder returns the positions 0…m−1 (scratch, valid until the next call).
 func (s *solver) identityOrder() []int {
 	s.order = s.order[:0]
 	for p := range s.m {
@@ -390,9 +386,11 @@ func (s *solver) swap(r, q int, st vstat) {
 	s.iters++
 }
 
-// limit reports whether the run must stop.
+// limit reports whether the run must stop; capped records that the iteration limit, not the
+// caller's deadline or context, stopped it.
 func (s *solver) limit(ctx context.Context) bool {
 	if s.iters >= s.maxIters {
+		s.capped = true
 		return true
 	}
 	if s.iters%64 == 0 {
@@ -450,9 +448,6 @@ func (s *solver) removeShifts() {
 func (s *solver) dualSimplex(ctx context.Context) result {
 	troubles := 0
 	for {
-		if s.limit(ctx) {
-			return stopped
-		}
 		// leaving variable: the largest bound violation
 		r, worst, sigma := -1, 0.0, 0.0
 		for p, j := range s.head {
@@ -465,6 +460,9 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 		}
 		if r < 0 {
 			return optimal
+		}
+		if s.limit(ctx) {
+			return stopped
 		}
 		s.pivotRow(r)
 		q := s.dualRatio(sigma)
@@ -581,12 +579,12 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 	}
 	s.resetCandidates()
 	for {
-		if s.limit(ctx) {
-			return stopped
-		}
 		q := s.price()
 		if q < 0 {
 			return optimal
+		}
+		if s.limit(ctx) {
+			return stopped
 		}
 		dir := 1.0 // x_q increases
 		if s.d[q] > 0 {
