@@ -213,7 +213,10 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 		e.s.slackBasis()
 		e.hasBasis = true
 	}
-	startBasis := e.s.basis()
+	var startBasis *lp.Basis // for the fallback: where this solve started
+	if fb != nil {
+		startBasis = e.s.basis()
+	}
 	s := e.s
 	s.iters = 0
 	s.maxIters = e.cfg.MaxIterations
