@@ -50,5 +50,6 @@ func benchAssess(b *testing.B, n *model.Network, scs []*scenario.Scenario, draws
 		b.ReportMetric(float64(draws)/out.Elapsed.Seconds(), "draws/s")
 		b.ReportMetric(out.LPTime.Seconds()/(float64(out.Workers)*out.Elapsed.Seconds()), "lp-share")
 		b.ReportMetric(float64(out.LPSolves)/float64(draws), "solves/draw")
+		b.ReportMetric(float64(out.LPIterations)/float64(out.LPSolves), "pivots/solve")
 	}
 }

@@ -58,6 +58,7 @@ type Output struct {
 	Countries     []string
 	Cases         []Case // project-major: Cases[p*len(Scenarios)+s]
 	LPSolves      int
+	LPIterations  int           // simplex iterations of those solves
 	LPTime        time.Duration // wall time inside LP solves, summed over workers
 	Elapsed       time.Duration
 	ReferenceYear int
@@ -146,6 +147,7 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	}
 	for _, s := range solvers {
 		out.LPSolves += s.solves
+		out.LPIterations += s.iterations
 		out.LPTime += s.lpTime
 	}
 	out.Elapsed = time.Since(t0)

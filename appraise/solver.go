@@ -60,14 +60,19 @@ type solver struct {
 	cache     map[stateKey]*outcome
 	net       *model.Network // the network the cache belongs to
 	stale     []bool         // per scenario: the engine must be Reset before the next solve
-	solves    int
-	lpTime    time.Duration // wall time in flow.Problem Solve and Update
+	// per scenario, within the current unit of work: the last optimal basis in each regime
+	// state, and the regime of the last solve
+	regimeBasis []map[string]*lp.Basis
+	lastRegime  []string
+	solves      int
+	lpTime      time.Duration // wall time in flow.Problem Solve and Update
+	iterations  int           // simplex iterations of those solves
 }
 
 func newSolver(newEngine func() (lp.Incremental, error), base *model.Network, scenarios []*scenario.Scenario, countries []string, year int) *solver {
 	return &solver{newEngine: newEngine, base: base, scenarios: scenarios, countries: countries, year: year,
 		engines: make([]lp.Incremental, len(scenarios)), problems: make([]*flow.Problem, len(scenarios)),
-		stale: make([]bool, len(scenarios))}
+		stale: make([]bool, len(scenarios)), regimeBasis: make([]map[string]*lp.Basis, len(scenarios)), lastRegime: make([]string, len(scenarios))}
 }
 
 // close releases the engines.
@@ -210,8 +215,27 @@ func (s *solver) flow(ctx context.Context, si int, st *scenario.State) (*flow.Re
 			return nil, err
 		}
 		s.stale[si] = false
+		clear(s.regimeBasis[si])
+		s.lastRegime[si] = ""
 	}
-	return p.Update(ctx, st, eng)
+	// A regime change switches rules on and off; start from the last optimum in the same regime
+	// (which differs only in the projects built) rather than from the previous state.
+	if b := s.regimeBasis[si][st.Regime]; b != nil && s.lastRegime[si] != st.Regime {
+		if err := eng.SetBasis(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	res, err := p.Update(ctx, st, eng)
+	if err != nil {
+		return nil, err
+	}
+	if s.regimeBasis[si] == nil {
+		s.regimeBasis[si] = map[string]*lp.Basis{}
+	}
+	s.iterations += res.Iterations
+	s.regimeBasis[si][st.Regime] = p.Basis()
+	s.lastRegime[si] = st.Regime
+	return res, nil
 }
 
 // prepare creates the engine and problem of scenario si and solves its base state cold.

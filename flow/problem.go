@@ -157,6 +157,7 @@ type Problem struct {
 	model *lp.Model
 	state *scenario.State // the state whose values the model holds
 	basis *lp.Basis       // the optimal basis of the first solve, for Reset
+	last  *lp.Basis       // the optimal basis of the last solve
 	first *scenario.State // the state the problem was built for, for Reset
 }
 

@@ -30,8 +30,14 @@ func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
 	if p.basis == nil && sol.Basis != nil {
 		p.basis = sol.Basis
 	}
+	p.last = sol.Basis
 	return p.extract(sol)
 }
+
+// Basis returns the optimal basis of the problem's last solve: nil before one, or when the engine
+// gives none. Giving it to the engine's SetBasis before an Update starts that re-solve from there
+// instead of from wherever the engine is.
+func (p *Problem) Basis() *lp.Basis { return p.last }
 
 // Reset puts inc back where it was after the problem's first solve: the model of the state the
 // problem was built for, loaded afresh, with that solve's optimal basis. A sequence of Updates
@@ -115,6 +121,7 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	if err != nil {
 		return nil, fmt.Errorf("flow: re-solve: %w", err)
 	}
+	p.last = sol.Basis
 	return p.extract(sol)
 }
 
