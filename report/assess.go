@@ -64,7 +64,7 @@ func money(v float64) string {
 		return fmt.Sprintf("$%.2f bn", v/1e9)
 	case a >= 1e6:
 		return fmt.Sprintf("$%.1f m", v/1e6)
-	case a == 0:
+	case a < 0.5: // below a dollar: solver noise in a national-scale appraisal
 		return "$0"
 	default:
 		return fmt.Sprintf("$%.2f m", v/1e6)

@@ -189,14 +189,15 @@ func compact(v float64) string {
 	return out + s
 }
 
-// usdShort formats USD compactly for axes: "$1.2bn", "−$35m", "$0".
+// usdShort formats USD compactly for axes: "$1.2bn", "−$35m", "$0" (also for less than half a
+// dollar either way).
 func usdShort(v float64) string {
 	sign := ""
 	if v < 0 {
 		sign, v = "−", -v
 	}
 	switch {
-	case v == 0:
+	case v < 0.5: // below a dollar: solver noise in a national-scale appraisal
 		return "$0"
 	case v >= 1e9:
 		return sign + "$" + strconv.FormatFloat(v/1e9, 'g', 3, 64) + "bn"
