@@ -1,6 +1,9 @@
 package simplex
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // sparseCol is a column of the basis matrix in row space.
 type sparseCol struct {
@@ -44,6 +47,23 @@ type factor struct {
 	ptr   []int
 	topo  []int
 	epoch int
+
+	// For the hypersparse solves (after factorize): L's entries as steps, row-wise copies of L
+	// (indexed by the step of the row) and U, and the step of each basis position.
+	lStep          []int
+	lrStart, lrIdx []int
+	lrVal          []float64
+	urStart, urIdx []int
+	urVal          []float64
+	posStep        []int
+	sv             []float64 // step space, zero between uses
+	smark          []int     // reach marks by step
+	sepoch         int
+	reachBuf       []int
+	startBuf       []int
+	reachOut       []int
+	outNz          []int
+	pmark          []int // output-position marks
 }
 
 // singularTol is the smallest pivot magnitude accepted; a column without one is singular.
@@ -162,8 +182,243 @@ func (f *factor) factorize(cols []sparseCol, order []int) (badPos, freeRows []in
 				freeRows = append(freeRows, i)
 			}
 		}
+		return badPos, freeRows
 	}
-	return badPos, freeRows
+	f.index()
+	return nil, nil
+}
+
+// index builds what the hypersparse solves need from a complete factorisation.
+func (f *factor) index() {
+	m := f.m
+	if len(f.sv) != m {
+		f.sv, f.smark, f.pmark, f.posStep = make([]float64, m), make([]int, m), make([]int, m), make([]int, m)
+	}
+	for k, pos := range f.q {
+		f.posStep[pos] = k
+	}
+	f.lStep = f.lStep[:0]
+	for _, i := range f.lIdx {
+		f.lStep = append(f.lStep, f.rowOf[i])
+	}
+	// L by rows: the entries of row p[s] are listed under step s
+	f.lrStart, f.lrIdx, f.lrVal = transpose(m, f.lStart, f.lStep, f.lVal, f.lrStart, f.lrIdx, f.lrVal)
+	f.urStart, f.urIdx, f.urVal = transpose(m, f.uStart, f.uIdx, f.uVal, f.urStart, f.urIdx, f.urVal)
+}
+
+// transpose returns the row-wise form of an m×m matrix given by columns (start, idx, val),
+// reusing the output slices' storage.
+func transpose(m int, start, idx []int, val []float64, tStart, tIdx []int, tVal []float64) ([]int, []int, []float64) {
+	tStart = append(tStart[:0], make([]int, m+1)...)
+	for _, i := range idx {
+		tStart[i+1]++
+	}
+	for i := range m {
+		tStart[i+1] += tStart[i]
+	}
+	n := len(idx)
+	tIdx = append(tIdx[:0], make([]int, n)...)
+	tVal = append(tVal[:0], make([]float64, n)...)
+	next := make([]int, m)
+	copy(next, tStart[:m])
+	for j := range m {
+		for e := start[j]; e < start[j+1]; e++ {
+			i := idx[e]
+			tIdx[next[i]] = j
+			tVal[next[i]] = val[e]
+			next[i]++
+		}
+	}
+	return tStart, tIdx, tVal
+}
+
+// reachSet returns every step reachable from starts in the graph whose edges from step k are
+// adj[adjStart[k]:adjStart[k+1]], sorted ascending (f.reachOut, valid until the next call).
+func (f *factor) reachSet(starts []int, adjStart, adj []int) []int {
+	f.sepoch++
+	out := f.reachOut[:0]
+	stack := f.reachBuf[:0]
+	for _, k := range starts {
+		if f.smark[k] != f.sepoch {
+			f.smark[k] = f.sepoch
+			stack = append(stack, k)
+		}
+	}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		out = append(out, k)
+		for e := adjStart[k]; e < adjStart[k+1]; e++ {
+			if j := adj[e]; f.smark[j] != f.sepoch {
+				f.smark[j] = f.sepoch
+				stack = append(stack, j)
+			}
+		}
+	}
+	slices.Sort(out)
+	f.reachBuf, f.reachOut = stack, out
+	return out
+}
+
+// sparseLimit is the share of nonzeros above which the solves fall back to dense loops.
+const sparseLimit = 0.1
+
+// ftranSparse is ftran for an x whose nonzeros are at rows nz (duplicates allowed). It returns
+// the positions that may be nonzero on exit (f.outNz, valid until the next call), visiting only
+// the parts of L, U and the etas that the solve reaches (Gilbert and Peierls 1988).
+func (f *factor) ftranSparse(x []float64, nz []int) []int {
+	if float64(len(nz)) > sparseLimit*float64(f.m) {
+		f.ftran(x)
+		return f.scan(x)
+	}
+	starts := f.outNz[:0]
+	for _, i := range nz {
+		starts = append(starts, f.rowOf[i])
+	}
+	r := f.reachSet(starts, f.lStart, f.lStep)
+	for _, k := range r { // L, forward in step order
+		v := x[f.p[k]]
+		if v == 0 {
+			continue
+		}
+		for e := f.lStart[k]; e < f.lStart[k+1]; e++ {
+			x[f.lIdx[e]] -= f.lVal[e] * v
+		}
+	}
+	sv := f.sv
+	for _, k := range r {
+		sv[k] = x[f.p[k]]
+		x[f.p[k]] = 0
+	}
+	r = f.reachSet(r, f.uStart, f.uIdx)
+	for t := len(r) - 1; t >= 0; t-- { // U, backward in step order
+		k := r[t]
+		v := sv[k]
+		if v == 0 {
+			continue
+		}
+		v /= f.uDiag[k]
+		sv[k] = v
+		for e := f.uStart[k]; e < f.uStart[k+1]; e++ {
+			sv[f.uIdx[e]] -= f.uVal[e] * v
+		}
+	}
+	f.sepoch++ // reuse smark-style marks for output positions
+	out := f.outNz[:0]
+	for _, k := range r {
+		if v := sv[k]; v != 0 {
+			pos := f.q[k]
+			x[pos] = v
+			f.pmark[pos] = f.sepoch
+			out = append(out, pos)
+			sv[k] = 0
+		}
+	}
+	for e := range f.etaPos {
+		r := f.etaPos[e]
+		v := x[r]
+		if v == 0 {
+			continue
+		}
+		v /= f.etaPiv[e]
+		x[r] = v
+		for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
+			i := f.etaIdx[t]
+			if f.pmark[i] != f.sepoch {
+				f.pmark[i] = f.sepoch
+				out = append(out, i)
+			}
+			x[i] -= f.etaVal[t] * v
+		}
+	}
+	f.outNz = out
+	return out
+}
+
+// btranSparse is btran for a y whose nonzeros are at positions nz. It returns the rows that may
+// be nonzero on exit (f.outNz, valid until the next call).
+func (f *factor) btranSparse(y []float64, nz []int) []int {
+	if float64(len(nz)) > sparseLimit*float64(f.m) {
+		f.btran(y)
+		return f.scan(y)
+	}
+	f.sepoch++
+	pos := f.outNz[:0]
+	for _, i := range nz {
+		if f.pmark[i] != f.sepoch {
+			f.pmark[i] = f.sepoch
+			pos = append(pos, i)
+		}
+	}
+	for e := len(f.etaPos) - 1; e >= 0; e-- {
+		r := f.etaPos[e]
+		s := y[r]
+		for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
+			s -= f.etaVal[t] * y[f.etaIdx[t]]
+		}
+		if s == 0 && y[r] == 0 {
+			continue
+		}
+		y[r] = s / f.etaPiv[e]
+		if f.pmark[r] != f.sepoch {
+			f.pmark[r] = f.sepoch
+			pos = append(pos, r)
+		}
+	}
+	sv := f.sv
+	starts := f.startBuf[:0]
+	for _, i := range pos {
+		if v := y[i]; v != 0 {
+			k := f.posStep[i]
+			sv[k] = v
+			starts = append(starts, k)
+		}
+		y[i] = 0
+	}
+	f.startBuf = starts
+	r := f.reachSet(starts, f.urStart, f.urIdx)
+	for _, j := range r { // Uᵀ, forward in step order
+		v := sv[j]
+		if v == 0 {
+			continue
+		}
+		v /= f.uDiag[j]
+		sv[j] = v
+		for e := f.urStart[j]; e < f.urStart[j+1]; e++ {
+			sv[f.urIdx[e]] -= f.urVal[e] * v
+		}
+	}
+	r = f.reachSet(r, f.lrStart, f.lrIdx)
+	out := f.outNz[:0]
+	for t := len(r) - 1; t >= 0; t-- { // Lᵀ, backward in step order
+		s := r[t]
+		v := sv[s]
+		if v == 0 {
+			continue
+		}
+		for e := f.lrStart[s]; e < f.lrStart[s+1]; e++ {
+			sv[f.lrIdx[e]] -= f.lrVal[e] * v
+		}
+		y[f.p[s]] = v
+		out = append(out, f.p[s])
+	}
+	for _, s := range r {
+		sv[s] = 0
+	}
+	f.outNz = out
+	return out
+}
+
+// scan lists the nonzeros of a dense vector in f.outNz.
+func (f *factor) scan(x []float64) []int {
+	out := f.outNz[:0]
+	for i, v := range x {
+		if v != 0 {
+			out = append(out, i)
+		}
+	}
+	f.outNz = out
+	return out
 }
 
 // clearColumn zeroes the work entries a column's elimination may have touched.
@@ -283,12 +538,12 @@ func (f *factor) btran(y []float64) {
 }
 
 // update records that basis position r now holds the column whose ftran is alpha (position
-// space, before the change).
-func (f *factor) update(r int, alpha []float64) {
+// space, before the change), whose nonzeros are at positions nz.
+func (f *factor) update(r int, alpha []float64, nz []int) {
 	f.etaPos = append(f.etaPos, r)
 	f.etaPiv = append(f.etaPiv, alpha[r])
-	for i, v := range alpha {
-		if i != r && v != 0 {
+	for _, i := range nz {
+		if v := alpha[i]; i != r && v != 0 {
 			f.etaIdx = append(f.etaIdx, i)
 			f.etaVal = append(f.etaVal, v)
 		}

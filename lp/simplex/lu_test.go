@@ -83,6 +83,22 @@ func TestFactorSolves(t *testing.T) {
 			if d := maxDiff(mulT(cols, y), b); d > 1e-9 {
 				t.Fatalf("seed %d, update %d: |Bᵀ·btran(c) − c| = %g", seed, update, d)
 			}
+			// the hypersparse solves agree with the dense ones on sparse right-hand sides
+			sb := make([]float64, m)
+			var rows []int
+			for range 1 + rng.IntN(2) {
+				i := rng.IntN(m)
+				sb[i] += rng.NormFloat64()
+				rows = append(rows, i)
+			}
+			dense := append([]float64(nil), sb...)
+			f.ftran(dense)
+			sparse := append([]float64(nil), sb...)
+			checkSparse(t, "ftranSparse", sparse, dense, f.ftranSparse(sparse, rows))
+			dense = append(dense[:0], sb...)
+			f.btran(dense)
+			sparse = append(sparse[:0], sb...)
+			checkSparse(t, "btranSparse", sparse, dense, f.btranSparse(sparse, rows))
 			// replace a column by a new one whose pivot entry is safely nonzero
 			r := rng.IntN(m)
 			nc := randomBasis(rng, m)[0]
@@ -94,7 +110,13 @@ func TestFactorSolves(t *testing.T) {
 			if math.Abs(alpha[r]) < 1e-3 {
 				continue
 			}
-			f.update(r, alpha)
+			var nz []int
+			for i, v := range alpha {
+				if v != 0 {
+					nz = append(nz, i)
+				}
+			}
+			f.update(r, alpha, nz)
 			cols[r] = nc
 		}
 	}
@@ -111,5 +133,23 @@ func TestFactorSingular(t *testing.T) {
 	bad, free := f.factorize(cols, []int{0, 1, 2})
 	if len(bad) != 1 || bad[0] != 1 || len(free) != 1 {
 		t.Fatalf("factorize = bad %v, free rows %v; want bad [1] and one free row", bad, free)
+	}
+}
+
+// checkSparse compares a hypersparse solve with the dense one and checks that every nonzero is
+// listed.
+func checkSparse(t *testing.T, what string, got, want []float64, nz []int) {
+	t.Helper()
+	if d := maxDiff(got, want); d > 1e-12 {
+		t.Fatalf("%s differs from the dense solve by %g", what, d)
+	}
+	listed := map[int]bool{}
+	for _, i := range nz {
+		listed[i] = true
+	}
+	for i, v := range got {
+		if v != 0 && !listed[i] {
+			t.Fatalf("%s: entry %d = %g is not in the nonzero list", what, i, v)
+		}
 	}
 }

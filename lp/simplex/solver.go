@@ -75,7 +75,10 @@ type solver struct {
 	touched []int     // variables with a nonzero pivot-row entry
 	colBuf  []float64 // ftran of the entering column, position space
 	colNz   []int     // positions of colBuf's nonzeros
-	cand    []int     // primal pricing candidates: a superset of the dual-infeasible variables
+	rhoBuf  []float64 // btran of a unit vector, row space (zero outside rhoNz)
+	rhoNz   []int
+	unit    [1]int
+	cand    []int // primal pricing candidates: a superset of the dual-infeasible variables
 	inCand  []bool
 	rowBuf  []float64 // btran scratch
 
@@ -319,11 +322,15 @@ func (s *solver) price() int {
 // pivotRow fills s.alpha with row r of B⁻¹[A −I] for the nonbasic variables (s.touched lists
 // the nonzeros); clearPivotRow undoes it.
 func (s *solver) pivotRow(r int) {
-	rho := s.rowBuf
-	clear(rho)
+	rho := s.rhoBuf
+	for _, i := range s.rhoNz {
+		rho[i] = 0
+	}
 	rho[r] = 1
-	s.f.btran(rho)
-	for i, v := range rho {
+	s.unit[0] = r
+	s.rhoNz = append(s.rhoNz[:0], s.f.btranSparse(rho, s.unit[:])...)
+	for _, i := range s.rhoNz {
+		v := rho[i]
 		if v == 0 {
 			continue
 		}
@@ -359,18 +366,14 @@ func (s *solver) clearPivotRow() {
 // enteringColumn fills s.colBuf with B⁻¹ times variable j's column.
 func (s *solver) enteringColumn(j int) {
 	a := s.colBuf
-	clear(a)
+	for _, i := range s.colNz {
+		a[i] = 0
+	}
 	c := s.column(j)
 	for t, i := range c.idx {
 		a[i] += c.val[t]
 	}
-	s.f.ftran(a)
-	s.colNz = s.colNz[:0]
-	for i, v := range a {
-		if v != 0 {
-			s.colNz = append(s.colNz, i)
-		}
-	}
+	s.colNz = append(s.colNz[:0], s.f.ftranSparse(a, c.idx)...)
 }
 
 // swap makes q basic in position r in place of the leaving variable, which goes nonbasic with
@@ -382,7 +385,7 @@ func (s *solver) swap(r, q int, st vstat) {
 	s.status[q] = basic
 	s.head[r] = q
 	s.pos[q] = r
-	s.f.update(r, s.colBuf)
+	s.f.update(r, s.colBuf, s.colNz)
 	s.iters++
 }
 
