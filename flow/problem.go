@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/model"
@@ -277,6 +278,20 @@ func (p *Problem) structure() error {
 	}
 	fwd, bwd := p.reachable(nodeIx)
 	m := &lp.Model{Name: "corridor-flow", Sense: lp.Maximize}
+	// Reserve the columns: flows (counted as below), markets and rules.
+	ncol := 4*len(n.Markets) + 2*len(p.rules)*len(p.comms)
+	for ai := range p.arcs {
+		a := &p.arcs[ai]
+		for _, k := range a.commodity {
+			for oi := range p.comms[k].origins {
+				if fwd[k][oi][nodeIx[a.tail]] && bwd[k][a.headNode] {
+					ncol++
+				}
+			}
+		}
+	}
+	m.Vars = make([]lp.Var, 0, ncol)
+	p.cols = make([]column, 0, ncol)
 	addCol := func(c column, name string) int {
 		p.cols = append(p.cols, c)
 		return m.AddVar(lp.Var{Name: name, Upper: lp.Inf})
@@ -285,17 +300,21 @@ func (p *Problem) structure() error {
 		p.rows = append(p.rows, info)
 		return m.AddRow(lp.Row{Name: name})
 	}
+	// entries are collected and laid out row by row at the end, in the order they were put
+	type entry struct {
+		row, col int
+		coef     float64
+	}
+	entries := make([]entry, 0, 3*ncol)
 	put := func(row, col int, coef float64) {
-		r := &m.Rows[row]
-		r.Index = append(r.Index, col)
-		r.Coef = append(r.Coef, coef)
+		entries = append(entries, entry{row, col, coef})
 	}
 	balanceRow := func(k int, origin string, node int) int {
 		key := balanceKey{k, origin, node}
 		if r, ok := p.balance[key]; ok {
 			return r
 		}
-		r := addRow(rowInfo{kind: rowBalance, k: k, origin: origin, node: node}, fmt.Sprintf("bal_%s_%s_%s", n.Commodities[p.comms[k].index].ID, origin, n.Nodes[node].ID))
+		r := addRow(rowInfo{kind: rowBalance, k: k, origin: origin, node: node}, "bal_"+n.Commodities[p.comms[k].index].ID+"_"+origin+"_"+n.Nodes[node].ID)
 		p.balance[key] = r
 		return r
 	}
@@ -322,7 +341,7 @@ func (p *Problem) structure() error {
 				if !fwd[k][oi][nodeIx[a.tail]] || !bwd[k][a.headNode] {
 					continue // no flow of origin o can use this arc on its way to a demand
 				}
-				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai}, fmt.Sprintf("x_%s_%s_%s_%s", n.Commodities[c.index].ID, o, a.tail, a.head))
+				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai}, "x_"+n.Commodities[c.index].ID+"_"+o+"_"+a.tail+"_"+a.head)
 				put(balanceRow(k, o, nodeIx[a.tail]), j, 1) // leaves the tail
 				put(balanceRow(k, o, a.headNode), j, -1)    // arrives at the head
 				coef := 1.0
@@ -350,7 +369,7 @@ func (p *Problem) structure() error {
 		case model.Supply:
 			o := n.Nodes[node].Country
 			for j := range mk.Steps {
-				col := addCol(column{kind: varSupply, k: k, origin: o, market: mi, step: j}, fmt.Sprintf("s_%s_%d", mk.ID, j))
+				col := addCol(column{kind: varSupply, k: k, origin: o, market: mi, step: j}, "s_"+mk.ID+"_"+strconv.Itoa(j))
 				put(balanceRow(k, o, node), col, -1)
 			}
 		case model.Backstop:
@@ -361,19 +380,19 @@ func (p *Problem) structure() error {
 			key := [2]int{k, node}
 			r, ok := p.demand[key]
 			if !ok {
-				r = addRow(rowInfo{kind: rowDemand, k: k, node: node}, fmt.Sprintf("dem_%s_%s", mk.Commodity, mk.Node))
+				r = addRow(rowInfo{kind: rowDemand, k: k, node: node}, "dem_"+mk.Commodity+"_"+mk.Node)
 				p.demand[key] = r
 				for oi, o := range p.comms[k].origins {
 					if !fwd[k][oi][node] {
 						continue // no supply of origin o can reach this node
 					}
-					y := addCol(column{kind: varDelivery, k: k, origin: o, node: node}, fmt.Sprintf("y_%s_%s_%s", mk.Commodity, o, mk.Node))
+					y := addCol(column{kind: varDelivery, k: k, origin: o, node: node}, "y_"+mk.Commodity+"_"+o+"_"+mk.Node)
 					put(balanceRow(k, o, node), y, 1)
 					put(r, y, -1)
 				}
 			}
 			for j := range mk.Steps {
-				col := addCol(column{kind: varDemand, k: k, market: mi, step: j}, fmt.Sprintf("d_%s_%d", mk.ID, j))
+				col := addCol(column{kind: varDemand, k: k, market: mi, step: j}, "d_"+mk.ID+"_"+strconv.Itoa(j))
 				put(r, col, 1)
 			}
 		}
@@ -411,6 +430,23 @@ func (p *Problem) structure() error {
 				put(p.ruleRow[ri], comp, 1)
 			}
 		}
+	}
+	start := make([]int, len(m.Rows)+1)
+	for _, e := range entries {
+		start[e.row+1]++
+	}
+	for i := range m.Rows {
+		start[i+1] += start[i]
+	}
+	idx, coef := make([]int, len(entries)), make([]float64, len(entries))
+	next := slices.Clone(start[:len(m.Rows)])
+	for _, e := range entries {
+		idx[next[e.row]], coef[next[e.row]] = e.col, e.coef
+		next[e.row]++
+	}
+	for i := range m.Rows {
+		lo, hi := start[i], start[i+1]
+		m.Rows[i].Index, m.Rows[i].Coef = idx[lo:hi:hi], coef[lo:hi:hi]
 	}
 	p.model = m
 	p.index()
