@@ -1,9 +1,6 @@
 package simplex
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // sparseCol is a column of the basis matrix in row space.
 type sparseCol struct {
@@ -58,10 +55,12 @@ type factor struct {
 	posStep        []int
 	sv             []float64 // step space, zero between uses
 	smark          []int     // reach marks by step
+	sptr           []int     // reach: next edge to follow, by step
 	sepoch         int
 	reachBuf       []int
 	startBuf       []int
-	reachOut       []int
+	reachOut       [2][]int
+	flip           int
 	outNz          []int
 	pmark          []int // output-position marks
 }
@@ -192,7 +191,7 @@ func (f *factor) factorize(cols []sparseCol, order []int) (badPos, freeRows []in
 func (f *factor) index() {
 	m := f.m
 	if len(f.sv) != m {
-		f.sv, f.smark, f.pmark, f.posStep = make([]float64, m), make([]int, m), make([]int, m), make([]int, m)
+		f.sv, f.smark, f.pmark, f.posStep, f.sptr = make([]float64, m), make([]int, m), make([]int, m), make([]int, m), make([]int, m)
 	}
 	for k, pos := range f.q {
 		f.posStep[pos] = k
@@ -233,30 +232,41 @@ func transpose(m int, start, idx []int, val []float64, tStart, tIdx []int, tVal 
 }
 
 // reachSet returns every step reachable from starts in the graph whose edges from step k are
-// adj[adjStart[k]:adjStart[k+1]], sorted ascending (f.reachOut, valid until the next call).
+// adj[adjStart[k]:adjStart[k+1]], in depth-first postorder: walked backwards it is a topological
+// order (a step comes before every step it reaches). The result alternates between two
+// buffers, so that it may be passed as starts to the next call; it is valid until the call after.
 func (f *factor) reachSet(starts []int, adjStart, adj []int) []int {
 	f.sepoch++
-	out := f.reachOut[:0]
+	f.flip ^= 1
+	out := f.reachOut[f.flip][:0]
 	stack := f.reachBuf[:0]
-	for _, k := range starts {
-		if f.smark[k] != f.sepoch {
-			f.smark[k] = f.sepoch
-			stack = append(stack, k)
+	for _, root := range starts {
+		if f.smark[root] == f.sepoch {
+			continue
 		}
-	}
-	for len(stack) > 0 {
-		k := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		out = append(out, k)
-		for e := adjStart[k]; e < adjStart[k+1]; e++ {
-			if j := adj[e]; f.smark[j] != f.sepoch {
-				f.smark[j] = f.sepoch
-				stack = append(stack, j)
+		f.smark[root] = f.sepoch
+		f.sptr[root] = adjStart[root]
+		stack = append(stack, root)
+		for len(stack) > 0 {
+			k := stack[len(stack)-1]
+			e, end := f.sptr[k], adjStart[k+1]
+			for ; e < end; e++ {
+				if j := adj[e]; f.smark[j] != f.sepoch {
+					f.smark[j] = f.sepoch
+					f.sptr[j] = adjStart[j]
+					stack = append(stack, j)
+					break
+				}
 			}
+			if e < end {
+				f.sptr[k] = e + 1
+				continue
+			}
+			stack = stack[:len(stack)-1]
+			out = append(out, k)
 		}
 	}
-	slices.Sort(out)
-	f.reachBuf, f.reachOut = stack, out
+	f.reachBuf, f.reachOut[f.flip] = stack, out
 	return out
 }
 
@@ -276,7 +286,8 @@ func (f *factor) ftranSparse(x []float64, nz []int) []int {
 		starts = append(starts, f.rowOf[i])
 	}
 	r := f.reachSet(starts, f.lStart, f.lStep)
-	for _, k := range r { // L, forward in step order
+	for t := len(r) - 1; t >= 0; t-- { // L, in topological order
+		k := r[t]
 		v := x[f.p[k]]
 		if v == 0 {
 			continue
@@ -291,7 +302,7 @@ func (f *factor) ftranSparse(x []float64, nz []int) []int {
 		x[f.p[k]] = 0
 	}
 	r = f.reachSet(r, f.uStart, f.uIdx)
-	for t := len(r) - 1; t >= 0; t-- { // U, backward in step order
+	for t := len(r) - 1; t >= 0; t-- { // U, in topological order
 		k := r[t]
 		v := sv[k]
 		if v == 0 {
@@ -377,7 +388,8 @@ func (f *factor) btranSparse(y []float64, nz []int) []int {
 	}
 	f.startBuf = starts
 	r := f.reachSet(starts, f.urStart, f.urIdx)
-	for _, j := range r { // Uᵀ, forward in step order
+	for t := len(r) - 1; t >= 0; t-- { // Uᵀ, in topological order
+		j := r[t]
 		v := sv[j]
 		if v == 0 {
 			continue
@@ -390,7 +402,7 @@ func (f *factor) btranSparse(y []float64, nz []int) []int {
 	}
 	r = f.reachSet(r, f.lrStart, f.lrIdx)
 	out := f.outNz[:0]
-	for t := len(r) - 1; t >= 0; t-- { // Lᵀ, backward in step order
+	for t := len(r) - 1; t >= 0; t-- { // Lᵀ, in topological order
 		s := r[t]
 		v := sv[s]
 		if v == 0 {

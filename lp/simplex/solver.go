@@ -78,7 +78,12 @@ type solver struct {
 	rhoBuf  []float64 // btran of a unit vector, row space (zero outside rhoNz)
 	rhoNz   []int
 	unit    [1]int
-	cand    []int // primal pricing candidates: a superset of the dual-infeasible variables
+	cand    []int     // primal pricing candidates: a superset of the dual-infeasible variables
+	dse     []float64 // dual steepest-edge weights by basis position
+	tauBuf  []float64 // B⁻¹ρ for the weights (zero outside tauNz)
+	tauNz   []int
+	infList []int  // dual pricing candidates: primal-infeasible positions (a superset)
+	inInf   []bool // by position
 	inCand  []bool
 	rowBuf  []float64 // btran scratch
 
@@ -450,17 +455,12 @@ func (s *solver) removeShifts() {
 // simplex with the textbook ratio test in Harris's two passes; Koberstein 2005, Algorithm 7).
 func (s *solver) dualSimplex(ctx context.Context) result {
 	troubles := 0
+	for p := range s.dse {
+		s.dse[p] = 1
+	}
+	s.resetInfeasible()
 	for {
-		// leaving variable: the largest bound violation
-		r, worst, sigma := -1, 0.0, 0.0
-		for p, j := range s.head {
-			xj := s.x[j]
-			if v := s.lo[j] - xj; v > s.tlo[j] && v > worst {
-				r, worst, sigma = p, v, -1
-			} else if v := xj - s.up[j]; v > s.tup[j] && v > worst {
-				r, worst, sigma = p, v, 1
-			}
-		}
+		r, sigma := s.chuzr()
 		if r < 0 {
 			return optimal
 		}
@@ -474,6 +474,7 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 			if troubles < maxTrouble && s.f.updates() > 0 {
 				troubles++
 				s.refresh()
+				s.resetInfeasible()
 				continue
 			}
 			return infeasible
@@ -486,6 +487,7 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 			}
 			troubles++
 			s.refresh()
+			s.resetInfeasible()
 			continue
 		}
 		p := s.head[r]
@@ -501,6 +503,7 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 		s.clearPivotRow()
 		s.d[q] = 0
 		s.d[p] = -t
+		s.updateDSE(r)
 		// primal step
 		bound, st := s.lo[p], atLower
 		if sigma > 0 {
@@ -516,9 +519,99 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 		s.x[q] += theta
 		s.x[p] = bound
 		s.swap(r, q, st)
+		for _, i := range s.colNz {
+			s.noteInfeasible(i)
+		}
 		if s.f.updates() >= refactorEvery {
 			s.refresh()
+			s.resetInfeasible()
 		}
+	}
+}
+
+// primalInfeasibility returns by how much the basic variable at position p violates a bound and
+// towards which bound it must move (−1 lower, +1 upper); 0, 0 when within tolerance.
+func (s *solver) primalInfeasibility(p int) (v, sigma float64) {
+	j := s.head[p]
+	xj := s.x[j]
+	if v := s.lo[j] - xj; v > s.tlo[j] {
+		return v, -1
+	}
+	if v := xj - s.up[j]; v > s.tup[j] {
+		return v, 1
+	}
+	return 0, 0
+}
+
+// resetInfeasible lists every primal-infeasible basis position for the dual pricing.
+func (s *solver) resetInfeasible() {
+	for _, p := range s.infList {
+		s.inInf[p] = false
+	}
+	s.infList = s.infList[:0]
+	for p := range s.head {
+		s.noteInfeasible(p)
+	}
+}
+
+// noteInfeasible adds position p to the list if its variable is infeasible.
+func (s *solver) noteInfeasible(p int) {
+	if !s.inInf[p] {
+		if v, _ := s.primalInfeasibility(p); v > 0 {
+			s.inInf[p] = true
+			s.infList = append(s.infList, p)
+		}
+	}
+}
+
+// chuzr chooses the leaving position of the dual simplex: the largest squared infeasibility
+// relative to its dual steepest-edge weight (Forrest and Goldfarb 1992), or −1 when the basis is
+// primal feasible. Positions that became feasible leave the list here.
+func (s *solver) chuzr() (r int, sigma float64) {
+	r, best := -1, 0.0
+	keep := s.infList[:0]
+	for _, p := range s.infList {
+		v, sg := s.primalInfeasibility(p)
+		if v == 0 {
+			s.inInf[p] = false
+			continue
+		}
+		keep = append(keep, p)
+		if v = v * v / s.dse[p]; v > best || (v == best && p < r) {
+			r, best, sigma = p, v, sg
+		}
+	}
+	s.infList = keep
+	return r, sigma
+}
+
+// updateDSE updates the dual steepest-edge weights for the pivot on position r, with the pivot
+// row's btran in s.rhoBuf and the entering column's ftran in s.colBuf (Forrest and Goldfarb 1992,
+// as in Koberstein 2005, §3.3): w_r ← w_r/α_r², w_i ← w_i − 2(α_i/α_r)τ_i + (α_i/α_r)²w_r with
+// τ = B⁻¹ρ_r.
+func (s *solver) updateDSE(r int) {
+	wr := 0.0
+	tau := s.tauBuf
+	for _, i := range s.rhoNz {
+		v := s.rhoBuf[i]
+		wr += v * v
+		tau[i] = v
+	}
+	s.tauNz = append(s.tauNz[:0], s.f.ftranSparse(tau, s.rhoNz)...)
+	ar := s.colBuf[r]
+	for _, i := range s.colNz {
+		if i == r {
+			continue
+		}
+		ratio := s.colBuf[i] / ar
+		if ratio == 0 {
+			continue
+		}
+		s.dse[i] = math.Max(s.dse[i]-2*ratio*tau[i]+ratio*ratio*wr, 1e-4)
+	}
+	s.dse[r] = math.Max(wr/(ar*ar), 1e-4)
+	for _, i := range s.tauNz {
+		tau[i] = 0
 	}
 }
 
