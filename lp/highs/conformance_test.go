@@ -44,6 +44,18 @@ func TestLPTestConformance(t *testing.T) {
 	lptest.RunTests(t, func(t *testing.T) lp.Engine { return engineFrom(t, rt) })
 }
 
+// TestLPTestWarm checks warm re-solves after changes of costs and bounds against gonum.
+func TestLPTestWarm(t *testing.T) {
+	rt := sharedRuntime(t)
+	lptest.RunWarm(t, func(t *testing.T) lp.Incremental {
+		e, err := rt.NewEngine()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	})
+}
+
 // TestLPTestNetlib solves the netlib subset in testdata and compares with the published optima.
 func TestLPTestNetlib(t *testing.T) {
 	rt := sharedRuntime(t)

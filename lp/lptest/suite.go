@@ -395,3 +395,86 @@ func RunBenchmarks(b *testing.B, fsys fs.FS, newEngine func(b *testing.B) lp.Eng
 		})
 	}
 }
+
+// WarmRounds is the number of changes RunWarm applies to each random LP.
+const WarmRounds = 6
+
+// RunWarm checks an lp.Incremental engine's warm re-solves: each of RandomCount random feasible
+// bounded LPs is loaded once and then changed WarmRounds times — new costs, and column and row
+// bounds widened or put back (so the LP stays feasible and bounded) — and every re-solve is
+// compared with gonum's dense simplex on the changed model.
+func RunWarm(t *testing.T, newEngine func(t *testing.T) lp.Incremental) {
+	e := newEngine(t)
+	t.Cleanup(func() {
+		if err := e.Close(); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+	})
+	for i := range uint64(RandomCount) {
+		t.Run(fmt.Sprintf("seed=%d,%d", RandomSeed, i), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(RandomSeed, i))
+			m := randomLP(rng)
+			orig := cloneModel(m)
+			if err := e.Load(t.Context(), m); err != nil {
+				t.Fatalf("Load = %v", err)
+			}
+			for round := range WarmRounds {
+				if round > 0 {
+					if err := warmChange(e, m, orig, rng, round%2 == 1); err != nil {
+						t.Fatalf("round %d: %v", round, err)
+					}
+				}
+				st, want, err := oracle(m)
+				if err != nil || st != lp.StatusOptimal {
+					t.Fatalf("round %d: oracle = %v, %v; want an optimum", round, st, err)
+				}
+				sol, err := e.Resolve(t.Context(), lp.Options{})
+				if err != nil {
+					t.Fatalf("round %d: Resolve = %v", round, err)
+				}
+				if sol.Status != lp.StatusOptimal {
+					t.Fatalf("round %d: Status = %v, want optimal", round, sol.Status)
+				}
+				if !near(sol.Objective, want, TolObjective) {
+					t.Errorf("round %d: Objective = %.12g, gonum says %.12g", round, sol.Objective, want)
+				}
+				checkPrimal(t, m, sol)
+			}
+		})
+	}
+}
+
+// warmChange gives m (and e) new random costs and either widens every bound by up to 2 (widen) or
+// puts the bounds of orig back.
+func warmChange(e lp.Incremental, m, orig *lp.Model, rng *rand.Rand, widen bool) error {
+	idx := make([]int, len(m.Vars))
+	cost, lo, hi := make([]float64, len(m.Vars)), make([]float64, len(m.Vars)), make([]float64, len(m.Vars))
+	for j := range m.Vars {
+		v := &m.Vars[j]
+		v.Cost = float64(rng.IntN(11) - 5)
+		v.Lower, v.Upper = orig.Vars[j].Lower, orig.Vars[j].Upper
+		if widen {
+			v.Lower -= 2 * rng.Float64()
+			v.Upper += 2 * rng.Float64()
+		}
+		idx[j], cost[j], lo[j], hi[j] = j, v.Cost, v.Lower, v.Upper
+	}
+	ridx := make([]int, len(m.Rows))
+	rlo, rhi := make([]float64, len(m.Rows)), make([]float64, len(m.Rows))
+	for i := range m.Rows {
+		r := &m.Rows[i]
+		r.Lower, r.Upper = orig.Rows[i].Lower, orig.Rows[i].Upper
+		if widen {
+			r.Lower -= 2 * rng.Float64()
+			r.Upper += 2 * rng.Float64()
+		}
+		ridx[i], rlo[i], rhi[i] = i, r.Lower, r.Upper
+	}
+	if err := e.SetCosts(idx, cost); err != nil {
+		return err
+	}
+	if err := e.SetColBounds(idx, lo, hi); err != nil {
+		return err
+	}
+	return e.SetRowBounds(ridx, rlo, rhi)
+}

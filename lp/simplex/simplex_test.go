@@ -21,3 +21,8 @@ func TestConformance(t *testing.T) {
 func TestNetlib(t *testing.T) {
 	lptest.RunNetlib(t, os.DirFS(netlibDir), func(t *testing.T) lp.Engine { return simplex.New(simplex.Config{}) })
 }
+
+// TestWarm runs the suite's warm re-solve checks against gonum, without fallback.
+func TestWarm(t *testing.T) {
+	lptest.RunWarm(t, func(t *testing.T) lp.Incremental { return simplex.New(simplex.Config{}) })
+}
