@@ -201,14 +201,15 @@ func (f *factor) index() {
 		f.lStep = append(f.lStep, f.rowOf[i])
 	}
 	// L by rows: the entries of row p[s] are listed under step s
-	f.lrStart, f.lrIdx, f.lrVal = transpose(m, f.lStart, f.lStep, f.lVal, f.lrStart, f.lrIdx, f.lrVal)
-	f.urStart, f.urIdx, f.urVal = transpose(m, f.uStart, f.uIdx, f.uVal, f.urStart, f.urIdx, f.urVal)
+	f.lrStart, f.lrIdx, f.lrVal = transpose(m, f.lStart, f.lStep, f.lVal, f.lrStart, f.lrIdx, f.lrVal, f.ptr)
+	f.urStart, f.urIdx, f.urVal = transpose(m, f.uStart, f.uIdx, f.uVal, f.urStart, f.urIdx, f.urVal, f.ptr)
 }
 
 // transpose returns the row-wise form of an m×m matrix given by columns (start, idx, val),
-// reusing the output slices' storage.
-func transpose(m int, start, idx []int, val []float64, tStart, tIdx []int, tVal []float64) ([]int, []int, []float64) {
-	tStart = append(tStart[:0], make([]int, m+1)...)
+// reusing the output slices' storage; next is scratch of length m.
+func transpose(m int, start, idx []int, val []float64, tStart, tIdx []int, tVal []float64, next []int) ([]int, []int, []float64) {
+	tStart = resize(tStart, m+1)
+	clear(tStart)
 	for _, i := range idx {
 		tStart[i+1]++
 	}
@@ -216,9 +217,7 @@ func transpose(m int, start, idx []int, val []float64, tStart, tIdx []int, tVal 
 		tStart[i+1] += tStart[i]
 	}
 	n := len(idx)
-	tIdx = append(tIdx[:0], make([]int, n)...)
-	tVal = append(tVal[:0], make([]float64, n)...)
-	next := make([]int, m)
+	tIdx, tVal = resize(tIdx, n), resize(tVal, n)
 	copy(next, tStart[:m])
 	for j := range m {
 		for e := start[j]; e < start[j+1]; e++ {
@@ -229,6 +228,14 @@ func transpose(m int, start, idx []int, val []float64, tStart, tIdx []int, tVal 
 		}
 	}
 	return tStart, tIdx, tVal
+}
+
+// resize returns s with length n, reusing its storage when it is large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
 }
 
 // reachSet returns every step reachable from starts in the graph whose edges from step k are

@@ -3,7 +3,6 @@ package simplex
 import (
 	"context"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -70,6 +69,7 @@ type solver struct {
 	factored bool
 	cols     []sparseCol // scratch for factorize
 	order    []int
+	countBuf []int
 
 	alpha   []float64 // pivot row by variable (scratch, zero between uses)
 	touched []int     // variables with a nonzero pivot-row entry
@@ -160,9 +160,7 @@ func (s *solver) factorize() {
 		s.f = newFactor(s.m)
 	}
 	for range 4 {
-		order := s.identityOrder()
-		slices.SortStableFunc(order, func(a, b int) int { return s.nnz[s.head[a]] - s.nnz[s.head[b]] })
-		bad, free := s.f.factorize(s.colsOf(), order)
+		bad, free := s.f.factorize(s.colsOf(), s.eliminationOrder())
 		if len(bad) == 0 {
 			s.factored = true
 			return
@@ -191,6 +189,31 @@ func (s *solver) colsOf() []sparseCol {
 		s.cols = append(s.cols, s.column(j))
 	}
 	return s.cols
+}
+
+// eliminationOrder returns the basis positions by ascending column count, ties by position (a
+// counting sort; scratch, valid until the next call).
+func (s *solver) eliminationOrder() []int {
+	maxNnz := 0
+	for _, j := range s.head {
+		maxNnz = max(maxNnz, s.nnz[j])
+	}
+	count := resize(s.countBuf, maxNnz+2)
+	clear(count)
+	for _, j := range s.head {
+		count[s.nnz[j]+1]++
+	}
+	for c := 1; c < len(count); c++ {
+		count[c] += count[c-1]
+	}
+	s.order = resize(s.order, s.m)
+	for p, j := range s.head {
+		c := s.nnz[j]
+		s.order[count[c]] = p
+		count[c]++
+	}
+	s.countBuf = count
+	return s.order
 }
 
 // identityOrder returns the positions 0…m−1 (scratch, valid until the next call).
