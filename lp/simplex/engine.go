@@ -32,6 +32,7 @@ type Engine struct {
 	model     *lp.Model // the engine's copy, with every Set… applied
 	s         *solver
 	hasBasis  bool
+	mip       bool // the model has integer columns
 	fallbacks int
 }
 
@@ -75,6 +76,7 @@ func (e *Engine) Load(ctx context.Context, m *lp.Model) error {
 		}
 		e.s.load(e.model)
 		e.hasBasis = false
+		e.mip = m.IsMIP()
 		return nil
 	}
 	c := *m
@@ -87,6 +89,7 @@ func (e *Engine) Load(ctx context.Context, m *lp.Model) error {
 	e.model = &c
 	e.s = newSolver(&c)
 	e.hasBasis = false
+	e.mip = m.IsMIP()
 	return nil
 }
 
@@ -200,7 +203,7 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 	}
 	start := time.Now()
 	fb := e.cfg.Fallback
-	if e.model.IsMIP() {
+	if e.mip {
 		if fb == nil {
 			return nil, fmt.Errorf("simplex: %w: integer variables", errors.ErrUnsupported)
 		}
@@ -272,7 +275,7 @@ func (e *Engine) fallback(ctx context.Context, b *lp.Basis, opt lp.Options) (*lp
 	if err != nil {
 		return nil, err
 	}
-	if sol.Status == lp.StatusOptimal && sol.Basis != nil && !e.model.IsMIP() {
+	if sol.Status == lp.StatusOptimal && sol.Basis != nil && !e.mip {
 		if e.s.setBasis(sol.Basis) == nil {
 			e.hasBasis = true
 		}

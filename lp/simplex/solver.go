@@ -836,6 +836,7 @@ func (s *solver) run(ctx context.Context) result {
 	s.computePrimal()
 	s.computeDual()
 	for range maxTrouble {
+		before := s.iters
 		flipped, shifted := s.makeDualFeasible()
 		if flipped {
 			s.computePrimal()
@@ -851,8 +852,10 @@ func (s *solver) run(ctx context.Context) result {
 		if res := s.primalSimplex(ctx); res != optimal {
 			return res
 		}
-		s.computePrimal()
-		s.computeDual()
+		if s.iters != before { // the values were updated along the pivots: recompute them
+			s.computePrimal()
+			s.computeDual()
+		}
 		if s.isOptimal() {
 			return optimal
 		}
