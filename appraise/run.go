@@ -325,13 +325,17 @@ func (ev *evaluator) pathOccupancy(ctx context.Context, s *solver, x *inputs, pi
 	cur := reg.Initial
 	for t := range occ {
 		occ[t] = map[string]float64{cur: 1}
-		// last year's flows across each rule, in the world with the project once it is in service
-		req := ev.request(si, pi, cur, sch.service[t] > 0, x, nil)
-		o, err := s.solve(ctx, req)
-		if err != nil {
-			return nil, err
+		// last year's flows across each rule, in the world with the project once it is in
+		// service, when a transition out of this state depends on them
+		var flows map[string]float64
+		if reg.NeedsFlows(cur) {
+			o, err := s.solve(ctx, ev.request(si, pi, cur, sch.service[t] > 0, x, nil))
+			if err != nil {
+				return nil, err
+			}
+			flows = o.ruleFlow
 		}
-		cur = reg.Next(cur, rng.Float64(), o.ruleFlow)
+		cur = reg.Next(cur, rng.Float64(), flows)
 	}
 	return occ, nil
 }

@@ -41,6 +41,17 @@ func (r *Regimes) Outgoing(current string, lastYearFlow map[string]float64) []Br
 	return out
 }
 
+// NeedsFlows reports whether a transition out of current has a feedback term, so that Next needs
+// last year's flows; without one the flows are not read and may be nil.
+func (r *Regimes) NeedsFlows(current string) bool {
+	for i := range r.Transitions {
+		if t := &r.Transitions[i]; t.From == current && t.Feedback != nil && t.Feedback.Per.Value > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Next returns the regime state after current for a uniform draw u in [0, 1). The transitions
 // out of current (see Outgoing) take consecutive slices of [0, 1) in file order — the first
 // transition [0, p1), the second [p1, p1+p2), … — and the rest of the interval means staying in

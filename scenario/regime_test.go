@@ -66,3 +66,13 @@ func TestRegimesPathWithoutTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestRegimesNeedsFlows: in testdata/valid.yaml only the transition quo → tight has feedback.
+func TestRegimesNeedsFlows(t *testing.T) {
+	g := &decodeValid(t).Regimes
+	for state, want := range map[string]bool{"quo": true, "tight": false, "relief": false, "unknown": false} {
+		if got := g.NeedsFlows(state); got != want {
+			t.Errorf("NeedsFlows(%q) = %v, want %v", state, got, want)
+		}
+	}
+}
