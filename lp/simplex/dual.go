@@ -1,0 +1,221 @@
+package simplex
+
+import (
+	"context"
+	"math"
+)
+
+// dualSimplex iterates from a dual feasible basis until it is primal feasible (bounded dual
+// simplex with the textbook ratio test in Harris's two passes; Koberstein 2005, Algorithm 7).
+func (s *solver) dualSimplex(ctx context.Context) result {
+	troubles := 0
+	for p := range s.dse {
+		s.dse[p] = 1
+	}
+	s.resetInfeasible()
+	for {
+		r, sigma := s.chuzr()
+		if r < 0 {
+			return optimal
+		}
+		if s.limit(ctx) {
+			return stopped
+		}
+		s.pivotRow(r)
+		q := s.dualRatio(sigma)
+		if q < 0 {
+			s.clearPivotRow()
+			if troubles < maxTrouble && s.f.updates() > 0 {
+				troubles++
+				s.refresh()
+				s.resetInfeasible()
+				continue
+			}
+			return infeasible
+		}
+		s.enteringColumn(q)
+		if aq := s.colBuf[r]; math.Abs(aq-s.alpha[q]) > growthTol*math.Max(1, math.Abs(aq)) || math.Abs(aq) < pivotTol {
+			s.clearPivotRow()
+			if troubles >= maxTrouble {
+				return trouble
+			}
+			troubles++
+			s.refresh()
+			s.resetInfeasible()
+			continue
+		}
+		p := s.head[r]
+		aq := s.colBuf[r]
+		// dual step: d_j ← d_j − t·α_j; the leaving variable's reduced cost becomes −t
+		t := s.d[q] / aq
+		if sigma*t < 0 {
+			t = 0
+		}
+		for _, j := range s.touched {
+			s.d[j] -= t * s.alpha[j]
+		}
+		s.clearPivotRow()
+		s.d[q] = 0
+		s.d[p] = -t
+		s.updateDSE(r)
+		// primal step
+		bound, st := s.lo[p], atLower
+		if sigma > 0 {
+			bound, st = s.up[p], atUpper
+		}
+		if s.lo[p] == s.up[p] {
+			st = atLower
+		}
+		theta := (s.x[p] - bound) / aq
+		for _, i := range s.colNz {
+			s.x[s.head[i]] -= theta * s.colBuf[i]
+		}
+		s.x[q] += theta
+		s.x[p] = bound
+		s.swap(r, q, st)
+		for _, i := range s.colNz {
+			s.noteInfeasible(i)
+		}
+		if s.f.updates() >= refactorEvery {
+			s.refresh()
+			s.resetInfeasible()
+		}
+	}
+}
+
+// primalInfeasibility returns by how much the basic variable at position p violates a bound and
+// towards which bound it must move (−1 lower, +1 upper); 0, 0 when within tolerance.
+func (s *solver) primalInfeasibility(p int) (v, sigma float64) {
+	j := s.head[p]
+	xj := s.x[j]
+	if v := s.lo[j] - xj; v > s.tlo[j] {
+		return v, -1
+	}
+	if v := xj - s.up[j]; v > s.tup[j] {
+		return v, 1
+	}
+	return 0, 0
+}
+
+// resetInfeasible lists every primal-infeasible basis position for the dual pricing.
+func (s *solver) resetInfeasible() {
+	for _, p := range s.infList {
+		s.inInf[p] = false
+	}
+	s.infList = s.infList[:0]
+	for p := range s.head {
+		s.noteInfeasible(p)
+	}
+}
+
+// noteInfeasible adds position p to the list if its variable is infeasible.
+func (s *solver) noteInfeasible(p int) {
+	if !s.inInf[p] {
+		if v, _ := s.primalInfeasibility(p); v > 0 {
+			s.inInf[p] = true
+			s.infList = append(s.infList, p)
+		}
+	}
+}
+
+// chuzr chooses the leaving position of the dual simplex: the largest squared infeasibility
+// relative to its dual steepest-edge weight (Forrest and Goldfarb 1992), or −1 when the basis is
+// primal feasible. Positions that became feasible leave the list here.
+func (s *solver) chuzr() (r int, sigma float64) {
+	r, best := -1, 0.0
+	keep := s.infList[:0]
+	for _, p := range s.infList {
+		v, sg := s.primalInfeasibility(p)
+		if v == 0 {
+			s.inInf[p] = false
+			continue
+		}
+		keep = append(keep, p)
+		if v = v * v / s.dse[p]; v > best || (v == best && p < r) {
+			r, best, sigma = p, v, sg
+		}
+	}
+	s.infList = keep
+	return r, sigma
+}
+
+// updateDSE updates the dual steepest-edge weights for the pivot on position r, with the pivot
+// row's btran in s.rhoBuf and the entering column's ftran in s.colBuf (Forrest and Goldfarb 1992,
+// as in Koberstein 2005, §3.3): w_r ← w_r/α_r², w_i ← w_i − 2(α_i/α_r)τ_i + (α_i/α_r)²w_r with
+// τ = B⁻¹ρ_r.
+func (s *solver) updateDSE(r int) {
+	wr := 0.0
+	tau := s.tauBuf
+	for _, i := range s.rhoNz {
+		v := s.rhoBuf[i]
+		wr += v * v
+		tau[i] = v
+	}
+	s.tauNz = append(s.tauNz[:0], s.f.ftranSparse(tau, s.rhoNz)...)
+	ar := s.colBuf[r]
+	for _, i := range s.colNz {
+		if i == r {
+			continue
+		}
+		ratio := s.colBuf[i] / ar
+		if ratio == 0 {
+			continue
+		}
+		s.dse[i] = math.Max(s.dse[i]-2*ratio*tau[i]+ratio*ratio*wr, 1e-4)
+	}
+	s.dse[r] = math.Max(wr/(ar*ar), 1e-4)
+	for _, i := range s.tauNz {
+		tau[i] = 0
+	}
+}
+
+// dualRatio chooses the entering variable for a leaving variable moving towards its upper
+// (sigma = 1) or lower (sigma = −1) bound, or returns −1 when none limits the dual step.
+func (s *solver) dualRatio(sigma float64) int {
+	tol := s.dtol()
+	bound := math.Inf(1)
+	eligible := func(j int) (a float64, ok bool) {
+		if s.lo[j] == s.up[j] {
+			return 0, false
+		}
+		a = sigma * s.alpha[j]
+		switch s.status[j] {
+		case atLower:
+			return a, a > pivotTol
+		case atUpper:
+			return a, a < -pivotTol
+		case atZero:
+			return a, math.Abs(a) > pivotTol
+		}
+		return 0, false
+	}
+	for _, j := range s.touched {
+		a, ok := eligible(j)
+		if !ok {
+			continue
+		}
+		var ratio float64
+		if a > 0 {
+			ratio = (s.d[j] + tol) / a
+		} else {
+			ratio = (s.d[j] - tol) / a
+		}
+		bound = math.Min(bound, ratio)
+	}
+	if math.IsInf(bound, 1) {
+		return -1
+	}
+	q, best := -1, 0.0
+	for _, j := range s.touched {
+		a, ok := eligible(j)
+		if !ok {
+			continue
+		}
+		if ratio := s.d[j] / a; ratio <= bound {
+			if v := math.Abs(a); v > best || (v == best && j < q) {
+				q, best = j, v
+			}
+		}
+	}
+	return q
+}
