@@ -18,8 +18,9 @@ type Config struct {
 	// unboundedness, which the fallback then confirms or refutes). A time limit reached is
 	// reported as lp.StatusLimit, not handed on. The Engine owns the fallback: Close closes it.
 	Fallback lp.Incremental
-	// MaxIterations caps the simplex iterations of one Resolve; 0 means
-	// max(10,000, 20·(rows+columns)).
+	// MaxIterations caps the simplex iterations of one Resolve; 0 means rows+columns (at least
+	// 1,000) with a fallback, which is better at long solves, and 20·(rows+columns) (at least
+	// 10,000) without one.
 	MaxIterations int
 }
 
@@ -223,7 +224,11 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 	s := e.s
 	s.iters = 0
 	s.maxIters = e.cfg.MaxIterations
-	if s.maxIters <= 0 {
+	switch {
+	case s.maxIters > 0:
+	case fb != nil:
+		s.maxIters = max(minIterations/10, s.n+s.m)
+	default:
 		s.maxIters = max(minIterations, 20*(s.n+s.m))
 	}
 	s.capped = false

@@ -36,7 +36,7 @@ const (
 	refactorEvery = 64    // eta-file length that triggers a fresh factorisation
 	growthTol     = 1e-6  // relative disagreement of a pivot computed two ways that forces a refactorisation
 	maxTrouble    = 3     // refactorisations for numerical trouble before giving up
-	minIterations = 10000 // floor of the iteration limit
+	minIterations = 10000 // floor of the iteration limit without a fallback
 )
 
 // solver holds the computational form of one LP — minimise cᵀx subject to [A −I]·(x, r) = 0 and
