@@ -1,8 +1,10 @@
 package simplex
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 )
 
 // dualSimplex iterates from a dual feasible basis until it is primal feasible (bounded dual
@@ -22,7 +24,8 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 			return stopped
 		}
 		s.pivotRow(r)
-		q := s.dualRatio(sigma)
+		slope, _ := s.primalInfeasibility(r)
+		q := s.dualRatio(sigma, slope)
 		if q < 0 {
 			s.clearPivotRow()
 			if troubles < maxTrouble && s.f.updates() > 0 {
@@ -58,6 +61,7 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 		s.d[q] = 0
 		s.d[p] = -t
 		s.updateDSE(r)
+		s.applyFlips()
 		// primal step
 		bound, st := s.lo[p], atLower
 		if sigma > 0 {
@@ -169,53 +173,120 @@ func (s *solver) updateDSE(r int) {
 	}
 }
 
-// dualRatio chooses the entering variable for a leaving variable moving towards its upper
-// (sigma = 1) or lower (sigma = −1) bound, or returns −1 when none limits the dual step.
-func (s *solver) dualRatio(sigma float64) int {
-	tol := s.dtol()
-	bound := math.Inf(1)
-	eligible := func(j int) (a float64, ok bool) {
-		if s.lo[j] == s.up[j] {
-			return 0, false
-		}
-		a = sigma * s.alpha[j]
-		switch s.status[j] {
-		case atLower:
-			return a, a > pivotTol
-		case atUpper:
-			return a, a < -pivotTol
-		case atZero:
-			return a, math.Abs(a) > pivotTol
-		}
+// breakpoint is an entering candidate of the dual ratio test: variable j with pivot-row entry
+// a (signed by the leaving direction) and its step to a zero reduced cost.
+type breakpoint struct {
+	j     int
+	a     float64
+	ratio float64
+}
+
+// eligible reports whether nonbasic j limits the dual step for a leaving variable moving towards
+// its upper (sigma = 1) or lower (sigma = −1) bound, with its signed pivot-row entry.
+func (s *solver) eligible(j int, sigma float64) (a float64, ok bool) {
+	if s.lo[j] == s.up[j] {
 		return 0, false
 	}
-	for _, j := range s.touched {
-		a, ok := eligible(j)
-		if !ok {
-			continue
-		}
-		var ratio float64
-		if a > 0 {
-			ratio = (s.d[j] + tol) / a
-		} else {
-			ratio = (s.d[j] - tol) / a
-		}
-		bound = math.Min(bound, ratio)
+	a = sigma * s.alpha[j]
+	switch s.status[j] {
+	case atLower:
+		return a, a > pivotTol
+	case atUpper:
+		return a, a < -pivotTol
+	case atZero:
+		return a, math.Abs(a) > pivotTol
 	}
-	if math.IsInf(bound, 1) {
-		return -1
+	return 0, false
+}
+
+// dualRatio chooses the entering variable for a leaving variable moving towards its upper
+// (sigma = 1) or lower (sigma = −1) bound whose bound violation is slope, or returns −1 when
+// none limits the dual step. It passes the breakpoints of boxed variables while the dual
+// objective still rises — they go to their other bound (s.flips) instead of entering: the
+// bound-flipping ratio test (Fourer 1994; Koberstein 2005, §3.2.3) — and picks among the rest
+// the largest pivot within Harris's relaxed bound.
+func (s *solver) dualRatio(sigma, slope float64) int {
+	tol := s.dtol()
+	bps := s.bps[:0]
+	for _, j := range s.touched {
+		if a, ok := s.eligible(j, sigma); ok {
+			bps = append(bps, breakpoint{j, a, math.Max(0, s.d[j]/a)})
+		}
+	}
+	s.bps = bps
+	s.flips = s.flips[:0]
+	slices.SortFunc(bps, func(x, y breakpoint) int {
+		if c := cmp.Compare(x.ratio, y.ratio); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.j, y.j)
+	})
+	k := 0
+	for ; k < len(bps); k++ {
+		b := bps[k]
+		width := s.up[b.j] - s.lo[b.j]
+		if math.IsInf(width, 1) {
+			break
+		}
+		next := slope - math.Abs(b.a)*width
+		if next <= 0 {
+			break
+		}
+		slope = next
+		s.flips = append(s.flips, b.j)
+	}
+	if k == len(bps) {
+		s.flips = s.flips[:0]
+		return -1 // the dual objective rises without limit: no primal solution
+	}
+	rest := bps[k:]
+	bound := math.Inf(1)
+	for _, b := range rest {
+		if b.a > 0 {
+			bound = math.Min(bound, (s.d[b.j]+tol)/b.a)
+		} else {
+			bound = math.Min(bound, (s.d[b.j]-tol)/b.a)
+		}
 	}
 	q, best := -1, 0.0
-	for _, j := range s.touched {
-		a, ok := eligible(j)
-		if !ok {
-			continue
-		}
-		if ratio := s.d[j] / a; ratio <= bound {
-			if v := math.Abs(a); v > best || (v == best && j < q) {
-				q, best = j, v
+	for _, b := range rest {
+		if b.ratio <= bound {
+			if v := math.Abs(b.a); v > best || (v == best && b.j < q) {
+				q, best = b.j, v
 			}
 		}
 	}
 	return q
+}
+
+// applyFlips moves the variables the ratio test passed to their other bound and updates the
+// basic variables: Δx_B = −B⁻¹ Σ a_j Δx_j.
+func (s *solver) applyFlips() {
+	if len(s.flips) == 0 {
+		return
+	}
+	buf := s.flipBuf
+	rows := s.flipRows[:0]
+	for _, j := range s.flips {
+		delta := s.up[j] - s.lo[j]
+		if s.status[j] == atUpper {
+			delta = -delta
+			s.status[j], s.x[j] = atLower, s.lo[j]
+		} else {
+			s.status[j], s.x[j] = atUpper, s.up[j]
+		}
+		c := s.column(j)
+		for t, i := range c.idx {
+			buf[i] += c.val[t] * delta
+			rows = append(rows, i)
+		}
+	}
+	s.flipRows = rows
+	for _, i := range s.f.ftranSparse(buf, rows) {
+		s.x[s.head[i]] -= buf[i]
+		buf[i] = 0
+		s.noteInfeasible(i)
+	}
+	s.iters += len(s.flips)
+	s.flips = s.flips[:0]
 }

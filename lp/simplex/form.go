@@ -67,7 +67,7 @@ func newSolver(m *lp.Model) *solver {
 	s.alpha = make([]float64, nv)
 	s.inCand = make([]bool, nv)
 	s.dse, s.tauBuf, s.inInf = make([]float64, nr), make([]float64, nr), make([]bool, nr)
-	s.colBuf, s.rowBuf, s.rhoBuf = make([]float64, nr), make([]float64, nr), make([]float64, nr)
+	s.colBuf, s.rowBuf, s.rhoBuf, s.flipBuf = make([]float64, nr), make([]float64, nr), make([]float64, nr), make([]float64, nr)
 	s.logIdx, s.logVal = make([]int, nr), make([]float64, nr)
 	for i := range nr {
 		s.logIdx[i], s.logVal[i] = i, -1

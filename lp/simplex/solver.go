@@ -71,21 +71,25 @@ type solver struct {
 	order    []int
 	countBuf []int
 
-	alpha   []float64 // pivot row by variable (scratch, zero between uses)
-	touched []int     // variables with a nonzero pivot-row entry
-	colBuf  []float64 // ftran of the entering column, position space
-	colNz   []int     // positions of colBuf's nonzeros
-	rhoBuf  []float64 // btran of a unit vector, row space (zero outside rhoNz)
-	rhoNz   []int
-	unit    [1]int
-	cand    []int     // primal pricing candidates: a superset of the dual-infeasible variables
-	dse     []float64 // dual steepest-edge weights by basis position
-	tauBuf  []float64 // B⁻¹ρ for the weights (zero outside tauNz)
-	tauNz   []int
-	infList []int  // dual pricing candidates: primal-infeasible positions (a superset)
-	inInf   []bool // by position
-	inCand  []bool
-	rowBuf  []float64 // btran scratch
+	alpha    []float64 // pivot row by variable (scratch, zero between uses)
+	touched  []int     // variables with a nonzero pivot-row entry
+	colBuf   []float64 // ftran of the entering column, position space
+	colNz    []int     // positions of colBuf's nonzeros
+	rhoBuf   []float64 // btran of a unit vector, row space (zero outside rhoNz)
+	rhoNz    []int
+	unit     [1]int
+	cand     []int     // primal pricing candidates: a superset of the dual-infeasible variables
+	dse      []float64 // dual steepest-edge weights by basis position
+	tauBuf   []float64 // B⁻¹ρ for the weights (zero outside tauNz)
+	tauNz    []int
+	infList  []int // dual pricing candidates: primal-infeasible positions (a superset)
+	bps      []breakpoint
+	flips    []int     // variables the dual ratio test passed: to their other bound
+	flipBuf  []float64 // Σ a_j Δx_j of the flips, row space (zero between uses)
+	flipRows []int
+	inInf    []bool // by position
+	inCand   []bool
+	rowBuf   []float64 // btran scratch
 
 	iters    int
 	maxIters int
