@@ -7,10 +7,11 @@
 //
 // Method: the computational form min cᵀx, [A −I]·(x, r) = 0, l ≤ (x, r) ≤ u, scaled by powers of
 // two (geometric mean). From any basis, boxed variables are flipped and other dual
-// infeasibilities are removed by shifting costs; the dual simplex (Harris ratio test) reaches a
-// primal feasible basis; the shifts are removed and the primal simplex (Dantzig pricing, Harris
-// ratio test, bound flips) restores dual feasibility — the scheme of HiGHS's dual solver
-// (Huangfu and Hall 2018). The basis is factorised left-looking (Gilbert and Peierls 1988) with
-// partial pivoting and updated in product form, refactorised every 64 updates. The result is
-// checked for primal and dual feasibility before it is returned.
+// infeasibilities are removed by shifting costs; the dual simplex (dual steepest-edge pricing,
+// bound-flipping ratio test with Harris's choice) reaches a primal feasible basis; the shifts are
+// removed and the primal simplex (Devex pricing, Harris ratio test, bound flips) restores dual
+// feasibility — the scheme of HiGHS's dual solver (Huangfu and Hall 2018). The basis is
+// factorised left-looking (Gilbert and Peierls 1988) with partial pivoting, updated in product
+// form and refactorised every 64 updates; FTRAN and BTRAN of sparse vectors visit only what they
+// reach. The result is checked for primal and dual feasibility before it is returned.
 package simplex
