@@ -8,7 +8,8 @@ import (
 )
 
 // dualSimplex iterates from a dual feasible basis until it is primal feasible (bounded dual
-// simplex with the textbook ratio test in Harris's two passes; Koberstein 2005, Algorithm 7).
+// simplex with dual steepest-edge pricing and the bound-flipping ratio test; Koberstein 2005,
+// Algorithm 7).
 func (s *solver) dualSimplex(ctx context.Context) result {
 	troubles := 0
 	for p := range s.dse {

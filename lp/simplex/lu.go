@@ -294,14 +294,7 @@ func (f *factor) ftranSparse(x []float64, nz []int) []int {
 	}
 	r := f.reachSet(starts, f.lStart, f.lStep)
 	for t := len(r) - 1; t >= 0; t-- { // L, in topological order
-		k := r[t]
-		v := x[f.p[k]]
-		if v == 0 {
-			continue
-		}
-		for e := f.lStart[k]; e < f.lStart[k+1]; e++ {
-			x[f.lIdx[e]] -= f.lVal[e] * v
-		}
+		f.lColumn(x, r[t])
 	}
 	sv := f.sv
 	for _, k := range r {
@@ -310,16 +303,7 @@ func (f *factor) ftranSparse(x []float64, nz []int) []int {
 	}
 	r = f.reachSet(r, f.uStart, f.uIdx)
 	for t := len(r) - 1; t >= 0; t-- { // U, in topological order
-		k := r[t]
-		v := sv[k]
-		if v == 0 {
-			continue
-		}
-		v /= f.uDiag[k]
-		sv[k] = v
-		for e := f.uStart[k]; e < f.uStart[k+1]; e++ {
-			sv[f.uIdx[e]] -= f.uVal[e] * v
-		}
+		f.uColumn(sv, r[t])
 	}
 	f.sepoch++ // reuse smark-style marks for output positions
 	out := f.outNz[:0]
@@ -370,10 +354,7 @@ func (f *factor) btranSparse(y []float64, nz []int) []int {
 	}
 	for e := len(f.etaPos) - 1; e >= 0; e-- {
 		r := f.etaPos[e]
-		s := y[r]
-		for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
-			s -= f.etaVal[t] * y[f.etaIdx[t]]
-		}
+		s := f.etaDot(y, e)
 		if s == 0 && y[r] == 0 {
 			continue
 		}
@@ -487,29 +468,15 @@ func (f *factor) reach(root int) {
 // ftran overwrites x (row space on entry, length m) with B⁻¹x in basis-position space.
 func (f *factor) ftran(x []float64) {
 	m := f.m
-	for k := 0; k < m; k++ {
-		v := x[f.p[k]]
-		if v == 0 {
-			continue
-		}
-		for e := f.lStart[k]; e < f.lStart[k+1]; e++ {
-			x[f.lIdx[e]] -= f.lVal[e] * v
-		}
+	for k := range m {
+		f.lColumn(x, k)
 	}
 	z := f.step
 	for k := 0; k < m; k++ {
 		z[k] = x[f.p[k]]
 	}
 	for k := m - 1; k >= 0; k-- {
-		v := z[k]
-		if v == 0 {
-			continue
-		}
-		v /= f.uDiag[k]
-		z[k] = v
-		for e := f.uStart[k]; e < f.uStart[k+1]; e++ {
-			z[f.uIdx[e]] -= f.uVal[e] * v
-		}
+		f.uColumn(z, k)
 	}
 	for k := 0; k < m; k++ {
 		x[f.q[k]] = z[k]
@@ -532,12 +499,7 @@ func (f *factor) ftran(x []float64) {
 func (f *factor) btran(y []float64) {
 	m := f.m
 	for e := len(f.etaPos) - 1; e >= 0; e-- {
-		r := f.etaPos[e]
-		s := y[r]
-		for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
-			s -= f.etaVal[t] * y[f.etaIdx[t]]
-		}
-		y[r] = s / f.etaPiv[e]
+		y[f.etaPos[e]] = f.etaDot(y, e) / f.etaPiv[e]
 	}
 	v := f.step
 	for k := 0; k < m; k++ {
@@ -554,6 +516,41 @@ func (f *factor) btran(y []float64) {
 		}
 		y[f.p[k]] = s
 	}
+}
+
+// lColumn eliminates with column k of L: x (row space) loses l_ik·x[p[k]] at each row i.
+func (f *factor) lColumn(x []float64, k int) {
+	v := x[f.p[k]]
+	if v == 0 {
+		return
+	}
+	for e := f.lStart[k]; e < f.lStart[k+1]; e++ {
+		x[f.lIdx[e]] -= f.lVal[e] * v
+	}
+}
+
+// uColumn back-substitutes with column k of U: z (step space) gets z_k/u_kk at k and loses
+// u_jk·z_k at each earlier step j.
+func (f *factor) uColumn(z []float64, k int) {
+	v := z[k]
+	if v == 0 {
+		return
+	}
+	v /= f.uDiag[k]
+	z[k] = v
+	for e := f.uStart[k]; e < f.uStart[k+1]; e++ {
+		z[f.uIdx[e]] -= f.uVal[e] * v
+	}
+}
+
+// etaDot returns y at eta e's position minus the eta column's dot product with y (position
+// space): the numerator of Eᵀ's solve.
+func (f *factor) etaDot(y []float64, e int) float64 {
+	s := y[f.etaPos[e]]
+	for t := f.etaStart[e]; t < f.etaStart[e+1]; t++ {
+		s -= f.etaVal[t] * y[f.etaIdx[t]]
+	}
+	return s
 }
 
 // update records that basis position r now holds the column whose ftran is alpha (position

@@ -65,7 +65,7 @@ func (s *solver) price() int {
 }
 
 // primalSimplex iterates from a primal feasible basis until it is dual feasible (bounded primal
-// simplex, Dantzig pricing, Harris's two-pass ratio test with bound flips).
+// simplex, Devex pricing, Harris's two-pass ratio test with bound flips).
 func (s *solver) primalSimplex(ctx context.Context) result {
 	troubles := 0
 	for j := range s.weight {
