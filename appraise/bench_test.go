@@ -15,19 +15,7 @@ import (
 // reports draws per second and the share of worker time spent in LP solves. The base-case
 // analysis (tornado, switching values, Shapley) is left out: it does not grow with the draws.
 func BenchmarkAssessDefault(b *testing.B) {
-	fsys := dataset.Default()
-	n, _, err := dataset.Load(b.Context(), fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var scs []*scenario.Scenario
-	for _, f := range []string{"x1-status-quo", "x2-bilateral-weak-enforcement", "x3-relief-rok", "x4-china-transit", "x5-hard-enforcement"} {
-		sc, err := scenario.Load(fsys, "scenarios/"+f+".yaml")
-		if err != nil {
-			b.Fatal(err)
-		}
-		scs = append(scs, sc)
-	}
+	n, scs := defaultAssessment(b)
 	const draws = 20
 	for _, engName := range []string{"simplex", "highs"} {
 		eng := newEngine(b)
@@ -38,6 +26,25 @@ func BenchmarkAssessDefault(b *testing.B) {
 			benchAssess(b, n, scs, draws, eng)
 		})
 	}
+}
+
+// defaultAssessment loads the built-in network and its five scenarios.
+func defaultAssessment(tb testing.TB) (*model.Network, []*scenario.Scenario) {
+	tb.Helper()
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(tb.Context(), fsys)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var scs []*scenario.Scenario
+	for _, f := range []string{"x1-status-quo", "x2-bilateral-weak-enforcement", "x3-relief-rok", "x4-china-transit", "x5-hard-enforcement"} {
+		sc, err := scenario.Load(fsys, "scenarios/"+f+".yaml")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		scs = append(scs, sc)
+	}
+	return n, scs
 }
 
 // benchAssess is one variant of BenchmarkAssessDefault.

@@ -6,10 +6,8 @@ import (
 	"testing"
 
 	"github.com/corridor-dev/corridor/appraise"
-	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/simplex"
-	"github.com/corridor-dev/corridor/scenario"
 )
 
 // crossChecked is the engine the command line uses — the pure-Go simplex warm, HiGHS cold and
@@ -80,22 +78,10 @@ func TestSimplexAgreesWithHiGHS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("several hundred cold HiGHS solves")
 	}
-	fsys := dataset.Default()
-	n, _, err := dataset.Load(t.Context(), fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var scs []*scenario.Scenario
-	for _, f := range []string{"x1-status-quo", "x2-bilateral-weak-enforcement", "x3-relief-rok", "x4-china-transit", "x5-hard-enforcement"} {
-		sc, err := scenario.Load(fsys, "scenarios/"+f+".yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		scs = append(scs, sc)
-	}
+	n, scs := defaultAssessment(t)
 	highsEngine := newEngine(t)
 	var engines []*crossChecked
-	_, err = appraise.Run(t.Context(), appraise.Input{Net: n, Scenarios: scs, Draws: 3, Seed: 11, Workers: 1,
+	_, err := appraise.Run(t.Context(), appraise.Input{Net: n, Scenarios: scs, Draws: 3, Seed: 11, Workers: 1,
 		NewEngine: func() (lp.Incremental, error) {
 			fb, err := highsEngine()
 			if err != nil {
