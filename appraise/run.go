@@ -274,14 +274,24 @@ func (ev *evaluator) base() *inputs {
 func (ev *evaluator) draw(ctx context.Context, s *solver, i uint64) ([]caseDraw, error) {
 	x := ev.sample(risk.Stream(ev.in.Seed, i))
 	s.reset(x.net)
-	out := make([]caseDraw, 0, len(ev.projects)*len(ev.in.Scenarios))
+	occ := make([][]occupancy, len(ev.projects))
 	for pi := range ev.projects {
+		occ[pi] = make([]occupancy, len(ev.in.Scenarios))
 		for si := range ev.in.Scenarios {
-			occ, err := ev.pathOccupancy(ctx, s, x, pi, si)
+			o, err := ev.pathOccupancy(ctx, s, x, pi, si)
 			if err != nil {
 				return nil, err
 			}
-			cd, _, err := ev.evaluateFlows(ctx, s, x, pi, si, occ, nil)
+			occ[pi][si] = o
+		}
+	}
+	if err := ev.prime(ctx, s, x, occ); err != nil {
+		return nil, err
+	}
+	out := make([]caseDraw, 0, len(ev.projects)*len(ev.in.Scenarios))
+	for pi := range ev.projects {
+		for si := range ev.in.Scenarios {
+			cd, _, err := ev.evaluateFlows(ctx, s, x, pi, si, occ[pi][si], nil)
 			if err != nil {
 				return nil, err
 			}
@@ -289,6 +299,53 @@ func (ev *evaluator) draw(ctx context.Context, s *solver, i uint64) ([]caseDraw,
 		}
 	}
 	return out, nil
+}
+
+// prime solves every state the cash flows of a draw need, in the order that keeps re-solves
+// short: scenario by scenario and regime by regime, each state with a project started from the
+// optimum of the same state without it (they differ only in that project's links). The order is
+// a function of the draw alone, so results stay independent of the worker count.
+func (ev *evaluator) prime(ctx context.Context, s *solver, x *inputs, occ [][]occupancy) error {
+	h := ev.horizon()
+	for si := range ev.in.Scenarios {
+		var regimes []string
+		for pi := range ev.projects {
+			for t := 0; t <= h; t++ {
+				for r := range occ[pi][si][t] {
+					if !slices.Contains(regimes, r) {
+						regimes = append(regimes, r)
+					}
+				}
+			}
+		}
+		slices.Sort(regimes)
+		for _, r := range regimes {
+			for pi, p := range ev.projects {
+				if !ev.needs(x.net.Project(p.ID), occ[pi][si], r) {
+					continue
+				}
+				without, err := s.solve(ctx, ev.request(si, pi, r, false, x, nil))
+				if err != nil {
+					return err
+				}
+				if _, err := s.solveFrom(ctx, ev.request(si, pi, r, true, x, nil), without.basis); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// needs reports whether the cash flows of p (as sampled) use regime r in some year it is in service.
+func (ev *evaluator) needs(p *model.Project, occ occupancy, r string) bool {
+	sch := newSchedule(p, ev.net.Meta.BaseYear, ev.horizon(), p.ConstructionYears.Value, p.Lifetime.Value)
+	for t := range occ {
+		if sch.ramp[t] > 0 && occ[t][r] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // occupancy is, per year t = 0 … horizon, the weight of each regime state (1 on the sampled

@@ -21,6 +21,7 @@ type outcome struct {
 	ruleFlow map[string]float64
 	links    []flow.LinkResult // flows by link, for carried
 	total    float64           // total surplus (the LP objective), USD/yr
+	basis    *lp.Basis         // the optimal basis, to start neighbouring states from
 }
 
 // carried returns the commodities flowing on link id, in the order of its flows.
@@ -124,6 +125,12 @@ func (r request) key(sc *scenario.Scenario) stateKey {
 
 // solve returns the outcome of a state of the current network, from the cache when it can.
 func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
+	return s.solveFrom(ctx, r, nil)
+}
+
+// solveFrom is solve, starting the LP from basis start when it must be solved (nil: from the
+// engine's last basis, or the last one in the same regime).
+func (s *solver) solveFrom(ctx context.Context, r request, start *lp.Basis) (*outcome, error) {
 	sc := s.scenarios[r.scenario]
 	k := r.key(sc)
 	if o, ok := s.cache[k]; ok {
@@ -155,11 +162,12 @@ func (s *solver) solve(ctx context.Context, r request) (*outcome, error) {
 		s.cache[k] = o
 		return o, nil
 	}
-	res, err := s.flow(ctx, r.scenario, st)
+	res, err := s.flow(ctx, r.scenario, st, start)
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s, regime %s, projects [%s]: %w", sc.Name, st.Regime, strings.Join(r.projects, ","), err)
 	}
-	o := &outcome{welfare: make([]float64, len(s.countries)), ruleFlow: make(map[string]float64, len(res.Leakage)), links: res.Links, total: res.Objective}
+	o := &outcome{welfare: make([]float64, len(s.countries)), ruleFlow: make(map[string]float64, len(res.Leakage)), links: res.Links, total: res.Objective,
+		basis: s.problems[r.scenario].Basis()}
 	for _, c := range res.Welfare {
 		for i, id := range s.countries {
 			if id == c.Country {
@@ -195,12 +203,13 @@ func signature(si int, st *scenario.State) stateKey {
 		outside: strings.Join(st.NonParticipants, ",")}
 }
 
-// flow solves st with the scenario's problem, warm from the previous state of this unit of work.
+// flow solves st with the scenario's problem, warm from start when it is given and otherwise
+// from the previous state of this unit of work.
 // The first solve of a scenario in each unit (a draw, or one case of the analysis) starts from
 // the problem's Reset — the optimum of the scenario's base state — so results depend only on the
 // unit, never on what the worker did before: the Monte Carlo stays byte-identical for any worker
 // count, although degenerate LPs have many optimal dual solutions.
-func (s *solver) flow(ctx context.Context, si int, st *scenario.State) (*flow.Result, error) {
+func (s *solver) flow(ctx context.Context, si int, st *scenario.State, start *lp.Basis) (*flow.Result, error) {
 	s.solves++
 	t0 := time.Now()
 	defer func() { s.lpTime += time.Since(t0) }()
@@ -220,8 +229,11 @@ func (s *solver) flow(ctx context.Context, si int, st *scenario.State) (*flow.Re
 	}
 	// A regime change switches rules on and off; start from the last optimum in the same regime
 	// (which differs only in the projects built) rather than from the previous state.
-	if b := s.regimeBasis[si][st.Regime]; b != nil && s.lastRegime[si] != st.Regime {
-		if err := eng.SetBasis(ctx, b); err != nil {
+	if start == nil && s.lastRegime[si] != st.Regime {
+		start = s.regimeBasis[si][st.Regime]
+	}
+	if start != nil {
+		if err := eng.SetBasis(ctx, start); err != nil {
 			return nil, err
 		}
 	}

@@ -229,6 +229,21 @@ func (s *solver) setBasis(b *lp.Basis) error {
 	if count != s.m {
 		return fmt.Errorf("%w: basis has %d basic variables for %d rows", lp.ErrInvalidModel, count, s.m)
 	}
+	if s.factored && s.sameBasic(b) {
+		// The basic set is the one factorised: keep the factors (and the order of head) and
+		// place only the nonbasic variables.
+		for j, st := range b.Cols {
+			if s.status[j] != basic {
+				s.placeNonbasic(j, st)
+			}
+		}
+		for i, st := range b.Rows {
+			if s.status[s.n+i] != basic {
+				s.placeNonbasic(s.n+i, st)
+			}
+		}
+		return nil
+	}
 	p := 0
 	set := func(j int, st lp.BasisStatus) {
 		s.pos[j] = -1
@@ -238,10 +253,8 @@ func (s *solver) setBasis(b *lp.Basis) error {
 			s.head[p] = j
 			s.pos[j] = p
 			p++
-		case lp.BasisUpper:
-			s.place(j, atUpper)
 		default:
-			s.place(j, atLower)
+			s.placeNonbasic(j, st)
 		}
 	}
 	for j, st := range b.Cols {
@@ -252,4 +265,28 @@ func (s *solver) setBasis(b *lp.Basis) error {
 	}
 	s.factored = false
 	return nil
+}
+
+// sameBasic reports whether b's basic variables are exactly the current ones.
+func (s *solver) sameBasic(b *lp.Basis) bool {
+	for j, st := range b.Cols {
+		if (st == lp.BasisBasic) != (s.status[j] == basic) {
+			return false
+		}
+	}
+	for i, st := range b.Rows {
+		if (st == lp.BasisBasic) != (s.status[s.n+i] == basic) {
+			return false
+		}
+	}
+	return true
+}
+
+// placeNonbasic puts nonbasic variable j on the bound b names.
+func (s *solver) placeNonbasic(j int, st lp.BasisStatus) {
+	if st == lp.BasisUpper {
+		s.place(j, atUpper)
+	} else {
+		s.place(j, atLower)
+	}
 }
