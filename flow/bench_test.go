@@ -92,18 +92,39 @@ func BenchmarkDefaultNetwork(b *testing.B) {
 }
 
 // BenchmarkGenerated solves synthetic networks of growing size (testnet.Generated: about three
-// links per node, ten commodities).
+// links per node, ten commodities) from scratch: build + solve + extract. The whole LP goes to
+// HiGHS or to the pure-Go simplex; the decomposition (package lp/dw) solves its master LPs with
+// the same engines. The largest size is #4's target, which only the decomposition reaches.
 func BenchmarkGenerated(b *testing.B) {
-	for _, nodes := range []int{100, 1_000} {
+	engines := []struct {
+		name string
+		new  func(testing.TB) lp.Engine
+	}{
+		{"highs", func(tb testing.TB) lp.Engine { return engine(tb) }},
+		{"simplex", func(testing.TB) lp.Engine { return simplex.New(simplex.Config{}) }},
+	}
+	for _, nodes := range []int{100, 1_000, 10_000} {
 		n := testnet.Generated(nodes, 10, 1)
 		st := testnet.State(n, nil)
-		b.Run(fmt.Sprintf("nodes=%d/links=%d", len(n.Nodes), len(n.Links)), func(b *testing.B) {
-			eng := engine(b)
-			for b.Loop() {
-				if _, err := flow.Solve(b.Context(), eng, st); err != nil {
-					b.Fatal(err)
-				}
+		for _, method := range []flow.Method{flow.MethodWhole, flow.MethodDecompose} {
+			if method == flow.MethodWhole && nodes > 100 {
+				continue // minutes per solve (docs/benchmarks.md)
 			}
-		})
+			for _, e := range engines {
+				name := fmt.Sprintf("nodes=%d/links=%d/method=%s/engine=%s", len(n.Nodes), len(n.Links), method, e.name)
+				b.Run(name, func(b *testing.B) {
+					eng := e.new(b)
+					for b.Loop() {
+						p, err := flow.Build(st, flow.Options{Method: method})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := p.Solve(b.Context(), eng); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		}
 	}
 }

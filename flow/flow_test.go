@@ -46,11 +46,32 @@ func near(a, b float64) bool {
 	return math.Abs(a-b) <= tol*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
+// solve solves st whole and by decomposition, checks the invariants of both results and that
+// they agree on total surplus, and returns the whole LP's. (Their split among countries may
+// differ: where the duals are degenerate a price may lie anywhere between a supply's cost and a
+// demand's willingness to pay, and each method picks its own. lp/dw's tests check its duals by
+// the optimality conditions.)
 func solve(t *testing.T, st *scenario.State) *flow.Result {
 	t.Helper()
-	res, err := flow.Solve(t.Context(), engine(t), st)
+	res := solveBy(t, st, flow.MethodWhole)
+	if dec := solveBy(t, st, flow.MethodDecompose); !near(dec.Objective, res.Objective) {
+		t.Errorf("decomposition: objective %.10g, whole LP %.10g", dec.Objective, res.Objective)
+	}
+	return res
+}
+
+func solveBy(t *testing.T, st *scenario.State, method flow.Method) *flow.Result {
+	t.Helper()
+	p, err := flow.Build(st, flow.Options{Method: method})
 	if err != nil {
-		t.Fatalf("flow.Solve: %v", err)
+		t.Fatalf("flow.Build: %v", err)
+	}
+	res, err := p.Solve(t.Context(), engine(t))
+	if err != nil {
+		t.Fatalf("flow.Solve (%s): %v", method, err)
+	}
+	if res.Decomposed != (method == flow.MethodDecompose) {
+		t.Fatalf("flow.Solve (%s): decomposed = %v", method, res.Decomposed)
 	}
 	checkInvariants(t, st, res)
 	return res

@@ -35,7 +35,40 @@ type Options struct {
 	// many states and read only welfare, flows and leakage (the Monte Carlo). Everything else
 	// in the Result is as without it.
 	Lean bool
+	// Method chooses how Solve solves the LP (Update always re-solves it whole, warm).
+	Method Method
 }
+
+// Method is how Problem.Solve solves the LP.
+type Method uint8
+
+const (
+	// MethodAuto decomposes LPs of at least DecomposeColumns columns and solves smaller ones
+	// whole.
+	MethodAuto Method = iota
+	// MethodWhole hands the whole LP to the engine.
+	MethodWhole
+	// MethodDecompose solves by Dantzig–Wolfe decomposition (package lp/dw), the engine solving
+	// only the master LPs; when the LP does not fit the method, it is solved whole.
+	MethodDecompose
+)
+
+// String returns "auto", "whole" or "decompose".
+func (m Method) String() string {
+	switch m {
+	case MethodWhole:
+		return "whole"
+	case MethodDecompose:
+		return "decompose"
+	}
+	return "auto"
+}
+
+// DecomposeColumns is the LP size, in columns, from which MethodAuto decomposes. On the
+// generated grid networks of BenchmarkGenerated the decomposition is already faster at 10,000
+// columns (docs/benchmarks.md); the margin keeps the small, densely coupled LPs of real data, for
+// which the simplex is fast and gives a basis to re-solve from, on the whole LP.
+const DecomposeColumns = 50_000
 
 // arc is one direction of a link.
 type arc struct {
@@ -123,10 +156,11 @@ type rowInfo struct {
 // state of the same network (other capacities, prices, availability, active rules) call Update,
 // which changes only bounds and costs so that an incremental engine re-solves warm.
 type Problem struct {
-	net   *model.Network
-	rules []scenario.Rule
-	log   *slog.Logger
-	lean  bool // Options.Lean
+	net    *model.Network
+	rules  []scenario.Rule
+	log    *slog.Logger
+	lean   bool   // Options.Lean
+	method Method // Options.Method
 
 	comms   []commodity
 	arcs    []arc
@@ -156,10 +190,12 @@ type Problem struct {
 	scratch scratch // buffers reused across solves
 
 	model *lp.Model
-	state *scenario.State // the state whose values the model holds
-	basis *lp.Basis       // the optimal basis of the first solve, for Reset
-	last  *lp.Basis       // the optimal basis of the last solve
-	first *scenario.State // the state the problem was built for, for Reset
+	// decomposed says that the last solve left a master LP, not the model, in the engine
+	decomposed bool
+	state      *scenario.State // the state whose values the model holds
+	basis      *lp.Basis       // the optimal basis of the first solve, for Reset
+	last       *lp.Basis       // the optimal basis of the last solve
+	first      *scenario.State // the state the problem was built for, for Reset
 }
 
 type balanceKey struct {
@@ -174,7 +210,7 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 	if st == nil || st.Net == nil {
 		panic("flow: Build needs a state with a network")
 	}
-	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, balance: map[balanceKey]int{}, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
+	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, balance: map[balanceKey]int{}, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

@@ -9,11 +9,13 @@ import (
 // Result is the solution of one scenario state. Quantities are per year in canonical units
 // (t, mcm, MWh, TEU, bbl) and money is USD per year of the data set's base year.
 type Result struct {
-	Year          int
-	Regime        string
-	Objective     float64       // total surplus, USD/yr: the LP objective
-	Iterations    int           // simplex iterations
-	SolveTime     time.Duration // time inside the LP engine
+	Year       int
+	Regime     string
+	Objective  float64       // total surplus, USD/yr: the LP objective
+	Iterations int           // simplex iterations
+	SolveTime  time.Duration // time inside the LP engine
+	// Decomposed says the LP was solved by decomposition (Options.Method); false when whole.
+	Decomposed    bool `json:",omitempty"`
 	Links         []LinkResult
 	Markets       []MarketResult
 	Prices        []NodePrice

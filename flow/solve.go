@@ -9,12 +9,32 @@ import (
 	"slices"
 
 	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/dw"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
 // Solve solves the problem from scratch with eng and extracts the result. An engine that also
-// implements lp.Incremental keeps the model loaded, so a later Update re-solves warm.
+// implements lp.Incremental keeps the model loaded, so a later Update re-solves warm. Large LPs
+// are decomposed (see Options.Method); their solution has no basis.
 func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
+	if p.method == MethodDecompose || p.method == MethodAuto && len(p.model.Vars) >= DecomposeColumns {
+		sol, stats, err := dw.Solve(ctx, eng, p.model, p.arcMarks(), dw.Options{})
+		switch {
+		case err == nil:
+			p.log.Debug("flow problem solved by decomposition", "rounds", stats.Rounds, "paths", stats.Paths,
+				"capacity rows", stats.LazyRows, "master rows", stats.MasterRows)
+			p.decomposed, p.last = true, nil
+			res, err := p.extract(sol)
+			if res != nil {
+				res.Decomposed = true
+			}
+			return res, err
+		case !errors.Is(err, dw.ErrUnsupported):
+			return nil, fmt.Errorf("flow: solve: %w", err)
+		}
+		p.log.Debug("flow problem solved whole", "reason", err)
+	}
+	p.decomposed = false
 	var sol *lp.Solution
 	var err error
 	if inc, ok := eng.(lp.Incremental); ok {
@@ -46,7 +66,7 @@ func (p *Problem) Basis() *lp.Basis { return p.last }
 // and stay byte-identical. inc must be the engine that solved this problem.
 func (p *Problem) Reset(ctx context.Context, inc lp.Incremental) error {
 	if p.basis == nil {
-		return errors.New("flow: reset before the first solve")
+		return errors.New("flow: reset needs a first solve that gave a basis (the whole LP, not a decomposition)")
 	}
 	p.net = p.first.Net
 	if err := p.setValues(p.first); err != nil {
@@ -95,6 +115,14 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	sc.ci, sc.cv, sc.bi, sc.blo, sc.bhi, sc.ri, sc.rlo, sc.rhi = ci, cv, bi, blo, bhi, ri, rlo, rhi
 	p.state = st
 	p.net = st.Net
+	if p.decomposed {
+		// the engine holds the last master LP: load the model, with this state's values
+		if err := inc.Load(ctx, p.model); err != nil {
+			return nil, fmt.Errorf("flow: update: %w", err)
+		}
+		p.decomposed = false
+		ci, bi, ri = nil, nil, nil
+	}
 	if len(ci) > 0 {
 		if err := inc.SetCosts(ci, cv); err != nil {
 			return nil, fmt.Errorf("flow: update costs: %w", err)
@@ -123,6 +151,19 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	}
 	p.last = sol.Basis
 	return p.extract(sol)
+}
+
+// arcMarks marks the flow columns as arcs between their balance rows, for package dw.
+func (p *Problem) arcMarks() []dw.Arc {
+	marks := make([]dw.Arc, len(p.cols))
+	for j, c := range p.cols {
+		marks[j] = dw.Arc{Tail: -1, Head: -1}
+		if c.kind == varFlow {
+			a := &p.arcs[c.arc]
+			marks[j] = dw.Arc{Tail: p.balance[balanceKey{c.k, c.origin, a.tailNode}], Head: p.balance[balanceKey{c.k, c.origin, a.headNode}]}
+		}
+	}
+	return marks
 }
 
 // Solve builds and solves the LP of one state: the one-shot form of Build + Problem.Solve.
