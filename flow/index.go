@@ -92,9 +92,19 @@ func (p *Problem) index() {
 	// commodities are traded at each node.
 	p.marketNode = make([]int, len(n.Markets))
 	traded := make([]map[string]bool, len(n.Nodes))
+	first := make(map[string]int, len(n.Nodes))
+	for i := len(n.Nodes) - 1; i >= 0; i-- {
+		first[n.Nodes[i].ID] = i
+	}
+	firstNode := func(id string) int {
+		if v, ok := first[id]; ok {
+			return v
+		}
+		return -1
+	}
 	for mi := range n.Markets {
 		mk := &n.Markets[mi]
-		v := p.firstNode(mk.Node)
+		v := firstNode(mk.Node)
 		p.marketNode[mi] = v
 		if v < 0 {
 			if p.unknownMarketNode == "" {
@@ -119,7 +129,7 @@ func (p *Problem) index() {
 	// Arcs.
 	for ai := range p.arcs {
 		a := &p.arcs[ai]
-		a.tailNode = p.firstNode(a.tail)
+		a.tailNode = firstNode(a.tail)
 		a.mode = slices.IndexFunc(n.Modes, func(m model.Mode) bool { return m.ID == n.Links[a.link].Mode })
 		a.tailCtryIx, a.headCtryIx = p.countryIx[a.tailCtry], p.countryIx[a.headCtry]
 		for _, c := range a.touched {
@@ -177,16 +187,6 @@ func (p *Problem) index() {
 		}
 	}
 	slices.SortFunc(p.nodeCaps, func(a, b int) int { return cmp.Compare(p.rows[a].node, p.rows[b].node) })
-}
-
-// firstNode returns the index of the first node with the given id, -1 when there is none.
-func (p *Problem) firstNode(id string) int {
-	for i := range p.net.Nodes {
-		if p.net.Nodes[i].ID == id {
-			return i
-		}
-	}
-	return -1
 }
 
 // findJunctions returns every (node, mode) that some arc of the mode enters and another leaves:

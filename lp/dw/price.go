@@ -73,7 +73,11 @@ func (d *decomposition) price(sol *lp.Solution) (int, error) {
 			if b.pred[v] < 0 || b.label[v] >= target-priceTol*(1+math.Abs(target)) {
 				continue
 			}
-			if d.addPath(b, v) {
+			ok, err := d.addPath(b, v)
+			if err != nil {
+				return 0, err
+			}
+			if ok {
 				added++
 			}
 		}
@@ -207,12 +211,12 @@ func (d *decomposition) potentials(b *block) bool {
 
 // addPath adds the path that reached terminal v of block b in the last search; it reports false
 // when that path is already a column (no progress is possible through it).
-func (d *decomposition) addPath(b *block, v int) bool {
+func (d *decomposition) addPath(b *block, v int) (bool, error) {
 	var arcs []int
 	for u := v; b.pred[u] >= 0; u = d.local[d.arcs[b.pred[u]].Tail] {
 		arcs = append(arcs, b.pred[u])
-		if len(arcs) > len(b.rows) {
-			panic("dw: cycle in the shortest-path tree") // labels strictly decrease along preds
+		if len(arcs) > len(b.rows) { // labels strictly decrease along preds: only rounding gets here
+			return false, fmt.Errorf("%w: cycle in the shortest-path tree", ErrUnsupported)
 		}
 	}
 	for l, r := 0, len(arcs)-1; l < r; l, r = l+1, r-1 {
@@ -223,7 +227,7 @@ func (d *decomposition) addPath(b *block, v int) bool {
 		kb = binary.AppendUvarint(kb, uint64(j))
 	}
 	if key := string(kb); d.seen[key] {
-		return false
+		return false, nil
 	} else {
 		d.seen[key] = true
 	}
@@ -250,7 +254,7 @@ func (d *decomposition) addPath(b *block, v int) bool {
 	}
 	d.paths = append(d.paths, p)
 	d.stats.Paths++
-	return true
+	return true, nil
 }
 
 // flows returns the value of every column: the master's for the columns that are not arcs, and
