@@ -31,9 +31,10 @@ func defaultState(b *testing.B) (*scenario.Scenario, *scenario.State) {
 	return sc, st
 }
 
-// BenchmarkDefaultNetwork measures one state of the built-in network: build + solve + extract
-// from scratch ("cold"), and a warm re-solve after a change of the LNG import price ("warm"),
-// with HiGHS and with the pure-Go simplex (lp/simplex; cold from the slack basis, no fallback).
+// BenchmarkDefaultNetwork measures one state of the built-in network: the build alone; build +
+// solve + extract from scratch ("cold"), the LP whole or decomposed (lp/dw); and a warm re-solve
+// after a change of the LNG import price ("warm"), with HiGHS and with the pure-Go simplex
+// (lp/simplex; cold from the slack basis, no fallback).
 func BenchmarkDefaultNetwork(b *testing.B) {
 	sc, st := defaultState(b)
 	engines := []struct {
@@ -43,20 +44,34 @@ func BenchmarkDefaultNetwork(b *testing.B) {
 		{"highs", func(tb testing.TB) lp.Incremental { return engine(tb) }},
 		{"simplex", func(testing.TB) lp.Incremental { return simplex.New(simplex.Config{}) }},
 	}
-	for _, e := range engines {
-		b.Run("cold/engine="+e.name, func(b *testing.B) {
-			eng := e.new(b)
-			b.ReportAllocs()
-			for b.Loop() {
-				p, err := flow.Build(st, flow.Options{Rules: sc.Rules})
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := p.Solve(b.Context(), eng); err != nil {
-					b.Fatal(err)
-				}
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := flow.Build(st, flow.Options{Rules: sc.Rules}); err != nil {
+				b.Fatal(err)
 			}
-		})
+		}
+	})
+	for _, e := range engines {
+		for _, method := range []flow.Method{flow.MethodWhole, flow.MethodDecompose} {
+			b.Run(fmt.Sprintf("cold/method=%s/engine=%s", method, e.name), func(b *testing.B) {
+				eng := e.new(b)
+				b.ReportAllocs()
+				for b.Loop() {
+					p, err := flow.Build(st, flow.Options{Rules: sc.Rules, Method: method})
+					if err != nil {
+						b.Fatal(err)
+					}
+					res, err := p.Solve(b.Context(), eng)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.Decomposed != (method == flow.MethodDecompose) {
+						b.Fatalf("decomposed = %v", res.Decomposed)
+					}
+				}
+			})
+		}
 		b.Run("warm/engine="+e.name, func(b *testing.B) {
 			eng := e.new(b)
 			p, err := flow.Build(st, flow.Options{Rules: sc.Rules})

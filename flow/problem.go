@@ -120,6 +120,8 @@ type column struct {
 	rule   int    // varCompliant, varEvading
 
 	originIx int // origin as an index into Problem.countries
+	tailRow  int // varFlow: the balance row the flow leaves
+	headRow  int // varFlow: the balance row the flow enters
 	dualRow  int // varSupply, varBackstop: the balance row of the market; varDemand: its demand row
 	owner    int // varSupply, varBackstop, varDemand: the country whose surplus it is, into Problem.countries
 }
@@ -190,6 +192,7 @@ type Problem struct {
 	scratch scratch // buffers reused across solves
 
 	model *lp.Model
+	named bool // the model's columns and rows have names (Model)
 	// decomposed says that the last solve left a master LP, not the model, in the engine
 	decomposed bool
 	state      *scenario.State // the state whose values the model holds
@@ -230,8 +233,68 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 	return p, nil
 }
 
-// Model returns the LP as built, for writing to MPS or inspection. Do not modify it.
-func (p *Problem) Model() *lp.Model { return p.model }
+// Model returns the LP as built, with its values of the last state solved, for writing to MPS or
+// inspection. Do not modify it.
+func (p *Problem) Model() *lp.Model {
+	if !p.named {
+		p.name()
+		p.named = true
+	}
+	return p.model
+}
+
+// name names the columns and rows of the model after what they stand for, e.g.
+// "x_coal_RUS_KHASAN_RAJIN" for the flow of Russian coal from Khasan to Rajin and
+// "bal_coal_RUS_RAJIN" for its balance at Rajin. Solving needs no names, so they are made only
+// for Model.
+func (p *Problem) name() {
+	n := p.net
+	commodity := func(k int) string { return n.Commodities[p.comms[k].index].ID }
+	for j, c := range p.cols {
+		var name string
+		switch c.kind {
+		case varFlow:
+			a := &p.arcs[c.arc]
+			name = "x_" + commodity(c.k) + "_" + c.origin + "_" + a.tail + "_" + a.head
+		case varSupply:
+			name = "s_" + n.Markets[c.market].ID + "_" + strconv.Itoa(c.step)
+		case varBackstop:
+			name = "b_" + n.Markets[c.market].ID
+		case varDemand:
+			name = "d_" + n.Markets[c.market].ID + "_" + strconv.Itoa(c.step)
+		case varDelivery:
+			name = "y_" + commodity(c.k) + "_" + c.origin + "_" + n.Nodes[c.node].ID
+		case varCompliant:
+			name = "comp_" + p.rules[c.rule].ID + "_" + commodity(c.k)
+		case varEvading:
+			name = "evade_" + p.rules[c.rule].ID + "_" + commodity(c.k)
+		}
+		p.model.Vars[j].Name = name
+	}
+	for i, r := range p.rows {
+		var name string
+		switch r.kind {
+		case rowBalance:
+			name = "bal_" + commodity(r.k) + "_" + r.origin + "_" + n.Nodes[r.node].ID
+		case rowDemand:
+			name = "dem_" + commodity(r.k) + "_" + n.Nodes[r.node].ID
+		case rowLinkCap:
+			a := &p.arcs[r.arc]
+			dir := "f"
+			if !a.forward {
+				dir = "b"
+			}
+			name = "cap_" + n.Links[a.link].ID + "_" + dir
+		case rowNodeCap:
+			name = "thru_" + n.Nodes[r.node].ID
+		case rowRuleCap:
+			name = "cap_" + p.rules[r.rule].ID
+		case rowRule:
+			name = "rule_" + p.rules[r.rule].ID + "_" + commodity(r.k)
+		}
+		p.model.Rows[i].Name = name
+	}
+}
 
 // structure creates columns and rows; bounds and costs come from setValues.
 func (p *Problem) structure() error {
@@ -301,14 +364,18 @@ func (p *Problem) structure() error {
 			}
 			a.tail, a.head, a.tailCtry, a.headCtry = tail.ID, head.ID, tail.Country, head.Country
 			a.headNode = nodeIx[head.ID]
-			touched := map[string]bool{tail.Country: true, head.Country: true}
-			entered := map[string]bool{head.Country: true}
+			// touched: tail, head and every country crossed; entered: those but the tail's
+			a.touched = append(make([]string, 0, 2+len(l.Crossings)), tail.Country, head.Country)
 			for _, ck := range l.Crossings {
-				touched[ck.Country] = true
-				entered[ck.Country] = true
+				a.touched = append(a.touched, ck.Country)
 			}
-			delete(entered, tail.Country)
-			a.entered, a.touched = slices.Sorted(maps.Keys(entered)), slices.Sorted(maps.Keys(touched))
+			slices.Sort(a.touched)
+			a.touched = slices.Compact(a.touched)
+			for _, c := range a.touched {
+				if c != tail.Country {
+					a.entered = append(a.entered, c)
+				}
+			}
 			p.arcs = append(p.arcs, a)
 		}
 	}
@@ -328,13 +395,14 @@ func (p *Problem) structure() error {
 	}
 	m.Vars = make([]lp.Var, 0, ncol)
 	p.cols = make([]column, 0, ncol)
-	addCol := func(c column, name string) int {
+	// names are given by Model, when someone asks
+	addCol := func(c column) int {
 		p.cols = append(p.cols, c)
-		return m.AddVar(lp.Var{Name: name, Upper: lp.Inf})
+		return m.AddVar(lp.Var{Upper: lp.Inf})
 	}
-	addRow := func(info rowInfo, name string) int {
+	addRow := func(info rowInfo) int {
 		p.rows = append(p.rows, info)
-		return m.AddRow(lp.Row{Name: name})
+		return m.AddRow(lp.Row{})
 	}
 	// entries are collected and laid out row by row at the end, in the order they were put
 	type entry struct {
@@ -345,30 +413,36 @@ func (p *Problem) structure() error {
 	put := func(row, col int, coef float64) {
 		entries = append(entries, entry{row, col, coef})
 	}
-	balanceRow := func(k int, origin string, node int) int {
-		key := balanceKey{k, origin, node}
-		if r, ok := p.balance[key]; ok {
-			return r
+	// balance rows by commodity, origin index and node (-1 until made), so that the hot loop
+	// below needs no map
+	balRows := make([][]int, len(p.comms))
+	for k, c := range p.comms {
+		balRows[k] = make([]int, len(c.origins)*len(n.Nodes))
+		for i := range balRows[k] {
+			balRows[k][i] = -1
 		}
-		r := addRow(rowInfo{kind: rowBalance, k: k, origin: origin, node: node}, "bal_"+n.Commodities[p.comms[k].index].ID+"_"+origin+"_"+n.Nodes[node].ID)
-		p.balance[key] = r
-		return r
 	}
+	balanceRow := func(k, oi, node int) int {
+		slot := &balRows[k][oi*len(n.Nodes)+node]
+		if *slot < 0 {
+			o := p.comms[k].origins[oi]
+			*slot = addRow(rowInfo{kind: rowBalance, k: k, origin: o, node: node})
+			p.balance[balanceKey{k, o, node}] = *slot
+		}
+		return *slot
+	}
+	originIx := func(k int, o string) int { return slices.Index(p.comms[k].origins, o) }
 	// Flow columns and capacity rows.
 	for ai := range p.arcs {
 		a := &p.arcs[ai]
 		l := &n.Links[a.link]
 		if l.Capacity.IsSet() {
-			dir := "f"
-			if !a.forward {
-				dir = "b"
-			}
-			a.capRow = addRow(rowInfo{kind: rowLinkCap, arc: ai}, "cap_"+l.ID+"_"+dir)
+			a.capRow = addRow(rowInfo{kind: rowLinkCap, arc: ai})
 		}
 		headNode := &n.Nodes[a.headNode]
 		if a.freight && headNode.Throughput.IsSet() {
 			if _, ok := p.nodeCap[a.headNode]; !ok {
-				p.nodeCap[a.headNode] = addRow(rowInfo{kind: rowNodeCap, node: a.headNode}, "thru_"+headNode.ID)
+				p.nodeCap[a.headNode] = addRow(rowInfo{kind: rowNodeCap, node: a.headNode})
 			}
 		}
 		for _, k := range a.commodity {
@@ -377,9 +451,11 @@ func (p *Problem) structure() error {
 				if !fwd[k][oi][nodeIx[a.tail]] || !bwd[k][a.headNode] {
 					continue // no flow of origin o can use this arc on its way to a demand
 				}
-				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai}, "x_"+n.Commodities[c.index].ID+"_"+o+"_"+a.tail+"_"+a.head)
-				put(balanceRow(k, o, nodeIx[a.tail]), j, 1) // leaves the tail
-				put(balanceRow(k, o, a.headNode), j, -1)    // arrives at the head
+				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai})
+				tail, head := balanceRow(k, oi, nodeIx[a.tail]), balanceRow(k, oi, a.headNode)
+				p.cols[j].tailRow, p.cols[j].headRow = tail, head
+				put(tail, j, 1)  // leaves the tail
+				put(head, j, -1) // arrives at the head
 				coef := 1.0
 				if a.freight {
 					coef = c.tonnes
@@ -405,30 +481,30 @@ func (p *Problem) structure() error {
 		case model.Supply:
 			o := n.Nodes[node].Country
 			for j := range mk.Steps {
-				col := addCol(column{kind: varSupply, k: k, origin: o, market: mi, step: j}, "s_"+mk.ID+"_"+strconv.Itoa(j))
-				put(balanceRow(k, o, node), col, -1)
+				col := addCol(column{kind: varSupply, k: k, origin: o, market: mi, step: j})
+				put(balanceRow(k, originIx(k, o), node), col, -1)
 			}
 		case model.Backstop:
 			o := cmpOr(mk.Origin, RestOfWorld)
-			col := addCol(column{kind: varBackstop, k: k, origin: o, market: mi}, "b_"+mk.ID)
-			put(balanceRow(k, o, node), col, -1)
+			col := addCol(column{kind: varBackstop, k: k, origin: o, market: mi})
+			put(balanceRow(k, originIx(k, o), node), col, -1)
 		case model.Demand:
 			key := [2]int{k, node}
 			r, ok := p.demand[key]
 			if !ok {
-				r = addRow(rowInfo{kind: rowDemand, k: k, node: node}, "dem_"+mk.Commodity+"_"+mk.Node)
+				r = addRow(rowInfo{kind: rowDemand, k: k, node: node})
 				p.demand[key] = r
 				for oi, o := range p.comms[k].origins {
 					if !fwd[k][oi][node] {
 						continue // no supply of origin o can reach this node
 					}
-					y := addCol(column{kind: varDelivery, k: k, origin: o, node: node}, "y_"+mk.Commodity+"_"+o+"_"+mk.Node)
-					put(balanceRow(k, o, node), y, 1)
+					y := addCol(column{kind: varDelivery, k: k, origin: o, node: node})
+					put(balanceRow(k, oi, node), y, 1)
 					put(r, y, -1)
 				}
 			}
 			for j := range mk.Steps {
-				col := addCol(column{kind: varDemand, k: k, market: mi, step: j}, "d_"+mk.ID+"_"+strconv.Itoa(j))
+				col := addCol(column{kind: varDemand, k: k, market: mi, step: j})
 				put(r, col, 1)
 			}
 		}
@@ -440,8 +516,9 @@ func (p *Problem) structure() error {
 	for ri := range p.rules {
 		r := &p.rules[ri]
 		byK := map[int][]int{}
+		m := p.newMatcher(r)
 		for j, c := range p.cols {
-			if c.kind == varFlow && p.matches(r, c) {
+			if c.kind == varFlow && m.matches(c) {
 				p.matched[ri] = append(p.matched[ri], j)
 				byK[c.k] = append(byK[c.k], j)
 			}
@@ -451,17 +528,16 @@ func (p *Problem) structure() error {
 			continue
 		}
 		if r.Kind == scenario.Cap {
-			p.ruleRow[ri] = addRow(rowInfo{kind: rowRuleCap, rule: ri}, "cap_"+r.ID)
+			p.ruleRow[ri] = addRow(rowInfo{kind: rowRuleCap, rule: ri})
 		}
 		for _, k := range slices.Sorted(maps.Keys(byK)) {
-			cid := n.Commodities[p.comms[k].index].ID
-			row := addRow(rowInfo{kind: rowRule, rule: ri, k: k}, "rule_"+r.ID+"_"+cid)
+			row := addRow(rowInfo{kind: rowRule, rule: ri, k: k})
 			for _, j := range byK[k] {
 				put(row, j, 1)
 			}
-			comp := addCol(column{kind: varCompliant, rule: ri, k: k}, "comp_"+r.ID+"_"+cid)
+			comp := addCol(column{kind: varCompliant, rule: ri, k: k})
 			put(row, comp, -1)
-			put(row, addCol(column{kind: varEvading, rule: ri, k: k}, "evade_"+r.ID+"_"+cid), -1)
+			put(row, addCol(column{kind: varEvading, rule: ri, k: k}), -1)
 			if p.ruleRow[ri] >= 0 {
 				put(p.ruleRow[ri], comp, 1)
 			}
@@ -558,23 +634,41 @@ func (p *Problem) reachable(nodeIx map[string]int) (fwd [][][]bool, bwd [][]bool
 	return fwd, bwd
 }
 
-// matches reports whether rule r applies to flow column c (see docs/decisions/0003-sanctions-rules.md).
-func (p *Problem) matches(r *scenario.Rule, c column) bool {
-	k := &p.net.Commodities[p.comms[c.k].index]
-	if !r.Commodities.Match(k.ID) || !r.Origins.Match(c.origin) {
+// matcher tells which flow columns a rule matches, deciding each commodity and arc once.
+type matcher struct {
+	p         *Problem
+	r         *scenario.Rule
+	commodity []bool // by commodity index: in the rule's commodities
+	arc       []int8 // by arc: 0 undecided, 1 crosses into a destination (and a transit), -1 not
+}
+
+func (p *Problem) newMatcher(r *scenario.Rule) *matcher {
+	m := &matcher{p: p, r: r, commodity: make([]bool, len(p.comms)), arc: make([]int8, len(p.arcs))}
+	for k, c := range p.comms {
+		m.commodity[k] = r.Commodities.Match(p.net.Commodities[c.index].ID)
+	}
+	return m
+}
+
+// matches reports whether flow column c is matched by the rule: its commodity and origin, an
+// arc entering a destination country (through a transit country when the rule names some),
+// and no exemption.
+func (m *matcher) matches(c column) bool {
+	if !m.commodity[c.k] || !m.r.Origins.Match(c.origin) {
 		return false
 	}
-	a := &p.arcs[c.arc]
-	if len(a.entered) == 0 {
-		return false // a domestic arc crosses no border
+	a := &m.p.arcs[c.arc]
+	if m.arc[c.arc] == 0 {
+		m.arc[c.arc] = -1
+		// a domestic arc crosses no border
+		if len(a.entered) > 0 && anyMatch(m.r.Destinations, a.entered) && (len(m.r.Transit) == 0 || anyMatch(m.r.Transit, a.touched)) {
+			m.arc[c.arc] = 1
+		}
 	}
-	if !anyMatch(r.Destinations, a.entered) {
+	if m.arc[c.arc] < 0 {
 		return false
 	}
-	if len(r.Transit) > 0 && !anyMatch(r.Transit, a.touched) {
-		return false
-	}
-	return !r.Exempt(k.ID, c.origin, p.net.Links[a.link].ID, a.tail, a.head)
+	return !m.r.Exempt(m.p.net.Commodities[m.p.comms[c.k].index].ID, c.origin, m.p.net.Links[a.link].ID, a.tail, a.head)
 }
 
 func anyMatch(s scenario.Set, xs []string) bool {

@@ -17,7 +17,7 @@ import (
 // implements lp.Incremental keeps the model loaded, so a later Update re-solves warm. Large LPs
 // are decomposed (see Options.Method); their solution has no basis.
 func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
-	if p.method == MethodDecompose || p.method == MethodAuto && len(p.model.Vars) >= DecomposeColumns {
+	if p.Decomposes() {
 		sol, stats, err := dw.Solve(ctx, eng, p.model, p.arcMarks(), dw.Options{})
 		switch {
 		case err == nil:
@@ -153,14 +153,18 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	return p.extract(sol)
 }
 
+// Decomposes reports whether Solve tries the decomposition (Options.Method and the LP's size).
+func (p *Problem) Decomposes() bool {
+	return p.method == MethodDecompose || p.method == MethodAuto && len(p.model.Vars) >= DecomposeColumns
+}
+
 // arcMarks marks the flow columns as arcs between their balance rows, for package dw.
 func (p *Problem) arcMarks() []dw.Arc {
 	marks := make([]dw.Arc, len(p.cols))
 	for j, c := range p.cols {
 		marks[j] = dw.Arc{Tail: -1, Head: -1}
 		if c.kind == varFlow {
-			a := &p.arcs[c.arc]
-			marks[j] = dw.Arc{Tail: p.balance[balanceKey{c.k, c.origin, a.tailNode}], Head: p.balance[balanceKey{c.k, c.origin, a.headNode}]}
+			marks[j] = dw.Arc{Tail: c.tailRow, Head: c.headRow}
 		}
 	}
 	return marks

@@ -10,11 +10,13 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/corridor-dev/corridor/flow"
+	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/report"
 	"github.com/corridor-dev/corridor/scenario"
@@ -34,6 +36,7 @@ type flowsOptions struct {
 	asJSON      bool
 	csvDir      string
 	geojson     string
+	method      string
 }
 
 func newFlowsCmd(a *app) *cobra.Command {
@@ -57,6 +60,7 @@ prices and welfare by country. Projects are not built unless named with --with o
 	f.BoolVar(&o.asJSON, "json", false, "print JSON")
 	f.StringVar(&o.csvDir, "csv", "", "write CSV tables into this folder")
 	f.StringVar(&o.geojson, "geojson", "", "write links with flows as GeoJSON to this file")
+	f.StringVar(&o.method, "method", "auto", "how to solve the LP: whole (HiGHS), decompose (Dantzig–Wolfe, masters re-solved by the pure-Go simplex), or auto (decompose from "+strconv.Itoa(flow.DecomposeColumns)+" columns)")
 	return c
 }
 
@@ -96,12 +100,25 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 		return err
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
-	eng, err := rt.NewEngine()
+	method, ok := map[string]flow.Method{"auto": flow.MethodAuto, "whole": flow.MethodWhole, "decompose": flow.MethodDecompose}[o.method]
+	if !ok {
+		return usageError{fmt.Errorf("--method %q: want auto, whole or decompose", o.method)}
+	}
+	p, err := flow.Build(st, flow.Options{Method: method})
+	if err != nil {
+		return err
+	}
+	var eng lp.Engine
+	if p.Decomposes() {
+		eng, err = warmEngines(rt)() // master LPs are small and re-solved many times
+	} else {
+		eng, err = rt.NewEngine()
+	}
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	res, err := flow.Solve(ctx, eng, st)
+	res, err := p.Solve(ctx, eng)
 	if err != nil {
 		return err
 	}

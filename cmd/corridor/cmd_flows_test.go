@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,6 +46,37 @@ func TestFlowsExports(t *testing.T) {
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d containing %q", tt.args, code, errOut, tt.code, tt.want)
 		}
+	}
+}
+
+// TestFlowsMethod solves one state whole and by decomposition: the same total surplus, and the
+// decomposed result says so.
+func TestFlowsMethod(t *testing.T) {
+	objective := map[string]float64{}
+	for _, method := range []string{"whole", "decompose"} {
+		code, out, errOut := runCLI(t, "flows", "--scenario", "x3", "--all-projects", "--json", "--method", method)
+		if code != exitOK {
+			t.Fatalf("--method %s: exit %d: %s", method, code, errOut)
+		}
+		var v struct {
+			Result struct {
+				Objective  float64
+				Decomposed bool
+			} `json:"result"`
+		}
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Result.Decomposed != (method == "decompose") {
+			t.Errorf("--method %s: decomposed = %v", method, v.Result.Decomposed)
+		}
+		objective[method] = v.Result.Objective
+	}
+	if w, d := objective["whole"], objective["decompose"]; math.Abs(w-d) > 1e-7*math.Abs(w) {
+		t.Errorf("total surplus %.10g by decomposition, %.10g whole", d, w)
+	}
+	if code, _, errOut := runCLI(t, "flows", "--method", "simplex"); code != exitUsage || !strings.Contains(errOut, "want auto, whole or decompose") {
+		t.Errorf("--method simplex: exit %d, stderr %q", code, errOut)
 	}
 }
 

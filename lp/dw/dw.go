@@ -143,6 +143,7 @@ type decomposition struct {
 	basis    *lp.Basis // the last master's optimal basis
 	lastRows []int     // the rows of that master (original indices), in order
 	rows     []int     // the current master's rows (original indices), in order
+	pos      []int     // original row → its index in the current master, -1 when outside
 	stats    Stats
 }
 
@@ -150,7 +151,8 @@ type decomposition struct {
 type block struct {
 	rows      []int     // node → balance row
 	terminals []int     // nodes that are terminals
-	out       [][]int   // node → arc columns leaving it
+	outStart  []int     // node u's arcs are outArcs[outStart[u]:outStart[u+1]]
+	outArcs   []int     // arc columns by tail node
 	negative  bool      // some arc has a negative length in the last pricing
 	label     []float64 // distance labels of the last pricing
 	pred      []int     // node → arc column that reached it (-1 for none)
@@ -288,7 +290,7 @@ func (d *decomposition) buildBlocks() {
 		}
 	}
 	for _, b := range d.blocks {
-		b.out = make([][]int, len(b.rows))
+		b.outStart = make([]int, len(b.rows)+1)
 		b.label = make([]float64, len(b.rows))
 		b.pred = make([]int, len(b.rows))
 	}
@@ -299,23 +301,40 @@ func (d *decomposition) buildBlocks() {
 			continue
 		}
 		bi := byRoot[find(a.Tail)]
-		b := d.blocks[bi]
 		d.blockOf[j], d.head[j] = bi, d.local[a.Head]
 		d.arcCols = append(d.arcCols, j)
-		t := d.local[a.Tail]
-		b.out[t] = append(b.out[t], j)
+		d.blocks[bi].outStart[d.local[a.Tail]+1]++
+	}
+	next := make([][]int, len(d.blocks)) // per block: where each node's next arc goes
+	for bi, b := range d.blocks {
+		for u := range b.rows {
+			b.outStart[u+1] += b.outStart[u]
+		}
+		b.outArcs = make([]int, b.outStart[len(b.rows)])
+		next[bi] = slices.Clone(b.outStart[:len(b.rows)])
+	}
+	for _, j := range d.arcCols {
+		bi, t := d.blockOf[j], d.local[d.arcs[j].Tail]
+		d.blocks[bi].outArcs[next[bi][t]] = j
+		next[bi][t]++
 	}
 }
+
+// out returns the arc columns leaving node u of b.
+func (b *block) out(u int) []int { return b.outArcs[b.outStart[u]:b.outStart[u+1]] }
 
 // solveMaster builds the master LP of the current rows and columns and solves it, warm from the
 // last master's basis when eng can.
 func (d *decomposition) solveMaster(ctx context.Context, eng lp.Engine) (*lp.Solution, error) {
 	m := d.m
 	d.rows = d.rows[:0]
-	pos := make(map[int]int)
+	if d.pos == nil {
+		d.pos = make([]int, len(m.Rows))
+	}
 	for i := range m.Rows {
+		d.pos[i] = -1
 		if d.inMaster[i] {
-			pos[i] = len(d.rows)
+			d.pos[i] = len(d.rows)
 			d.rows = append(d.rows, i)
 		}
 	}
@@ -325,7 +344,7 @@ func (d *decomposition) solveMaster(ctx context.Context, eng lp.Engine) (*lp.Sol
 		mm.Rows[k] = lp.Row{Lower: m.Rows[i].Lower, Upper: m.Rows[i].Upper}
 	}
 	put := func(col, row int, v float64) {
-		if k, ok := pos[row]; ok {
+		if k := d.pos[row]; k >= 0 {
 			r := &mm.Rows[k]
 			r.Index, r.Coef = append(r.Index, col), append(r.Coef, v)
 		}

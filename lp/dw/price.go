@@ -118,7 +118,7 @@ func (d *decomposition) dijkstra(b *block, seeds []int) {
 		if it.label > b.label[u] {
 			continue // stale entry
 		}
-		for _, j := range b.out[u] {
+		for _, j := range b.out(u) {
 			w, h := d.w[j], d.head[j]
 			if l := it.label + w; l < b.label[h] {
 				b.label[h], b.pred[h] = l, j
@@ -144,7 +144,7 @@ func (d *decomposition) correct(b *block, seeds []int) bool {
 		if passes[u]++; passes[u] > len(b.rows) {
 			return false
 		}
-		for _, j := range b.out[u] {
+		for _, j := range b.out(u) {
 			w, h := d.w[j], d.head[j]
 			if l := b.label[u] + w; l < b.label[h] {
 				b.label[h], b.pred[h] = l, j
@@ -177,9 +177,9 @@ func (d *decomposition) potentials(b *block) bool {
 	}
 	var saved []float64 // the lengths of the arcs left out, in the order of cut
 	var cut []int
-	for u := range b.out { // arcs out of the unreached part are left out of the search
-		for _, j := range b.out[u] {
-			if reached[u] || reached[d.head[j]] {
+	for _, u := range unreached { // arcs into the reached part are left out of the search
+		for _, j := range b.out(u) {
+			if reached[d.head[j]] {
 				cut, saved = append(cut, j), append(saved, d.w[j])
 				d.w[j] = math.Inf(1)
 			}
@@ -197,7 +197,7 @@ func (d *decomposition) potentials(b *block) bool {
 	}
 	shift := 0.0
 	for _, u := range unreached {
-		for _, j := range b.out[u] {
+		for _, j := range b.out(u) {
 			if h := d.head[j]; reached[h] {
 				shift = math.Max(shift, b.label[h]-d.w[j]-b.label[u])
 			}
