@@ -18,12 +18,13 @@ import (
 // are decomposed (see Options.Method); their solution has no basis.
 func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
 	if p.Decomposes() {
+		// from here the engine may hold a master LP instead of the model, whatever happens
+		p.decomposed, p.last = true, nil
 		sol, stats, err := dw.Solve(ctx, eng, p.model, p.arcMarks(), dw.Options{})
 		switch {
 		case err == nil:
 			p.log.Debug("flow problem solved by decomposition", "rounds", stats.Rounds, "paths", stats.Paths,
 				"capacity rows", stats.LazyRows, "master rows", stats.MasterRows)
-			p.decomposed, p.last = true, nil
 			res, err := p.extract(sol)
 			if res != nil {
 				res.Decomposed = true
@@ -75,6 +76,7 @@ func (p *Problem) Reset(ctx context.Context, inc lp.Incremental) error {
 	if err := inc.Load(ctx, p.model); err != nil {
 		return fmt.Errorf("flow: reset: %w", err)
 	}
+	p.decomposed = false
 	if err := inc.SetBasis(ctx, p.basis); err != nil {
 		return fmt.Errorf("flow: reset: %w", err)
 	}

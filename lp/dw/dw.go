@@ -83,9 +83,9 @@ func Solve(ctx context.Context, eng lp.Engine, m *lp.Model, arcs []Arc, opt Opti
 		}
 		iters += sol.Iterations
 		if sol.Status != lp.StatusOptimal {
-			// A master without paths that is not optimal needs a phase 1 this method does not
-			// have; the full LP will say why.
-			return nil, d.stats, fmt.Errorf("%w: master LP %v", ErrUnsupported, sol.Status)
+			// An infeasible master needs a phase 1 this method does not have, and an unbounded
+			// one a ray; the whole LP will say why.
+			return nil, d.stats, fmt.Errorf("%w: master LP %v in round %d", ErrUnsupported, sol.Status, round)
 		}
 		added, err := d.price(sol)
 		if err != nil {
@@ -160,6 +160,9 @@ type block struct {
 }
 
 func newDecomposition(m *lp.Model, arcs []Arc) (*decomposition, error) {
+	if err := m.Check(); err != nil {
+		return nil, err
+	}
 	n, nr := len(m.Vars), len(m.Rows)
 	if len(arcs) != n {
 		return nil, fmt.Errorf("%w: %d arc marks for %d columns", ErrUnsupported, len(arcs), n)
@@ -217,6 +220,7 @@ func newDecomposition(m *lp.Model, arcs []Arc) (*decomposition, error) {
 	}
 	for j := range n {
 		a := arcs[j]
+		tails, heads := 0, 0
 		for e := d.colStart[j]; e < d.colStart[j+1]; e++ {
 			i, v := d.colRow[e], d.colVal[e]
 			switch {
@@ -225,12 +229,18 @@ func newDecomposition(m *lp.Model, arcs []Arc) (*decomposition, error) {
 				if d.balance[i] {
 					d.terminal[i] = true
 				}
-			case i == a.Tail && v == 1, i == a.Head && v == -1:
+			case i == a.Tail && v == 1:
+				tails++
+			case i == a.Head && v == -1:
+				heads++
 			case d.balance[i]:
 				return nil, fmt.Errorf("%w: arc column %d has coefficient %g in balance row %d", ErrUnsupported, j, v, i)
 			case v < 0:
 				nonneg[i] = false
 			}
+		}
+		if a.Tail >= 0 && (tails != 1 || heads != 1) {
+			return nil, fmt.Errorf("%w: arc column %d needs one +1 in row %d and one −1 in row %d", ErrUnsupported, j, a.Tail, a.Head)
 		}
 	}
 	for i, r := range m.Rows {

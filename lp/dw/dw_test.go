@@ -193,6 +193,62 @@ func TestAgainstHiGHS(t *testing.T) {
 	}
 }
 
+// TestMalformed checks that models whose arcs do not match their marks, or that are not valid
+// LPs, are refused — never answered, never a panic. The cases come from a review of the package.
+func TestMalformed(t *testing.T) {
+	inf := math.Inf(1)
+	// supply at A worth 10 at B, by A→M→B; the arc rows as listed in each case
+	build := func(midIndex []int, midCoef []float64) (*lp.Model, []dw.Arc) {
+		m := &lp.Model{Sense: lp.Minimize}
+		s := m.AddVar(lp.Var{Upper: 5})
+		d := m.AddVar(lp.Var{Upper: 5, Cost: -10})
+		am := m.AddVar(lp.Var{Upper: inf, Cost: 1})
+		mb := m.AddVar(lp.Var{Upper: inf, Cost: 1})
+		a := m.AddRow(lp.Row{Index: []int{am, s}, Coef: []float64{1, -1}})
+		mid := m.AddRow(lp.Row{Index: midIndex, Coef: midCoef})
+		b := m.AddRow(lp.Row{Index: []int{d, mb}, Coef: []float64{1, -1}})
+		return m, []dw.Arc{{Tail: -1}, {Tail: -1}, {Tail: a, Head: mid}, {Tail: mid, Head: b}}
+	}
+	for name, tt := range map[string]struct {
+		index []int
+		coef  []float64
+		want  error
+	}{
+		"an arc's −1 missing":        {[]int{3}, []float64{1}, dw.ErrUnsupported},
+		"an arc's +1 twice":          {[]int{3, 3, 2}, []float64{1, 1, -1}, dw.ErrUnsupported},
+		"a column index off the end": {[]int{3, 9}, []float64{1, -1}, lp.ErrInvalidModel},
+	} {
+		m, arcs := build(tt.index, tt.coef)
+		if _, _, err := dw.Solve(t.Context(), simplex.New(simplex.Config{}), m, arcs, dw.Options{}); !errors.Is(err, tt.want) {
+			t.Errorf("%s: err = %v, want %v", name, err, tt.want)
+		}
+	}
+	m, arcs := build([]int{3, 2}, []float64{1, -1})
+	if sol, _, err := dw.Solve(t.Context(), simplex.New(simplex.Config{}), m, arcs, dw.Options{}); err != nil || sol.Objective != -40 {
+		t.Errorf("the well-formed model: %v, %v; want objective −40", sol, err)
+	}
+}
+
+// TestInfeasibleFirstMaster: a model whose only column is an arc and whose coupling row needs
+// flow has an infeasible first master (no columns); HiGHS used to call it optimal.
+func TestInfeasibleFirstMaster(t *testing.T) {
+	m := &lp.Model{Sense: lp.Minimize}
+	uv := m.AddVar(lp.Var{Upper: math.Inf(1), Cost: 1})
+	u := m.AddRow(lp.Row{Index: []int{uv}, Coef: []float64{1}})
+	v := m.AddRow(lp.Row{Index: []int{uv}, Coef: []float64{-1}})
+	m.AddRow(lp.Row{Index: []int{uv}, Coef: []float64{1}, Lower: 1, Upper: math.Inf(1)})
+	h, err := highs.New(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for name, eng := range map[string]lp.Engine{"simplex": simplex.New(simplex.Config{}), "highs": h} {
+		if _, _, err := dw.Solve(t.Context(), eng, m, []dw.Arc{{Tail: u, Head: v}}, dw.Options{}); !errors.Is(err, dw.ErrUnsupported) {
+			t.Errorf("%s: err = %v, want ErrUnsupported", name, err)
+		}
+	}
+}
+
 // TestUnsupported checks that models without the structure are refused with ErrUnsupported.
 func TestUnsupported(t *testing.T) {
 	m := &lp.Model{Sense: lp.Minimize}

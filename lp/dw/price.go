@@ -128,6 +128,10 @@ func (d *decomposition) dijkstra(b *block, seeds []int) {
 	}
 }
 
+// relaxTol is the relative improvement of a label below which the label-correcting search
+// leaves it.
+const relaxTol = 1e-12
+
 // correct runs a first-in first-out label-correcting search (Bellman–Ford) from the labelled
 // seeds; it reports false on a negative cycle.
 func (d *decomposition) correct(b *block, seeds []int) bool {
@@ -146,7 +150,9 @@ func (d *decomposition) correct(b *block, seeds []int) bool {
 		}
 		for _, j := range b.out(u) {
 			w, h := d.w[j], d.head[j]
-			if l := b.label[u] + w; l < b.label[h] {
+			// an improvement below rounding is none: a cycle of zero length computed as
+			// −1e-17 must not count as negative
+			if l := b.label[u] + w; l < b.label[h]-relaxTol*math.Max(1, math.Abs(l)) {
 				b.label[h], b.pred[h] = l, j
 				if !queued[h] {
 					queued[h] = true
@@ -328,8 +334,22 @@ func (d *decomposition) solution(sol *lp.Solution) (*lp.Solution, error) {
 		}
 	}
 	out.Objective = obj
+	// A last guard against an engine's wrong claim: the answer must satisfy the original LP.
+	for j, v := range m.Vars {
+		if x := out.X[j]; x < v.Lower-feasTol*math.Max(1, math.Abs(v.Lower)) || x > v.Upper+feasTol*math.Max(1, math.Abs(v.Upper)) {
+			return nil, fmt.Errorf("%w: column %d = %g outside [%g, %g]", ErrUnsupported, j, x, v.Lower, v.Upper)
+		}
+	}
+	for i, r := range m.Rows {
+		if a := out.RowActivity[i]; a < r.Lower-feasTol*math.Max(1, math.Abs(r.Lower)) || a > r.Upper+feasTol*math.Max(1, math.Abs(r.Upper)) {
+			return nil, fmt.Errorf("%w: row %d activity %g outside [%g, %g]", ErrUnsupported, i, a, r.Lower, r.Upper)
+		}
+	}
 	return out, nil
 }
+
+// feasTol is the violation of a bound, relative to the bound, that solution refuses.
+const feasTol = 1e-6
 
 // heapItem is a node with its label when it was queued.
 type heapItem struct {

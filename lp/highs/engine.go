@@ -414,6 +414,15 @@ func (e *Engine) collect(ctx context.Context, status int32) (*lp.Solution, error
 			sol.Status = lp.StatusUnbounded
 		}
 	}
+	if status == modelStatusModelEmpty && n == 0 {
+		// HiGHS calls a model without columns optimal even when a row's bounds exclude 0, the
+		// only activity it can have.
+		for i := range m {
+			if c.rowLo[i] > 0 || c.rowHi[i] < 0 {
+				return &lp.Solution{Status: lp.StatusInfeasible}, nil
+			}
+		}
+	}
 	if it, ok, err := in.info(ctx, fnGetIntInfoValue, "simplex_iteration_count", slot); err != nil {
 		return nil, err
 	} else if ok {

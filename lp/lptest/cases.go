@@ -207,6 +207,14 @@ func LPCases() []Case {
 			},
 			Status: lp.StatusOptimal, Objective: 1, RowDual: []float64{0, 1},
 		},
+		{
+			Name: "no columns, a row that excludes zero",
+			Note: "1 ≤ (no terms): the only activity, 0, is outside the row's bounds",
+			Model: func() *lp.Model {
+				return &lp.Model{Rows: []lp.Row{ge("a", nil, nil, 1)}}
+			},
+			Status: lp.StatusInfeasible,
+		},
 	}
 }
 
