@@ -161,7 +161,7 @@ func (p *Problem) index() {
 			if c.kind == varDemand {
 				c.dualRow, c.owner = p.demand[[2]int{c.k, v}], p.nodeCountry[v]
 			} else {
-				c.dualRow, c.owner = p.balance[balanceKey{c.k, c.origin, v}], p.nodeCountry[v]
+				c.owner = p.nodeCountry[v] // dualRow: the balance row, set by structure
 				if c.kind == varBackstop {
 					c.owner = c.originIx
 				}

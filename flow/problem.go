@@ -168,11 +168,10 @@ type Problem struct {
 	arcs    []arc
 	cols    []column
 	rows    []rowInfo
-	balance map[balanceKey]int // row of each (k, origin, node) balance
-	demand  map[[2]int]int     // row of each (k, node) demand
-	nodeCap map[int]int        // row of each node's throughput
-	ruleRow []int              // cap row of each cap rule; -1 for bans and premiums
-	matched [][]int            // flow columns matched by each rule
+	demand  map[[2]int]int // row of each (k, node) demand
+	nodeCap map[int]int    // row of each node's throughput
+	ruleRow []int          // cap row of each cap rule; -1 for bans and premiums
+	matched [][]int        // flow columns matched by each rule
 
 	// Index tables derived from the structure (index.go).
 	countries         []string       // every country a result can name: node countries, crossings, origins
@@ -201,19 +200,13 @@ type Problem struct {
 	first      *scenario.State // the state the problem was built for, for Reset
 }
 
-type balanceKey struct {
-	k      int
-	origin string
-	node   int
-}
-
 // Build creates the LP for st. The structure covers every link of st.Net (unavailable ones get
 // zero bounds), every commodity with a market, and every rule of opt.Rules (or st's rules).
 func Build(st *scenario.State, opt Options) (*Problem, error) {
 	if st == nil || st.Net == nil {
 		panic("flow: Build needs a state with a network")
 	}
-	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, balance: map[balanceKey]int{}, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
+	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -427,7 +420,6 @@ func (p *Problem) structure() error {
 		if *slot < 0 {
 			o := p.comms[k].origins[oi]
 			*slot = addRow(rowInfo{kind: rowBalance, k: k, origin: o, node: node})
-			p.balance[balanceKey{k, o, node}] = *slot
 		}
 		return *slot
 	}
@@ -482,12 +474,14 @@ func (p *Problem) structure() error {
 			o := n.Nodes[node].Country
 			for j := range mk.Steps {
 				col := addCol(column{kind: varSupply, k: k, origin: o, market: mi, step: j})
-				put(balanceRow(k, originIx(k, o), node), col, -1)
+				p.cols[col].dualRow = balanceRow(k, originIx(k, o), node)
+				put(p.cols[col].dualRow, col, -1)
 			}
 		case model.Backstop:
 			o := cmpOr(mk.Origin, RestOfWorld)
 			col := addCol(column{kind: varBackstop, k: k, origin: o, market: mi})
-			put(balanceRow(k, originIx(k, o), node), col, -1)
+			p.cols[col].dualRow = balanceRow(k, originIx(k, o), node)
+			put(p.cols[col].dualRow, col, -1)
 		case model.Demand:
 			key := [2]int{k, node}
 			r, ok := p.demand[key]

@@ -94,10 +94,11 @@ func Solve(ctx context.Context, eng lp.Engine, m *lp.Model, arcs []Arc, opt Opti
 		if added > 0 {
 			continue
 		}
-		if d.addViolatedRows(sol) > 0 {
+		x := d.flows(sol)
+		if d.addViolatedRows(x) > 0 {
 			continue
 		}
-		out, err := d.solution(sol)
+		out, err := d.solution(sol, x)
 		if err != nil {
 			return nil, d.stats, err
 		}

@@ -12,82 +12,10 @@ import (
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/dw"
 	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/lp/lptest"
 	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/scenario"
 )
-
-// tol is the tolerance of the optimality certificate, relative to the magnitudes involved.
-const tol = 1e-7
-
-// certify checks that sol is an optimum of m by the conditions that prove it, independently of
-// any other solver: X within the column bounds and A·X within the row bounds, the reduced costs
-// equal to c − Aᵀy, and every reduced cost and row dual of the sign its bound allows
-// (complementary slackness).
-func certify(t *testing.T, m *lp.Model, sol *lp.Solution) {
-	t.Helper()
-	sigma := 1.0 // minimisation: a reduced cost must be ≥ 0 at a lower bound
-	if m.Sense == lp.Maximize {
-		sigma = -1
-	}
-	near := func(v, bound float64) bool { return math.Abs(v-bound) <= tol*math.Max(1, math.Abs(bound)) }
-	rc := make([]float64, len(m.Vars))
-	for j, v := range m.Vars {
-		rc[j] = v.Cost
-	}
-	act := make([]float64, len(m.Rows))
-	for i, r := range m.Rows {
-		for k, j := range r.Index {
-			act[i] += r.Coef[k] * sol.X[j]
-			rc[j] -= sol.RowDual[i] * r.Coef[k]
-		}
-	}
-	bad := 0
-	fail := func(format string, args ...any) {
-		if bad++; bad <= 5 {
-			t.Errorf(format, args...)
-		}
-	}
-	scale := 1.0
-	for _, v := range m.Vars {
-		scale = math.Max(scale, math.Abs(v.Cost))
-	}
-	for j, v := range m.Vars {
-		x := sol.X[j]
-		if x < v.Lower-tol*math.Max(1, math.Abs(v.Lower)) || x > v.Upper+tol*math.Max(1, math.Abs(v.Upper)) {
-			fail("column %d: x = %g outside [%g, %g]", j, x, v.Lower, v.Upper)
-		}
-		if math.Abs(rc[j]-sol.ReducedCost[j]) > tol*scale {
-			fail("column %d: reduced cost %g, c − Aᵀy = %g", j, sol.ReducedCost[j], rc[j])
-		}
-		d := sigma * rc[j]
-		atLo, atUp := near(x, v.Lower), near(x, v.Upper)
-		switch {
-		case atLo && atUp:
-		case atLo && d < -tol*scale, atUp && d > tol*scale, !atLo && !atUp && math.Abs(d) > tol*scale:
-			fail("column %d: x = %g in [%g, %g] with reduced cost %g", j, x, v.Lower, v.Upper, rc[j])
-		}
-	}
-	for i, r := range m.Rows {
-		a := act[i]
-		if a < r.Lower-tol*math.Max(1, math.Abs(r.Lower)) || a > r.Upper+tol*math.Max(1, math.Abs(r.Upper)) {
-			fail("row %d: activity %g outside [%g, %g]", i, a, r.Lower, r.Upper)
-		}
-		y := sigma * sol.RowDual[i]
-		atLo, atUp := near(a, r.Lower), near(a, r.Upper)
-		switch {
-		case atLo && atUp:
-		case y > tol*scale && !atLo, y < -tol*scale && !atUp:
-			fail("row %d: activity %g in [%g, %g] with dual %g", i, a, r.Lower, r.Upper, sol.RowDual[i])
-		}
-	}
-	obj := m.Offset
-	for j, v := range m.Vars {
-		obj += v.Cost * sol.X[j]
-	}
-	if math.Abs(obj-sol.Objective) > tol*math.Max(1, math.Abs(obj)) {
-		fail("objective %g, c·x = %g", sol.Objective, obj)
-	}
-}
 
 // cases are flow problems of several shapes: synthetic grids and the built-in network under
 // each built-in scenario with every project.
@@ -160,7 +88,7 @@ func arcs(m *lp.Model) []dw.Arc {
 }
 
 // TestAgainstHiGHS solves every case by decomposition (masters solved by lp/simplex) and whole
-// by HiGHS, and checks the decomposition's answer with certify and against HiGHS's objective.
+// by HiGHS, and checks the decomposition's answer with lptest.Certify and against HiGHS's objective.
 func TestAgainstHiGHS(t *testing.T) {
 	oracle, err := highs.New(t.Context())
 	if err != nil {
@@ -180,7 +108,7 @@ func TestAgainstHiGHS(t *testing.T) {
 				t.Fatalf("dw: %v", err)
 			}
 			decomposed++
-			certify(t, m, sol)
+			lptest.Certify(t, m, sol, 1e-7)
 			if rel := math.Abs(sol.Objective-whole.Objective) / math.Max(1, math.Abs(whole.Objective)); rel > 1e-9 {
 				t.Errorf("objective %.12g, HiGHS %.12g (relative error %.1e)", sol.Objective, whole.Objective, rel)
 			}
@@ -294,7 +222,7 @@ func TestLargeGrids(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			certify(t, m, sol)
+			lptest.Certify(t, m, sol, 1e-7)
 			if math.Abs(sol.Objective-tt.want) > 1e-9*tt.want {
 				t.Errorf("objective %.10g, want %.10g", sol.Objective, tt.want)
 			}

@@ -282,9 +282,8 @@ func (d *decomposition) flows(sol *lp.Solution) []float64 {
 	return x
 }
 
-// addViolatedRows brings into the master every capacity row the current flows violate.
-func (d *decomposition) addViolatedRows(sol *lp.Solution) int {
-	x := d.flows(sol)
+// addViolatedRows brings into the master every capacity row that flows x (from flows) violate.
+func (d *decomposition) addViolatedRows(x []float64) int {
 	added := 0
 	for i, r := range d.m.Rows {
 		if !d.lazy[i] || d.inMaster[i] {
@@ -303,11 +302,11 @@ func (d *decomposition) addViolatedRows(sol *lp.Solution) int {
 	return added
 }
 
-// solution assembles the optimum of the full LP: primal values from the paths, row duals from
+// solution assembles the optimum of the full LP: primal values x from the paths (flows), row duals from
 // the master and, for the balance rows left out of it, from the last search's labels.
-func (d *decomposition) solution(sol *lp.Solution) (*lp.Solution, error) {
+func (d *decomposition) solution(sol *lp.Solution, x []float64) (*lp.Solution, error) {
 	m := d.m
-	out := &lp.Solution{Status: lp.StatusOptimal, X: d.flows(sol), RowDual: d.duals(sol),
+	out := &lp.Solution{Status: lp.StatusOptimal, X: x, RowDual: d.duals(sol),
 		RowActivity: make([]float64, len(m.Rows)), ReducedCost: make([]float64, len(m.Vars))}
 	for _, b := range d.blocks {
 		if !d.potentials(b) {

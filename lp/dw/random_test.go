@@ -9,6 +9,7 @@ import (
 
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/dw"
+	"github.com/corridor-dev/corridor/lp/lptest"
 	"github.com/corridor-dev/corridor/lp/simplex"
 )
 
@@ -190,7 +191,7 @@ func TestRandomModels(t *testing.T) {
 				if rel := math.Abs(sol.Objective-whole.Objective) / math.Max(1, math.Abs(whole.Objective)); rel > 1e-7 {
 					t.Errorf("%s: objective %.10g, simplex %.10g", name, sol.Objective, whole.Objective)
 				}
-				t.Run(name, func(t *testing.T) { certify(t, m, sol) })
+				t.Run(name, func(t *testing.T) { lptest.Certify(t, m, sol, 1e-7) })
 			}
 		}
 	}
