@@ -351,7 +351,12 @@ func (d *decoder) meta(r *rec) {
 		BaseYear:           r.int("base_year"),
 		HorizonYears:       r.int("horizon_years"),
 		SocialDiscountRate: r.q("social_discount_rate", nil),
+		Decider:            r.str("decider"),
+		StrategicPremium:   r.q("strategic_premium", nil),
 	}
+	r.quantities("reference_periods", nil, func(class string, q quantity.Quantity) {
+		d.net.Meta.ReferencePeriods = append(d.net.Meta.ReferencePeriods, model.ReferencePeriod{Class: class, Years: q})
+	})
 }
 
 func (d *decoder) source(r *rec) {
@@ -406,6 +411,10 @@ func (d *decoder) link(r *rec) {
 	l.Cost = r.q("cost", nil)
 	l.Tariff = r.q("tariff", nil)
 	l.Speed = r.q("speed", nil)
+	for _, p := range r.pairs("owners") {
+		l.Owners = append(l.Owners, model.Share{Country: p.id, Fraction: p.val})
+	}
+	l.OwnersSource = r.prov("owners_source")
 	d.net.Links = append(d.net.Links, l)
 }
 
@@ -470,5 +479,24 @@ func (d *decoder) project(r *rec) {
 			p.Financing[f.id] = f.val
 		}
 	}
+	if own := r.pairs("owners"); len(own) > 0 {
+		p.Owners = make(map[string]float64, len(own))
+		for _, o := range own {
+			p.Owners[o.id] = o.val
+		}
+	}
+	p.OwnersSource = r.prov("owners_source")
+	r.records("contracts", func(s *rec) {
+		p.Contracts = append(p.Contracts, model.Contract{
+			Host: s.str("host"), Links: s.list("links"), RentShare: s.q("rent_share", nil), Source: s.prov("source"),
+		})
+	})
+	r.records("loans", func(s *rec) {
+		p.Loans = append(p.Loans, model.Loan{
+			Lender: s.str("lender"), Borrower: s.str("borrower"),
+			Share: s.q("share", nil), Rate: s.q("rate", nil), Tenor: s.q("tenor", nil), Grace: s.q("grace", nil),
+			DefaultProbability: s.q("default_probability", nil),
+		})
+	})
 	d.net.Projects = append(d.net.Projects, p)
 }

@@ -131,6 +131,8 @@ func writeColumns(b *bytes.Buffer, cols []Column) {
 			typ = "quantity (+ `" + c.Name + "_range`, `" + c.Name + "_source`)"
 		case TypeRecords:
 			typ = "list of records (below)"
+		case TypeQuantities:
+			typ = "mapping of " + strings.Join(c.Values, ", ") + " to quantities `{value, range, source}`"
 		}
 		unit := ""
 		if c.Unit != "" {

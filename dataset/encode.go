@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,6 +149,12 @@ func linkCells(x *model.Link) map[string]string {
 	putQ(m, "cost", x.Cost)
 	putQ(m, "tariff", x.Tariff)
 	putQ(m, "speed", x.Speed)
+	var own []string
+	for _, s := range x.Owners {
+		own = append(own, s.Country+":"+fmtFloat(s.Fraction))
+	}
+	m["owners"] = strings.Join(own, ";")
+	m["owners_source"] = x.OwnersSource.String()
 	return m
 }
 
@@ -197,11 +204,7 @@ func (w *yamlWriter) list(indent, key string, ids []string) {
 	if len(ids) == 0 {
 		return
 	}
-	q := make([]string, len(ids))
-	for i, id := range ids {
-		q[i] = strconv.Quote(id)
-	}
-	fmt.Fprintf(&w.b, "%s%s: [%s]\n", indent, key, strings.Join(q, ", "))
+	fmt.Fprintf(&w.b, "%s%s: %s\n", indent, key, quotedList(ids))
 }
 
 func metaYAML(m *model.Meta) []byte {
@@ -211,7 +214,37 @@ func metaYAML(m *model.Meta) []byte {
 	w.int("", "base_year", m.BaseYear)
 	w.int("", "horizon_years", m.HorizonYears)
 	w.q("", "social_discount_rate", m.SocialDiscountRate)
+	w.str("", "decider", m.Decider)
+	w.q("", "strategic_premium", m.StrategicPremium)
+	if len(m.ReferencePeriods) > 0 {
+		w.b.WriteString("reference_periods:\n")
+		for _, r := range m.ReferencePeriods {
+			fmt.Fprintf(&w.b, "  %s: %s\n", strconv.Quote(r.Class), flowQ(r.Years))
+		}
+	}
 	return w.b.Bytes()
+}
+
+// shares writes a country → share map as a flow mapping sorted by country.
+func (w *yamlWriter) shares(indent, key string, m map[string]float64) {
+	if len(m) == 0 {
+		return
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = strconv.Quote(k) + ": " + fmtFloat(m[k])
+	}
+	fmt.Fprintf(&w.b, "%s%s: {%s}\n", indent, key, strings.Join(parts, ", "))
+}
+
+// quotedList writes ids as a flow sequence of quoted strings.
+func quotedList(ids []string) string {
+	q := make([]string, len(ids))
+	for i, id := range ids {
+		q[i] = strconv.Quote(id)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
 
 func marketsYAML(ms []model.Market) []byte {
@@ -282,19 +315,50 @@ func projectsYAML(ps []model.Project) []byte {
 		w.q(in, "construction_years", p.ConstructionYears)
 		w.q(in, "opex", p.Opex)
 		w.q(in, "lifetime", p.Lifetime)
-		if len(p.Financing) > 0 {
-			keys := make([]string, 0, len(p.Financing))
-			for k := range p.Financing {
-				keys = append(keys, k)
-			}
-			slices.Sort(keys)
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = strconv.Quote(k) + ": " + fmtFloat(p.Financing[k])
-			}
-			fmt.Fprintf(&w.b, "%sfinancing: {%s}\n", in, strings.Join(parts, ", "))
-		}
+		w.shares(in, "financing", p.Financing)
 		w.str(in, "financing_source", p.FinancingSource.String())
+		w.shares(in, "owners", p.Owners)
+		w.str(in, "owners_source", p.OwnersSource.String())
+		if len(p.Contracts) > 0 {
+			w.b.WriteString(in + "contracts:\n")
+			for _, k := range p.Contracts {
+				var parts []string
+				if k.Host != "" {
+					parts = append(parts, "host: "+strconv.Quote(k.Host))
+				}
+				if len(k.Links) > 0 {
+					parts = append(parts, "links: "+quotedList(k.Links))
+				}
+				if k.RentShare.IsSet() {
+					parts = append(parts, "rent_share: "+flowQ(k.RentShare))
+				}
+				if s := k.Source.String(); s != "" {
+					parts = append(parts, "source: "+strconv.Quote(s))
+				}
+				fmt.Fprintf(&w.b, "%s  - {%s}\n", in, strings.Join(parts, ", "))
+			}
+		}
+		if len(p.Loans) > 0 {
+			w.b.WriteString(in + "loans:\n")
+			for _, l := range p.Loans {
+				var parts []string
+				if l.Lender != "" {
+					parts = append(parts, "lender: "+strconv.Quote(l.Lender))
+				}
+				if l.Borrower != "" {
+					parts = append(parts, "borrower: "+strconv.Quote(l.Borrower))
+				}
+				for _, f := range []struct {
+					key string
+					q   quantity.Quantity
+				}{{"share", l.Share}, {"rate", l.Rate}, {"tenor", l.Tenor}, {"grace", l.Grace}, {"default_probability", l.DefaultProbability}} {
+					if f.q.IsSet() {
+						parts = append(parts, f.key+": "+flowQ(f.q))
+					}
+				}
+				fmt.Fprintf(&w.b, "%s  - {%s}\n", in, strings.Join(parts, ", "))
+			}
+		}
 		w.list(in, "depends_on", p.DependsOn)
 	}
 	return w.b.Bytes()

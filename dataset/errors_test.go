@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 
@@ -97,20 +98,162 @@ func TestLoadErrors(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, _, err := Load(t.Context(), tinyFS(tt.changes))
-			if err == nil {
-				t.Fatalf("Load = nil error, want %q", tt.want)
+			wantLoadError(t, tinyFS(tt.changes), tt.want)
+		})
+	}
+}
+
+// wantLoadError loads fsys and checks that the error has a line starting with each of want.
+func wantLoadError(t *testing.T, fsys fs.FS, want []string) {
+	t.Helper()
+	_, _, err := Load(t.Context(), fsys)
+	if err == nil {
+		t.Fatalf("Load = nil error, want %q", want)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, w := range want {
+		found := false
+		for _, l := range lines {
+			found = found || strings.HasPrefix(l, w)
+		}
+		if !found {
+			t.Errorf("Load error:\n%v\nwant a line starting %q", err, w)
+		}
+	}
+}
+
+// TestLoadErrorsFull breaks the optional fields of tinyFullFiles (owners, contracts, loans, the
+// decider, the strategic premium and reference periods) one at a time.
+func TestLoadErrorsFull(t *testing.T) {
+	t.Parallel()
+	const (
+		meta     = "dataset.yaml"
+		links    = "links.csv"
+		projects = "projects.yaml"
+	)
+	for _, tt := range []struct {
+		name string
+		file string
+		old  string // replaced once in the file of tinyFullFiles; "" appends new to tinyFiles' file
+		new  string
+		want []string // each must start a line of the error
+	}{
+		{"link owners not id:number", links, "RUS:0.5;PRK:0.5", "RUS 0.5;PRK:0.5",
+			[]string{`links.csv:2:96: owners: "RUS 0.5" is not id:number`}},
+		{"link owners twice", links, "RUS:0.5;PRK:0.5", "RUS:0.5;RUS:0.5",
+			[]string{`links.csv:2:96: owners: RUS appears twice`}},
+		{"link owners sum", links, "RUS:0.5;PRK:0.5", "RUS:0.5;PRK:0.4",
+			[]string{`links.csv:2:96: owners: owners' shares sum to 0.9: they must sum to 1 (or leave owners empty for the default) [owners]`}},
+		{"link owners unknown country", links, "RUS:0.5;PRK:0.5", "RUS:0.5;XXX:0.5",
+			[]string{`links.csv:2:96: owners: unknown country id "XXX"`}},
+		{"link owners without source", links, ",RUS:0.5;PRK:0.5,assumption: test split", ",RUS:0.5;PRK:0.5,",
+			[]string{`links.csv:2:112: owners_source: owners have no provenance`}},
+		{"link owners unknown source", links, ",PRK:0.25;RUS:0.75,S1", ",PRK:0.25;RUS:0.75,S9",
+			[]string{`links.csv:4:130: owners_source: unknown source id "S9"`}},
+		{"project owners sum", projects, "owners: {RUS: 0.6, KOR: 0.4}", "owners: {RUS: 0.6, KOR: 0.3}",
+			[]string{`projects.yaml:19:14: owners: owners' shares sum to 0.9: they must sum to 1`}},
+		{"project owners not numbers", projects, "owners: {RUS: 0.6, KOR: 0.4}", "owners: {RUS: 0.6, KOR: [0.4]}",
+			[]string{`projects.yaml:19:29: owners: expected a number for KOR`}},
+		{"contract unknown key", projects, `- {host: KOR, source: "S2"}`, `- {hots: KOR, source: "S2"}`,
+			[]string{`projects.yaml:26:10: contracts/1/hots: unknown key "hots" (known keys: host, links, rent_share, source)`,
+				`projects.yaml:26:10: contracts/1/host: missing value: expected country the contract pays`}},
+		{"contract link of another project", projects, "        links: [G1]", "        links: [L1]",
+			[]string{`projects.yaml:23:16: contracts/0/links: link L1 does not belong to project P1`}},
+		{"contract unknown link", projects, "        links: [G1]", "        links: [G9]",
+			[]string{`projects.yaml:23:16: contracts/0/links: unknown link id "G9"`}},
+		{"contract rent share above 1", projects, `rent_share: {value: "5 %", range: "0..10",`, `rent_share: {value: "150 %",`,
+			[]string{`projects.yaml:24:29: contracts/0/rent_share: rent share 150 % is outside [0, 1]`}},
+		{"contract without source", projects, "        source: S1\n      - {host", "      - {host",
+			[]string{`projects.yaml:22:9: contracts/0/source: transit contract with PRK has no provenance`}},
+		{"contract not a mapping", projects, `- {host: KOR, source: "S2"}`, `- KOR`,
+			[]string{`projects.yaml:26:9: contracts/1: expected a mapping with keys host, links, rent_share, source`}},
+		{"loan without rate", projects, `        rate: {value: 2, range: "0..5", source: "assumption: test"}` + "\n", "",
+			[]string{`projects.yaml:28:9: loans/0/rate: missing value: expected real interest rate per year`}},
+		{"loan tenor in km", projects, `tenor: {value: "20 yr"`, `tenor: {value: "20 km"`,
+			[]string{`projects.yaml:32:24: loans/0/tenor: unit "km" measures length, expected a unit of yr [unit]`}},
+		{"loan grace as long as the tenor", projects, `grace: {value: 5,`, `grace: {value: 25,`,
+			[]string{`projects.yaml:33:24: loans/0/grace: grace 25 yr is not shorter than the tenor 20 yr`}},
+		{"loan to oneself", projects, `borrower: KOR`, `borrower: RUS`,
+			[]string{`projects.yaml:29:19: loans/0/borrower: lender and borrower are both RUS`}},
+		{"loan unknown quantity key", projects, `share: {value: "50 %", source: S1}`, `share: {value: "50 %", sauce: S1}`,
+			[]string{`projects.yaml:30:32: loans/0/share: unknown key "sauce" in a quantity (known keys: value, range, source)`}},
+		{"loan default probability not a number", projects, `default_probability: {value: "1 %"`, `default_probability: {value: "often"`,
+			[]string{`projects.yaml:34:38: loans/0/default_probability: "often" is not a finite number`}},
+		{"loans not a list", projects, "", "    loans: {lender: RUS}\n",
+			[]string{`projects.yaml:19:13: loans: expected a list of mappings with keys lender, borrower, share, rate, tenor, grace, default_probability`}},
+		{"reference period of an unknown class", meta, "  rail: {value: 30, source: S2}", "  ship: {value: 30, source: S2}",
+			[]string{`dataset.yaml:10:3: reference_periods/ship: unknown key "ship" (known keys: rail, road, bridge, pipeline, power, port)`}},
+		{"reference period negative", meta, "  rail: {value: 30,", "  rail: {value: -30,",
+			[]string{`dataset.yaml:10:17: reference_periods/rail: reference period -30 yr is not positive`}},
+		{"reference period in km", meta, "  rail: {value: 30,", `  rail: {value: "30 km",`,
+			[]string{`dataset.yaml:10:17: reference_periods/rail: unit "km" measures length, expected a unit of yr [unit]`}},
+		{"reference period empty", meta, "  rail: {value: 30, source: S2}", "  rail:",
+			[]string{`dataset.yaml:10:3: reference_periods/rail: missing value: give a quantity {value, range, source} in yr for rail`}},
+		{"reference period not a number", meta, "  rail: {value: 30, source: S2}", "  rail: thirty",
+			[]string{`dataset.yaml:10:9: reference_periods/rail: "thirty" is not a finite number followed by a unit`}},
+		{"reference period without source", meta, "  rail: {value: 30, source: S2}", "  rail: 30",
+			[]string{`dataset.yaml:10:9: reference_periods/rail_source: value 30 yr has no provenance`}},
+		{"reference periods not a mapping", meta, "", "reference_periods: [30]\n",
+			[]string{`dataset.yaml:6:20: reference_periods: expected a mapping of rail, road, bridge, pipeline, power, port to quantities`}},
+		{"decider unknown", meta, "decider: RUS", "decider: JPN",
+			[]string{`dataset.yaml:6:10: decider: unknown country id "JPN": the decider must be one of countries [decider]`}},
+		{"decider a list", meta, "decider: RUS", "decider: [RUS]",
+			[]string{`dataset.yaml:6:10: decider: expected a single value`}},
+		{"strategic premium in USD", meta, `"50 MUSD/yr"`, `"50 MUSD"`,
+			[]string{`dataset.yaml:7:28: strategic_premium: unit "MUSD" measures money, expected a unit of USD/yr [unit]`}},
+		{"strategic premium negative", meta, `{value: "50 MUSD/yr", range: "0..100",`, `{value: "-5 MUSD/yr",`,
+			[]string{`dataset.yaml:7:28: strategic_premium: strategic premium -5 MUSD/yr is negative`}},
+		{"strategic premium without source", meta, `range: "0..100", source: "assumption: test"}`, `range: "0..100"}`,
+			[]string{`dataset.yaml:7:28: strategic_premium_source: value 50 MUSD/yr has no provenance`}},
+		{"strategic premium bad range", meta, `range: "0..100"`, `range: "60..100"`,
+			[]string{`dataset.yaml:7:49: strategic_premium_range: value 50 MUSD/yr lies outside its range "60..100"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			data := tinyFiles()[tt.file] + tt.new
+			if tt.old != "" {
+				data = replaceFull(tt.file, tt.old, tt.new)
 			}
-			lines := strings.Split(err.Error(), "\n")
-			for _, w := range tt.want {
-				found := false
-				for _, l := range lines {
-					found = found || strings.HasPrefix(l, w)
+			wantLoadError(t, tinyFS(full(map[string]string{tt.file: data})), tt.want)
+		})
+	}
+}
+
+// TestLoadWarningsFull checks the warnings of the optional fields, at their cells.
+func TestLoadWarningsFull(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, file, old, new, want string
+	}{
+		{"class without reference period", "dataset.yaml", `  pipeline: {value: "25 yr", range: "15..25", source: S1}` + "\n", "",
+			"dataset.yaml:9:3: reference_periods: warning: no reference period for class pipeline (projects P1)"},
+		{"strategic premium without decider", "dataset.yaml", "decider: RUS\n", "",
+			"dataset.yaml:6:28: strategic_premium: warning: a strategic premium without a decider"},
+		{"contract naming its links", "projects.yaml", "      - {host: KOR, source: \"S2\"}", "      - {host: KOR, links: [G1], source: \"S2\"}",
+			""},
+		{"contract host crossed by no link", "links.csv", "RUS:100;PRK:300;KOR:100", "RUS:100;PRK:400",
+			"projects.yaml:26:16: contracts/1/host: warning: no link of project P1 crosses KOR"},
+		{"loan grace may reach the tenor", "projects.yaml", `grace: {value: 5, source: S2}`, `grace: {value: 5, range: "2..12", source: S2}`,
+			"projects.yaml:33:24: loans/0/grace: warning: grace 5 yr (range \"2..5..12\") may reach the tenor"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, warns, err := Load(t.Context(), tinyFS(full(map[string]string{tt.file: replaceFull(tt.file, tt.old, tt.new)})))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if tt.want == "" {
+				if len(warns) != 0 {
+					t.Errorf("warnings = %v, want none", warns)
 				}
-				if !found {
-					t.Errorf("Load error:\n%v\nwant a line starting %q", err, w)
+				return
+			}
+			for _, w := range warns {
+				if strings.HasPrefix(w.Error(), tt.want) {
+					return
 				}
 			}
+			t.Errorf("warnings = %v, want one starting %q", warns, tt.want)
 		})
 	}
 }

@@ -68,7 +68,8 @@ func FuzzCSVNodes(f *testing.F) {
 }
 
 func FuzzLinks(f *testing.F) {
-	fuzzSeeds(f, FileLinks, "id,from,to,mode,status,countries,capacity,capacity_range\nL,A,B,rail1520,existing,RUS:1;X,5 bcm/yr,1..2..3 pert\n")
+	fuzzSeeds(f, FileLinks, "id,from,to,mode,status,countries,capacity,capacity_range\nL,A,B,rail1520,existing,RUS:1;X,5 bcm/yr,1..2..3 pert\n",
+		tinyFullFiles()[FileLinks], "id,from,to,mode,status,countries,length,capacity,owners,owners_source\nL,A,B,rail1520,existing,RUS:1,1,1,RUS:0.5;RUS:x;:1,assumption\n")
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzLoad(t, FileLinks, in) })
 }
 
@@ -83,12 +84,17 @@ func FuzzYAMLMarkets(f *testing.F) {
 }
 
 func FuzzProjects(f *testing.F) {
-	fuzzSeeds(f, FileProjects, "projects:\n  - id: p\n    financing: {RUS: x}\n    upgrades: [1]\n")
+	fuzzSeeds(f, FileProjects, "projects:\n  - id: p\n    financing: {RUS: x}\n    upgrades: [1]\n",
+		tinyFullFiles()[FileProjects],
+		"projects:\n  - id: p\n    owners: [RUS]\n    contracts: [{host: [PRK], links: G1, rent_share: {value: 2}}, 3]\n    loans: {lender: RUS}\n",
+		"projects:\n  - id: P1\n    financing: {RUS: 1}\n    loans:\n      - {lender: RUS, borrower: RUS, share: 0, rate: -100, tenor: 0 yr, grace: {value: 9, range: \"1..2\"}, default_probability: 2}\n")
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzLoad(t, FileProjects, in) })
 }
 
 func FuzzDatasetYAML(f *testing.F) {
-	fuzzSeeds(f, FileMeta, "name: !!str x\nbase_year: 0x10\n", "---\n...\n")
+	fuzzSeeds(f, FileMeta, "name: !!str x\nbase_year: 0x10\n", "---\n...\n", tinyFullFiles()[FileMeta],
+		"name: x\nbase_year: 2024\ndecider: [RUS]\nstrategic_premium: -1\nreference_periods: {rail: , ship: 3, rail: {value: 1}, 4: [1]}\n",
+		"name: x\nbase_year: 2024\nreference_periods: [rail]\n")
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzLoad(t, FileMeta, in) })
 }
 

@@ -1,8 +1,12 @@
 package dataset
 
 import (
+	"fmt"
 	"io/fs"
+	"strings"
 	"testing"
+
+	"github.com/corridor-dev/corridor/model"
 )
 
 func TestLoadTiny(t *testing.T) {
@@ -91,9 +95,9 @@ func TestSchemaConsistent(t *testing.T) {
 				if !comps[string(c.Ref)] {
 					t.Errorf("%s: column %q refers to unknown table %q", file, c.Name, c.Ref)
 				}
-			case TypeEnum:
+			case TypeEnum, TypeQuantities:
 				if len(c.Values) == 0 {
-					t.Errorf("%s: enum column %q has no values", file, c.Name)
+					t.Errorf("%s: %s column %q has no values", file, c.Type, c.Name)
 				}
 			case TypeRecords:
 				check(file+"/"+c.Name, c.Fields)
@@ -103,4 +107,66 @@ func TestSchemaConsistent(t *testing.T) {
 	for _, tb := range Schema() {
 		check(tb.File, tb.Columns)
 	}
+}
+
+// TestLoadTinyFull checks the optional fields: decider, strategic premium and reference periods,
+// link and project owners, transit contracts and loans, in canonical units and in the order
+// written.
+func TestLoadTinyFull(t *testing.T) {
+	t.Parallel()
+	n, warns, err := Load(t.Context(), tinyFS(tinyFullChanges()))
+	if err != nil {
+		t.Fatalf("Load(tiny-full) error:\n%v", err)
+	}
+	if len(warns) != 0 {
+		t.Errorf("Load(tiny-full) warnings = %v, want none", warns)
+	}
+	p := n.Project("P1")
+	if len(p.Contracts) != 2 || len(p.Loans) != 1 || len(n.Meta.ReferencePeriods) != 2 {
+		t.Fatalf("P1 has %d contracts and %d loans, the data set %d reference periods; want 2, 1 and 2", len(p.Contracts), len(p.Loans), len(n.Meta.ReferencePeriods))
+	}
+	k, l := p.Contracts[0], p.Loans[0]
+	for _, tt := range []struct {
+		name      string
+		got, want any
+	}{
+		{"decider", n.Meta.Decider, "RUS"},
+		{"strategic premium USD/yr", n.Meta.StrategicPremium.Value, 50e6},
+		{"strategic premium range high", n.Meta.StrategicPremium.Range.High, 100e6},
+		{"first reference period (order written)", n.Meta.ReferencePeriods[0].Class, "pipeline"},
+		{"pipeline years", n.Meta.ReferencePeriods[0].Years.Value, 25.0},
+		{"rail years (bare 30, default yr)", n.Meta.ReferencePeriod("rail").Value, 30.0},
+		{"rail years source", n.Meta.ReferencePeriod("rail").Source.String(), "S2"},
+		{"L1 owners", fmtShares(n.Link("L1").Owners), "RUS:0.5;PRK:0.5"},
+		{"L1 owners source", n.Link("L1").OwnersSource.Assumption, "test split"},
+		{"L2 owners (default)", len(n.Link("L2").Owners), 0},
+		{"G1 owners (order written)", fmtShares(n.Link("G1").Owners), "PRK:0.25;RUS:0.75"},
+		{"P1 owners KOR", p.Owners["KOR"], 0.4},
+		{"P1 owners source", p.OwnersSource.String(), "assumption: test"},
+		{"contract host", k.Host, "PRK"},
+		{"contract links", strings.Join(k.Links, ","), "G1"},
+		{"contract rent share (5 %)", k.RentShare.Value, 0.05},
+		{"contract source", k.Source.String(), "S1"},
+		{"second contract host", p.Contracts[1].Host, "KOR"},
+		{"second contract without rent share", p.Contracts[1].RentShare.IsSet(), false},
+		{"loan lender", l.Lender, "RUS"},
+		{"loan borrower", l.Borrower, "KOR"},
+		{"loan share (50 %)", l.Share.Value, 0.5},
+		{"loan rate (bare 2, default %)", l.Rate.Value, 0.02},
+		{"loan tenor yr", l.Tenor.Value, 20.0},
+		{"loan grace (bare 5, default yr)", l.Grace.Value, 5.0},
+		{"loan default probability", l.DefaultProbability.Value, 0.01},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s = %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func fmtShares(s []model.Share) string {
+	parts := make([]string, len(s))
+	for i, x := range s {
+		parts[i] = fmt.Sprintf("%s:%g", x.Country, x.Fraction)
+	}
+	return strings.Join(parts, ";")
 }

@@ -1,6 +1,10 @@
 package dataset
 
-import "github.com/corridor-dev/corridor/model"
+import (
+	"slices"
+
+	"github.com/corridor-dev/corridor/model"
+)
 
 // Type is the type of a column (CSV) or key (YAML).
 type Type string
@@ -20,6 +24,9 @@ const (
 	TypeSource   Type = "source"   // provenance: source ids "L27;C23" or "assumption: <reasoning>"
 	TypeQuantity Type = "quantity" // a value with unit, plus optional _range and _source
 	TypeRecords  Type = "records"  // YAML only: a sequence of mappings with keys Fields
+	// TypeQuantities is YAML only: a mapping from keys among Values to quantities
+	// {value, range, source} in the default unit Unit, kept in the order written.
+	TypeQuantities Type = "quantities"
 )
 
 // Column describes one column of a CSV table or one key of a YAML record.
@@ -31,7 +38,7 @@ type Column struct {
 	Name     string
 	Type     Type
 	Unit     string          // TypeQuantity: default unit
-	Values   []string        // TypeEnum: the allowed values
+	Values   []string        // TypeEnum: the allowed values; TypeQuantities: the allowed keys
 	Ref      model.Component // TypeRef, TypeList, TypeMap: the table the ids point into
 	Required bool            // the cell or key must be given
 	Doc      string          // one line for docs/DATASET.md
@@ -98,6 +105,11 @@ func Schema() []Table {
 	q := func(name, unit, doc string) Column {
 		return Column{Name: name, Type: TypeQuantity, Unit: unit, Doc: doc}
 	}
+	required := func(c Column) Column {
+		c.Required = true
+		return c
+	}
+	classes := []string{"rail", "road", "bridge", "pipeline", "power", "port"}
 	return []Table{
 		{
 			File: FileMeta, Component: model.CompMeta, Required: true,
@@ -108,6 +120,10 @@ func Schema() []Table {
 				{Name: "base_year", Type: TypeInt, Required: true, Doc: "year whose real USD every money value is in"},
 				{Name: "horizon_years", Type: TypeInt, Doc: "appraisal horizon in years from the base year"},
 				q("social_discount_rate", "%", "economic (social) discount rate per year, e.g. \"4.5 %\""),
+				{Name: "decider", Type: TypeRef, Ref: model.CompCountries, Doc: "country whose commitment the appraisal asks about, e.g. RUS (optional)"},
+				q("strategic_premium", "USD/yr", "the decider's non-monetary value of a project in service (munitions, labour, leverage), e.g. \"50 MUSD/yr\"; a scenario may override it (optional)"),
+				{Name: "reference_periods", Type: TypeQuantities, Unit: "yr", Values: slices.Clone(classes),
+					Doc: "years of service the appraisal counts, by project class (service beyond them is residual value), e.g. {rail: {value: \"30 yr\", source: ...}, port: ...} (optional)"},
 			},
 		},
 		{
@@ -176,8 +192,10 @@ func Schema() []Table {
 				q("length", "km", "route length"),
 				q("capacity", "{capacity_unit}", "yearly capacity in the mode's dimension, e.g. 5 Mt/yr, 38 bcm/yr, 500 MW; default unit: the mode's capacity_unit"),
 				q("cost", "", "variable cost per capacity unit (USD/t, USD/mcm, USD/MWh) or per unit-km (USD/t/km)"),
-				q("tariff", "", "transit tariff per capacity unit or unit-km, paid to the countries crossed (optional)"),
+				q("tariff", "", "transit tariff per capacity unit or unit-km, paid to the host of a transit contract (projects.yaml) or else to the countries crossed (optional)"),
 				q("speed", "km/h", "commercial speed (optional)"),
+				{Name: "owners", Type: TypeMap, Ref: model.CompCountries, Doc: "who receives the link's capacity rent: country:fraction pairs summing to 1, e.g. RUS:0.82;KOR:0.18; empty means the default (a project's owners, else its financing, for a project's links; the countries crossed, by km, for the rest)"},
+				{Name: "owners_source", Type: TypeSource, Doc: "provenance of the owners (required when owners is given)"},
 			},
 		},
 		{
@@ -215,7 +233,7 @@ func Schema() []Table {
 			Columns: []Column{
 				id("project"),
 				name,
-				{Name: "class", Type: TypeEnum, Values: []string{"rail", "road", "bridge", "pipeline", "power", "port"}, Doc: "reference class for cost overruns"},
+				{Name: "class", Type: TypeEnum, Values: classes, Doc: "reference class for cost overruns and reference periods"},
 				{Name: "description", Type: TypeString, Doc: "what the project is"},
 				{Name: "links", Type: TypeList, Ref: model.CompLinks, Doc: "proposed links it builds"},
 				{Name: "upgrades", Type: TypeRecords, Doc: "capacity it adds to existing links or nodes", Fields: []Column{
@@ -230,6 +248,23 @@ func Schema() []Table {
 				q("lifetime", "yr", "years of service"),
 				{Name: "financing", Type: TypeMap, Ref: model.CompCountries, Doc: "country → share of capex and opex; shares sum to 1"},
 				{Name: "financing_source", Type: TypeSource, Doc: "provenance of the financing shares"},
+				{Name: "owners", Type: TypeMap, Ref: model.CompCountries, Doc: "country → share of the project's links, whose capacity rent they receive; shares sum to 1; empty means the financing shares (optional)"},
+				{Name: "owners_source", Type: TypeSource, Doc: "provenance of the owners (required when owners is given)"},
+				{Name: "contracts", Type: TypeRecords, Doc: "transit contracts: a host country is paid the tariff of the contract's links and, optionally, a share of their rent; without one a link's tariff goes to the countries it crosses (optional)", Fields: []Column{
+					{Name: "host", Type: TypeRef, Ref: model.CompCountries, Required: true, Doc: "country the contract pays"},
+					{Name: "links", Type: TypeList, Ref: model.CompLinks, Doc: "links of the project it covers; empty means every link of the project that crosses the host"},
+					q("rent_share", "", "share of the owners' capacity rent on those links paid to the host: a fraction (0.1) or a percentage (\"10 %\") (optional)"),
+					{Name: "source", Type: TypeSource, Doc: "provenance of the contract (required)"},
+				}},
+				{Name: "loans", Type: TypeRecords, Doc: "loans by one country for part of another's share of capex, drawn as the capex is spent, interest-only during the grace years, then repaid in equal instalments until the tenor ends (optional)", Fields: []Column{
+					{Name: "lender", Type: TypeRef, Ref: model.CompCountries, Required: true, Doc: "country that lends"},
+					{Name: "borrower", Type: TypeRef, Ref: model.CompCountries, Required: true, Doc: "country that borrows; it must have a financing share"},
+					required(q("share", "", "fraction of the borrower's share of capex that the loan covers: 0.5 or \"50 %\"")),
+					required(q("rate", "%", "real interest rate per year, e.g. \"2 %\"")),
+					required(q("tenor", "yr", "years from the first drawdown to the last instalment")),
+					required(q("grace", "yr", "years from the first drawdown during which only interest is paid (\"0 yr\" for none); shorter than the tenor")),
+					q("default_probability", "", "yearly probability that the borrower stops paying: 0.02 or \"2 %\" (optional)"),
+				}},
 				{Name: "depends_on", Type: TypeList, Ref: model.CompProjects, Doc: "projects that must be built first"},
 			},
 		},

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"maps"
+	"strings"
 	"testing/fstest"
 )
 
@@ -94,6 +95,68 @@ coal,Coal,t,rail1520;rail1435,,,100 USD/t,,S2
     financing_source: "assumption: equal split"
 `,
 	}
+}
+
+// tinyFullChanges adds to tinyFiles every optional field of the format: a decider, a strategic
+// premium and reference periods (in dataset.yaml), link owners, and the project's owners, transit
+// contracts and a loan. Apply it with tinyFS, or merge further changes into it.
+func tinyFullChanges() map[string]string {
+	base := tinyFiles()
+	links := strings.Split(strings.TrimSuffix(base["links.csv"], "\n"), "\n")
+	links[0] += ",owners,owners_source"
+	links[1] += ",RUS:0.5;PRK:0.5,assumption: test split"
+	links[2] += ",,"
+	links[3] += ",PRK:0.25;RUS:0.75,S1"
+	return map[string]string{
+		"dataset.yaml": base["dataset.yaml"] + `decider: RUS
+strategic_premium: {value: "50 MUSD/yr", range: "0..100", source: "assumption: test"}
+reference_periods:
+  pipeline: {value: "25 yr", range: "15..25", source: S1}
+  rail: {value: 30, source: S2}
+`,
+		"links.csv": strings.Join(links, "\n") + "\n",
+		"projects.yaml": base["projects.yaml"] + `    owners: {RUS: 0.6, KOR: 0.4}
+    owners_source: "assumption: test"
+    contracts:
+      - host: PRK
+        links: [G1]
+        rent_share: {value: "5 %", range: "0..10", source: "assumption: test"}
+        source: S1
+      - {host: KOR, source: "S2"}
+    loans:
+      - lender: RUS
+        borrower: KOR
+        share: {value: "50 %", source: S1}
+        rate: {value: 2, range: "0..5", source: "assumption: test"}
+        tenor: {value: "20 yr", range: "10..25", source: S2}
+        grace: {value: 5, source: S2}
+        default_probability: {value: "1 %", range: "0..3", source: "assumption: test"}
+`,
+	}
+}
+
+// tinyFullFiles returns tinyFiles with tinyFullChanges applied.
+func tinyFullFiles() map[string]string {
+	files := tinyFiles()
+	maps.Copy(files, tinyFullChanges())
+	return files
+}
+
+// replaceFull returns file of tinyFullFiles with old replaced by new once; it panics when old is
+// missing, so that a test cannot silently test nothing.
+func replaceFull(file, old, new string) string {
+	s := tinyFullFiles()[file]
+	if !strings.Contains(s, old) {
+		panic("replaceFull: " + old + " not in " + file)
+	}
+	return strings.Replace(s, old, new, 1)
+}
+
+// full returns tinyFullChanges with further changes merged in, for tinyFS.
+func full(changes map[string]string) map[string]string {
+	out := tinyFullChanges()
+	maps.Copy(out, changes)
+	return out
 }
 
 // tinyFS returns tinyFiles as an fs.FS, with files changed or removed ("" deletes).

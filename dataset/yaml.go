@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -182,7 +183,7 @@ func (d *decoder) yamlRec(file string, comp model.Component, cols []Column, n as
 			continue
 		}
 		switch col.Type {
-		case TypeList, TypeMap, TypeRecords:
+		case TypeList, TypeMap, TypeRecords, TypeQuantities:
 			r.nodes[key] = unwrap(mv.Value)
 			r.cells[key] = cell{pos: vp, set: true}
 			if _, null := unwrap(mv.Value).(*ast.NullNode); null || mv.Value == nil {
@@ -329,5 +330,45 @@ func (r *rec) records(name string, each func(*rec)) {
 		}
 		s.begin()
 		each(s)
+	}
+}
+
+// quantities decodes a TypeQuantities value (a YAML mapping key → quantity) as a nested record
+// whose columns are the allowed keys, calling each in the order the keys are written. Positions
+// and validation fields are name/key (and name/key_source, name/key_range).
+func (r *rec) quantities(name string, vars map[string]string, each func(key string, q quantity.Quantity)) {
+	n := r.nodes[name]
+	if n == nil {
+		return
+	}
+	col := r.column(name)
+	file := r.cell(name).pos.file
+	mvs, ok := mapping(n)
+	if !ok {
+		r.fail(name, fmt.Errorf("expected a mapping of %s to quantities, e.g. {%s: {value: \"30 %s\", source: ...}}", strings.Join(col.Values, ", "), col.Values[0], col.Unit))
+		return
+	}
+	cols := make([]Column, len(col.Values))
+	for i, v := range col.Values {
+		cols[i] = Column{Name: v, Type: TypeQuantity, Unit: col.Unit, Doc: col.Doc}
+	}
+	prefix := r.prefix + name + "/"
+	s := r.d.yamlRec(file, r.comp, cols, n, r.id, prefix)
+	if s == nil {
+		return
+	}
+	s.begin()
+	seen := map[string]bool{}
+	for _, mv := range mvs {
+		k, ok := scalar(mv.Key)
+		if _, known := findColumn(cols, k); !ok || !known || seen[k] {
+			continue // reported by yamlRec
+		}
+		seen[k] = true
+		if q := s.q(k, vars); q.IsSet() || r.d.failed[posKey{r.comp, r.id, prefix + k}] {
+			each(k, q)
+		} else {
+			s.fail(k, fmt.Errorf("missing value: give a quantity {value, range, source} in %s for %s", col.Unit, k))
+		}
 	}
 }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/internal/testnet"
+	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/scenario"
@@ -38,6 +40,20 @@ func engine(tb testing.TB) *highs.Engine {
 	return e
 }
 
+// faceEngines returns the engines that pick canonical optima as cmd/corridor composes them: the
+// pure-Go simplex, with HiGHS for cold solves (a decomposed LP's solution has no basis) and for
+// whatever the simplex cannot finish.
+func faceEngines(tb testing.TB) func() lp.Incremental {
+	engine(tb) // makes the runtime
+	return func() lp.Incremental {
+		fb, err := shared.rt.NewEngine()
+		if err != nil {
+			tb.Fatalf("NewEngine: %v", err)
+		}
+		return simplex.New(simplex.Config{Fallback: fb})
+	}
+}
+
 // tol is the absolute tolerance for hand-derived answers in USD or units per year (the LP's
 // feasibility and optimality tolerances are 1e-7 relative).
 const tol = 1e-6
@@ -54,15 +70,18 @@ func near(a, b float64) bool {
 func solve(t *testing.T, st *scenario.State) *flow.Result {
 	t.Helper()
 	res := solveBy(t, st, flow.MethodWhole)
-	if dec := solveBy(t, st, flow.MethodDecompose); !near(dec.Objective, res.Objective) {
+	dec := solveBy(t, st, flow.MethodDecompose)
+	if !near(dec.Objective, res.Objective) {
 		t.Errorf("decomposition: objective %.10g, whole LP %.10g", dec.Objective, res.Objective)
 	}
+	// Two engines, two optimal solutions, one canonical optimum: every country's welfare agrees.
+	samePayoffs(t, "whole LP and decomposition", res, dec)
 	return res
 }
 
 func solveBy(t *testing.T, st *scenario.State, method flow.Method) *flow.Result {
 	t.Helper()
-	p, err := flow.Build(st, flow.Options{Method: method})
+	p, err := flow.Build(st, flow.Options{Method: method, NewFaceEngine: faceEngines(t)})
 	if err != nil {
 		t.Fatalf("flow.Build: %v", err)
 	}
@@ -75,6 +94,28 @@ func solveBy(t *testing.T, st *scenario.State, method flow.Method) *flow.Result 
 	}
 	checkInvariants(t, st, res)
 	return res
+}
+
+// samePayoffs fails unless a and b give every country the same welfare, to 1e-9 of the total
+// surplus (decision 0012: payoffs do not depend on which optimal solution an engine returns).
+func samePayoffs(t *testing.T, what string, a, b *flow.Result) {
+	t.Helper()
+	scale := 1.0
+	for _, c := range a.Welfare {
+		scale += math.Abs(c.Total())
+	}
+	ids := map[string]bool{}
+	for _, c := range a.Welfare {
+		ids[c.Country] = true
+	}
+	for _, c := range b.Welfare {
+		ids[c.Country] = true
+	}
+	for id := range ids {
+		if wa, wb := a.Country(id).Total(), b.Country(id).Total(); math.Abs(wa-wb) > 1e-9*scale {
+			t.Errorf("%s: welfare of %s %.12g and %.12g", what, id, wa, wb)
+		}
+	}
 }
 
 // checkInvariants verifies, on every solve in these tests: conservation of each commodity at each

@@ -18,6 +18,14 @@ type linkInfo struct {
 	cross []int     // the countries it crosses, as indices into Problem.countries
 	km    []float64 // km in each of them
 	share []float64 // km / Σ km for each crossing; nil when Σ km ≤ 0 (nobody is owed anything)
+	// owners receive the capacity rent in ownerShare (model.Network.OwnersOf); nil when nobody
+	// is known to own the link
+	owners     []int
+	ownerShare []float64
+	// host, when ≥ 0, is the country a transit contract pays the link's whole tariff and
+	// contract.RentShare of its owners' rent; contract locates the contract in Net.Projects
+	host     int
+	contract [2]int // project index, contract index
 }
 
 // junction is a node and a mode at which a chain of saturated arcs may pass straight through.
@@ -64,7 +72,15 @@ func (p *Problem) index() {
 	p.links = make([]linkInfo, len(n.Links))
 	for li := range n.Links {
 		info := &p.links[li]
-		info.pos = -1
+		info.pos, info.host = -1, -1
+		for _, o := range n.OwnersOf(&n.Links[li]) {
+			info.owners = append(info.owners, addCountry(o.Country))
+			info.ownerShare = append(info.ownerShare, o.Fraction)
+		}
+		if pi, ci, ok := n.ContractOf(&n.Links[li]); ok {
+			info.host = addCountry(n.Projects[pi].Contracts[ci].Host)
+			info.contract = [2]int{pi, ci}
+		}
 		total := 0.0
 		for _, ck := range n.Links[li].Crossings {
 			info.cross = append(info.cross, addCountry(ck.Country))
@@ -161,10 +177,9 @@ func (p *Problem) index() {
 			if c.kind == varDemand {
 				c.dualRow, c.owner = p.demand[[2]int{c.k, v}], p.nodeCountry[v]
 			} else {
-				c.owner = p.nodeCountry[v] // dualRow: the balance row, set by structure
-				if c.kind == varBackstop {
-					c.owner = c.originIx
-				}
+				// dualRow: the balance row, set by structure. A backstop's rent (when its import
+				// limit binds) goes to the importing country, which holds the import capacity.
+				c.owner = p.nodeCountry[v]
 			}
 			hasColumn[c.market] = true
 		}

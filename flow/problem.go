@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/face"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/scenario"
@@ -37,6 +38,10 @@ type Options struct {
 	Lean bool
 	// Method chooses how Solve solves the LP (Update always re-solves it whole, warm).
 	Method Method
+	// NewFaceEngine makes the engines that pick the canonical optimum of every solve (package
+	// lp/face); nil means pure-Go simplex engines. Give ones with a cold-solve fallback when LPs
+	// are decomposed: their solutions come without a basis to start from.
+	NewFaceEngine func() lp.Incremental
 }
 
 // Method is how Problem.Solve solves the LP.
@@ -190,8 +195,10 @@ type Problem struct {
 
 	scratch scratch // buffers reused across solves
 
-	model *lp.Model
-	named bool // the model's columns and rows have names (Model)
+	picker     *face.Picker // picks the canonical optimum of every solve
+	determined []bool       // rows whose dual the last canonical optimum fixes
+	model      *lp.Model
+	named      bool // the model's columns and rows have names (Model)
 	// decomposed says that the last solve left a master LP, not the model, in the engine
 	decomposed bool
 	state      *scenario.State // the state whose values the model holds
@@ -206,7 +213,8 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 	if st == nil || st.Net == nil {
 		panic("flow: Build needs a state with a network")
 	}
-	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, demand: map[[2]int]int{}, nodeCap: map[int]int{}}
+	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, demand: map[[2]int]int{}, nodeCap: map[int]int{},
+		picker: face.New(opt.NewFaceEngine)}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

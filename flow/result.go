@@ -104,13 +104,19 @@ type Binding struct {
 	Limit    float64
 }
 
-// CountryWelfare is one country's surplus in a state, USD/yr (MODEL.md, "Welfare by country").
+// CountryWelfare is one country's surplus in a state, USD/yr (docs/MODEL.md, "Welfare by
+// country"), at the prices of the canonical optimum (decision 0012).
 type CountryWelfare struct {
-	Country      string
-	Consumer     float64 // Σ (willingness to pay − node price) × quantity served
-	Producer     float64 // Σ (node price − marginal cost) × quantity supplied; backstop rents
-	Transit      float64 // transit tariffs, split by km crossed
-	CapacityRent float64 // capacity duals × flow, split by km owned; node throughput rents
+	Country  string
+	Consumer float64 // Σ (willingness to pay − node price) × quantity served
+	Producer float64 // Σ (node price − marginal cost) × quantity supplied
+	// Transit is transit tariffs: to the host of a transit contract, else to the countries a
+	// link crosses by km; plus a contract's share of the owners' rent.
+	Transit float64
+	// CapacityRent is capacity duals × flow, to each link's owners by share (less a contract's
+	// share to the host); node throughput rents; a binding backstop import limit's rent, to
+	// the importing country.
+	CapacityRent float64
 	QuotaRent    float64 // rents of binding caps, to the origins of the capped flow
 }
 

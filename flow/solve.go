@@ -25,7 +25,7 @@ func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
 		case err == nil:
 			p.log.Debug("flow problem solved by decomposition", "rounds", stats.Rounds, "paths", stats.Paths,
 				"capacity rows", stats.LazyRows, "master rows", stats.MasterRows)
-			res, err := p.extract(sol)
+			res, err := p.extract(ctx, sol)
 			if res != nil {
 				res.Decomposed = true
 			}
@@ -52,8 +52,11 @@ func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
 		p.basis = sol.Basis
 	}
 	p.last = sol.Basis
-	return p.extract(sol)
+	return p.extract(ctx, sol)
 }
+
+// Close releases the engine the problem picks canonical optima with (Options.FaceEngine).
+func (p *Problem) Close() error { return p.picker.Close() }
 
 // Basis returns the optimal basis of the problem's last solve: nil before one, or when the engine
 // gives none. Giving it to the engine's SetBasis before an Update starts that re-solve from there
@@ -80,6 +83,7 @@ func (p *Problem) Reset(ctx context.Context, inc lp.Incremental) error {
 	if err := inc.SetBasis(ctx, p.basis); err != nil {
 		return fmt.Errorf("flow: reset: %w", err)
 	}
+	p.picker.Reset()
 	return nil
 }
 
@@ -152,7 +156,7 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 		return nil, fmt.Errorf("flow: re-solve: %w", err)
 	}
 	p.last = sol.Basis
-	return p.extract(sol)
+	return p.extract(ctx, sol)
 }
 
 // Decomposes reports whether Solve tries the decomposition (Options.Method and the LP's size).
@@ -184,15 +188,25 @@ func Solve(ctx context.Context, eng lp.Engine, st *scenario.State) (*Result, err
 // dualTol is the smallest shadow price (USD per unit) reported as binding.
 const dualTol = 1e-7
 
-func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
-	if sol.Status != lp.StatusOptimal {
-		return nil, p.explain(sol)
+// extract reads the result of a solve from the canonical optimum of sol (package lp/face): the
+// flows and prices, and so every country's welfare, are then those of one optimal solution fixed
+// by the model alone, whichever optimal vertex the engine returned (decision 0012).
+func (p *Problem) extract(ctx context.Context, raw *lp.Solution) (*Result, error) {
+	if raw.Status != lp.StatusOptimal {
+		return nil, p.explain(raw)
 	}
 	if p.unknownMarketNode != "" {
 		panic("flow: market at unknown node " + p.unknownMarketNode)
 	}
+	pt, err := p.picker.Pick(ctx, p.model, raw)
+	if err != nil {
+		return nil, fmt.Errorf("flow: canonical optimum: %w", err)
+	}
+	sol := &lp.Solution{Status: lp.StatusOptimal, Objective: pt.Objective, X: pt.X, RowActivity: pt.RowActivity,
+		RowDual: pt.RowDual, ReducedCost: pt.ReducedCost}
+	p.determined = pt.Determined
 	n := p.net
-	res := &Result{Objective: sol.Objective, Iterations: sol.Iterations, SolveTime: sol.Elapsed, Year: p.state.Year, Regime: p.state.Regime}
+	res := &Result{Objective: sol.Objective, Iterations: raw.Iterations, SolveTime: raw.Elapsed, Year: p.state.Year, Regime: p.state.Regime}
 	w := p.newWelfare()
 	// Links: flows, utilisation, shadow prices, tariffs and rents.
 	res.Links = makeOrNil[LinkResult](len(p.linkOrder))
@@ -224,8 +238,12 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		if t := l.TariffPerUnit(); t > 0 {
 			rev := t * units
 			info := &p.links[a.link]
-			for i, share := range info.share {
-				w.at(info.cross[i]).Transit += rev * share
+			if info.host >= 0 { // a transit contract pays the host
+				w.at(info.host).Transit += rev
+			} else {
+				for i, share := range info.share {
+					w.at(info.cross[i]).Transit += rev * share
+				}
 			}
 			lr.TariffRevenue += rev
 		}
@@ -250,9 +268,11 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 			res.addBinding(p.lean, Binding{Kind: "link", ID: n.Links[a.link].ID, Forward: a.forward, Shadow: mu, Activity: act, Limit: p.model.Rows[a.capRow].Upper})
 		}
 	}
-	// Capacity rent goes to the links' owners by km. Along a chain of full links the LP can put
-	// the whole rent on any one of them (the duals are not unique), so rents of such chains are
-	// pooled and split by km over the chain: the split no longer depends on the solver's choice.
+	// Capacity rent goes to the links' owners, less the share a transit contract pays the host.
+	// Along a chain of full links passing through nodes with no market for what they carry, the
+	// rent of the chain is pooled and split by km over it (decision 0008): the canonical duals
+	// would split it between the chain's ends, which depends on how the data cut the chain into
+	// links.
 	for _, group := range p.saturatedChains(sol) {
 		total, km := 0.0, 0.0
 		for _, ai := range group {
@@ -272,9 +292,7 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 				share = total * lkm / km
 			}
 			linkOf(p.arcs[ai].link).Rent += share
-			for i, f := range info.share {
-				w.at(info.cross[i]).CapacityRent += share * f
-			}
+			p.payRent(w, info, share)
 		}
 	}
 	for i := range res.Links {
@@ -318,14 +336,19 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 		switch c.kind {
 		case varSupply, varBackstop:
 			// producer surplus of a supply step goes to its node's country; a backstop's rent
-			// (non-zero only when its import limit binds) to the origin of its imports
+			// (non-zero only when its import limit binds) to the importing country, as the rent
+			// of its import capacity
 			lambda := sol.RowDual[c.dualRow]
 			m := marketOf(c.market)
 			m.Quantity += x
 			m.Price = lambda
 			ps := (lambda + p.model.Vars[j].Cost) * x // the column's cost is −(marginal cost)
 			m.Surplus += ps
-			w.at(c.owner).Producer += ps
+			if c.kind == varBackstop {
+				w.at(c.owner).CapacityRent += ps
+			} else {
+				w.at(c.owner).Producer += ps
+			}
 		case varDemand:
 			lambda := sol.RowDual[c.dualRow]
 			m := marketOf(c.market)
@@ -389,14 +412,30 @@ func (p *Problem) extract(sol *lp.Solution) (*Result, error) {
 	for _, lk := range res.Leakage {
 		res.LeakageCost += lk.Cost
 	}
-	for _, c := range res.Welfare {
-		res.TariffRevenue += c.Transit
+	for _, lr := range res.Links {
+		res.TariffRevenue += lr.TariffRevenue
 	}
 	return res, nil
 }
 
+// payRent pays a link's capacity rent to its owners by share (model.Network.OwnersOf), less the
+// share of it a transit contract pays the host.
+func (p *Problem) payRent(w *welfare, info *linkInfo, rent float64) {
+	if info.host >= 0 {
+		k := &p.net.Projects[info.contract[0]].Contracts[info.contract[1]]
+		if s := k.RentShare.Value; k.RentShare.IsSet() && s > 0 {
+			w.at(info.host).Transit += rent * s
+			rent -= rent * s
+		}
+	}
+	for i, o := range info.owners {
+		w.at(o).CapacityRent += rent * info.ownerShare[i]
+	}
+}
+
 // prices returns the node prices: the duals of the balance rows, in row order (deterministic and
-// cheap: no sort).
+// cheap: no sort). Only rows that the canonical optimum determines are given: a commodity of an
+// origin at a node it does not reach has no price.
 func (p *Problem) prices(sol *lp.Solution) []NodePrice {
 	if p.balanceRows == 0 {
 		return nil
@@ -404,7 +443,7 @@ func (p *Problem) prices(sol *lp.Solution) []NodePrice {
 	n := p.net
 	out := make([]NodePrice, 0, p.balanceRows)
 	for r, info := range p.rows {
-		if info.kind == rowBalance {
+		if info.kind == rowBalance && p.determined[r] {
 			out = append(out, NodePrice{Commodity: n.Commodities[p.comms[info.k].index].ID, Node: n.Nodes[info.node].ID, Origin: info.origin, Price: sol.RowDual[r]})
 		}
 	}

@@ -127,6 +127,7 @@ func (n *Network) Clone() *Network {
 	c.Nodes = cloneEach(n.Nodes, func(x *Node) { x.Throughput = cloneQ(x.Throughput); x.HandlingCost = cloneQ(x.HandlingCost) })
 	c.Links = cloneEach(n.Links, func(x *Link) {
 		x.Crossings = slices.Clone(x.Crossings)
+		x.Owners = slices.Clone(x.Owners)
 		x.Length, x.Capacity, x.Cost, x.Tariff, x.Speed = cloneQ(x.Length), cloneQ(x.Capacity), cloneQ(x.Cost), cloneQ(x.Tariff), cloneQ(x.Speed)
 	})
 	c.Commodities = cloneEach(n.Commodities, func(x *Commodity) {
@@ -148,10 +149,17 @@ func (n *Network) Clone() *Network {
 		}
 		x.DependsOn = slices.Clone(x.DependsOn)
 		x.Financing = maps.Clone(x.Financing)
+		x.Owners = maps.Clone(x.Owners)
+		x.Contracts = cloneEach(x.Contracts, func(k *Contract) { k.Links = slices.Clone(k.Links); k.RentShare = cloneQ(k.RentShare) })
+		x.Loans = cloneEach(x.Loans, func(l *Loan) {
+			l.Share, l.Rate, l.Tenor, l.Grace, l.DefaultProbability = cloneQ(l.Share), cloneQ(l.Rate), cloneQ(l.Tenor), cloneQ(l.Grace), cloneQ(l.DefaultProbability)
+		})
 		x.Capex, x.ConstructionYears, x.Opex, x.Lifetime = cloneQ(x.Capex), cloneQ(x.ConstructionYears), cloneQ(x.Opex), cloneQ(x.Lifetime)
 	})
 	c.Countries = cloneEach(c.Countries, func(x *Country) { x.DiscountRate = cloneQ(x.DiscountRate) })
 	c.Meta.SocialDiscountRate = cloneQ(n.Meta.SocialDiscountRate)
+	c.Meta.StrategicPremium = cloneQ(n.Meta.StrategicPremium)
+	c.Meta.ReferencePeriods = cloneEach(n.Meta.ReferencePeriods, func(r *ReferencePeriod) { r.Years = cloneQ(r.Years) })
 	c.index = n.index // ids do not change in a clone; lookups stay valid
 	return &c
 }
@@ -181,7 +189,11 @@ func (n *Network) CloneTables(tables ...Component) *Network {
 		case CompMarkets:
 			c.Markets = cloneEach(n.Markets, func(x *Market) { x.Steps = slices.Clone(x.Steps) })
 		case CompProjects:
-			c.Projects = cloneEach(n.Projects, func(x *Project) { x.Upgrades = slices.Clone(x.Upgrades) })
+			c.Projects = cloneEach(n.Projects, func(x *Project) {
+				x.Upgrades = slices.Clone(x.Upgrades)
+				x.Contracts = slices.Clone(x.Contracts)
+				x.Loans = slices.Clone(x.Loans)
+			})
 		}
 	}
 	return &c
@@ -218,8 +230,15 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 			}
 			return yield(QuantityPath(string(c)+"/"+id+"/"+field), q)
 		}
-		if !emit(CompMeta, "dataset", "social_discount_rate", &n.Meta.SocialDiscountRate) {
+		if !emit(CompMeta, "dataset", "social_discount_rate", &n.Meta.SocialDiscountRate) ||
+			!emit(CompMeta, "dataset", "strategic_premium", &n.Meta.StrategicPremium) {
 			return
+		}
+		for i := range n.Meta.ReferencePeriods {
+			r := &n.Meta.ReferencePeriods[i]
+			if !emit(CompMeta, "dataset", "reference_periods/"+r.Class, &r.Years) {
+				return
+			}
 		}
 		for i := range n.Countries {
 			c := &n.Countries[i]
@@ -278,6 +297,23 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 					return
 				}
 			}
+			for j := range x.Contracts {
+				if !emit(CompProjects, x.ID, "contracts/"+strconv.Itoa(j)+"/rent_share", &x.Contracts[j].RentShare) {
+					return
+				}
+			}
+			for j := range x.Loans {
+				l := &x.Loans[j]
+				p := "loans/" + strconv.Itoa(j) + "/"
+				for _, f := range []struct {
+					name string
+					q    *Q
+				}{{"share", &l.Share}, {"rate", &l.Rate}, {"tenor", &l.Tenor}, {"grace", &l.Grace}, {"default_probability", &l.DefaultProbability}} {
+					if !emit(CompProjects, x.ID, p+f.name, f.q) {
+						return
+					}
+				}
+			}
 		}
 	}
 }
@@ -293,8 +329,18 @@ func (n *Network) Quantity(p QuantityPath) *Q {
 	}
 	switch Component(c) {
 	case CompMeta:
-		if rest == "dataset/social_discount_rate" {
+		switch rest {
+		case "dataset/social_discount_rate":
 			return setOrNil(&n.Meta.SocialDiscountRate)
+		case "dataset/strategic_premium":
+			return setOrNil(&n.Meta.StrategicPremium)
+		}
+		if class, ok := strings.CutPrefix(rest, "dataset/reference_periods/"); ok {
+			for i := len(n.Meta.ReferencePeriods) - 1; i >= 0; i-- {
+				if r := &n.Meta.ReferencePeriods[i]; r.Class == class {
+					return setOrNil(&r.Years)
+				}
+			}
 		}
 	case CompCountries:
 		return lastQuantity(n.Countries, rest, func(x *Country) string { return x.ID }, func(x *Country, f string) *Q {
@@ -378,6 +424,24 @@ func projectQuantity(x *Project, f string) *Q {
 	}
 	if j, sub, ok := indexed(f, "upgrades/", len(x.Upgrades)); ok && sub == "add" {
 		return &x.Upgrades[j].Add
+	}
+	if j, sub, ok := indexed(f, "contracts/", len(x.Contracts)); ok && sub == "rent_share" {
+		return &x.Contracts[j].RentShare
+	}
+	if j, sub, ok := indexed(f, "loans/", len(x.Loans)); ok {
+		l := &x.Loans[j]
+		switch sub {
+		case "share":
+			return &l.Share
+		case "rate":
+			return &l.Rate
+		case "tenor":
+			return &l.Tenor
+		case "grace":
+			return &l.Grace
+		case "default_probability":
+			return &l.DefaultProbability
+		}
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package model
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/corridor-dev/corridor/geo"
 	"github.com/corridor-dev/corridor/quantity"
 )
@@ -127,6 +130,17 @@ type Link struct {
 	Status    Status
 	Project   string // Project.ID that builds or upgrades it; empty for none
 	TwoWay    bool   // false: only From → To
+	// Owners receive the link's capacity rent, in shares summing to 1. Empty means the default
+	// that Network.OwnersOf resolves: a project's owners for its links, the countries crossed
+	// by km for the rest (national networks).
+	Owners       []Share
+	OwnersSource quantity.Provenance // required when Owners is set
+}
+
+// Share is one country's fraction of a whole (a link's ownership, a project's financing).
+type Share struct {
+	Country  string
+	Fraction float64 // in [0, 1]
 }
 
 // CostPerUnit returns the variable cost in USD per capacity unit, multiplying a per-km cost by
@@ -214,6 +228,40 @@ type Project struct {
 	FinancingSource   quantity.Provenance
 	DependsOn         []string // Project.IDs that must be built first
 	Description       string
+	// Owners hold the project's links and receive their capacity rent (Country.ID → share,
+	// summing to 1). Empty means the financing shares: whoever pays owns.
+	Owners       map[string]float64
+	OwnersSource quantity.Provenance // required when Owners is set
+	// Contracts pay host countries for the passage of the project's links.
+	Contracts []Contract
+	// Loans finance part of a country's share of the capex.
+	Loans []Loan
+}
+
+// Contract is a transit contract: the host country is paid the transit tariff of the contract's
+// links (Link.Tariff, per unit carried) and, optionally, a share of the owners' capacity rent on
+// them. Without a contract a tariff goes to the countries a link crosses by km, and no rent.
+type Contract struct {
+	Host string // Country.ID paid by the contract
+	// Links whose tariff and rent share go to Host; empty means every link of the project that
+	// crosses Host.
+	Links     []string
+	RentShare Q // optional: share of the owners' capacity rent paid to Host, dimensionless
+	Source    quantity.Provenance
+}
+
+// Loan lends part of a borrower's share of a project's capex. The principal is drawn as the
+// capex is spent; interest is paid on the balance; after the grace years the balance is repaid
+// in equal instalments (principal plus interest) until the tenor ends.
+type Loan struct {
+	Lender, Borrower string // Country.IDs
+	Share            Q      // fraction of the borrower's share of capex that the loan covers, dimensionless
+	Rate             Q      // real interest rate per year, dimensionless
+	Tenor            Q      // years from the first drawdown to the last instalment
+	Grace            Q      // years from the first drawdown during which only interest is paid
+	// DefaultProbability is the optional yearly probability that the borrower stops paying; the
+	// cash flows carry the expected payments, so the lender bears the expected loss.
+	DefaultProbability Q
 }
 
 // Meta describes the data set as a whole.
@@ -223,4 +271,98 @@ type Meta struct {
 	BaseYear           int // year of the USD values
 	SocialDiscountRate Q   // economic discount rate per year, dimensionless
 	HorizonYears       int // appraisal horizon from the base year
+	// Decider is the country whose commitment the appraisal asks about (Country.ID); empty when
+	// the data set asks no such question.
+	Decider string
+	// StrategicPremium is the decider's non-monetary value of a project in service (munitions,
+	// labour, leverage), USD/yr; unset means none. A scenario may override it.
+	StrategicPremium Q
+	// ReferencePeriods are the years of service an appraisal counts, by project class (EU CBA
+	// practice); service beyond them enters as residual value.
+	ReferencePeriods []ReferencePeriod
+}
+
+// ReferencePeriod is the years of service an appraisal counts for one class of project.
+type ReferencePeriod struct {
+	Class string // Project.Class, e.g. "rail"
+	Years Q      // yr
+}
+
+// ReferencePeriod returns the reference period of a project class, or an unset quantity.
+func (m *Meta) ReferencePeriod(class string) Q {
+	for _, r := range m.ReferencePeriods {
+		if r.Class == class {
+			return r.Years
+		}
+	}
+	return Q{}
+}
+
+// OwnersOf returns who owns link l and so receives its capacity rent, in shares summing to 1:
+// the link's own Owners when set; for a link a project builds, the project's Owners, or else its
+// financing; for any other link the countries it crosses, by km (national networks). It returns
+// nil when none of these is known (no crossings). The result is sorted by country and must not
+// be modified.
+func (n *Network) OwnersOf(l *Link) []Share {
+	if len(l.Owners) > 0 {
+		return l.Owners
+	}
+	if l.Project != "" && l.Status != StatusExisting {
+		if p := n.Project(l.Project); p != nil && slices.Contains(p.Links, l.ID) {
+			shares := p.Owners
+			if len(shares) == 0 {
+				shares = p.Financing
+			}
+			if len(shares) > 0 {
+				out := make([]Share, 0, len(shares))
+				for _, c := range slices.Sorted(maps.Keys(shares)) {
+					out = append(out, Share{c, shares[c]})
+				}
+				return out
+			}
+		}
+	}
+	return ByKm(l)
+}
+
+// ByKm returns the countries l crosses with their share of its km, merged by country and sorted;
+// nil when the km add up to zero.
+func ByKm(l *Link) []Share {
+	total := 0.0
+	by := map[string]float64{}
+	for _, ck := range l.Crossings {
+		by[ck.Country] += ck.Km
+		total += ck.Km
+	}
+	if total <= 0 {
+		return nil
+	}
+	out := make([]Share, 0, len(by))
+	for _, c := range slices.Sorted(maps.Keys(by)) {
+		out = append(out, Share{c, by[c] / total})
+	}
+	return out
+}
+
+// ContractOf returns the transit contract that covers link l: the first, in project order,
+// that names l or, naming no links, belongs to the project that builds l and has a host l
+// crosses. It returns the indices of the project in n.Projects and of the contract in its
+// Contracts, and false when no contract covers l.
+func (n *Network) ContractOf(l *Link) (project, contract int, ok bool) {
+	for i := range n.Projects {
+		p := &n.Projects[i]
+		for j := range p.Contracts {
+			k := &p.Contracts[j]
+			if len(k.Links) > 0 {
+				if slices.Contains(k.Links, l.ID) {
+					return i, j, true
+				}
+				continue
+			}
+			if l.Project == p.ID && slices.Contains(p.Links, l.ID) && slices.ContainsFunc(l.Crossings, func(c CountryKm) bool { return c.Country == k.Host }) {
+				return i, j, true
+			}
+		}
+	}
+	return -1, -1, false
 }

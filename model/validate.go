@@ -60,7 +60,7 @@ func Rules() []Rule {
 	return []Rule{
 		{"duplicate-id", "ids are unique within each table", checkDuplicates},
 		{"unknown-reference", "every id a row refers to exists (countries, nodes, modes, commodities, projects, sources)", checkReferences},
-		{"provenance", "every number carries a source id or \"assumption: <reasoning>\"", checkProvenance},
+		{"provenance", "every number, owners split and transit contract carries a source id or \"assumption: <reasoning>\"", checkProvenance},
 		{"unit", "every quantity has the dimension its field expects (a capacity in bcm on a rail link is an error)", checkUnits},
 		{"capacity", "links that are not closed have a positive capacity; no quantity that must be non-negative is negative", checkCapacities},
 		{"position", "latitude within [-90, 90] and longitude within [-180, 180]", checkPositions},
@@ -70,6 +70,12 @@ func Rules() []Rule {
 		{"financing", "each project's financing shares are between 0 and 1 and sum to 1", checkFinancing},
 		{"crossings", "a link's km by country add up to its length (within 5 %) and include its end countries", checkCrossings},
 		{"project", "project links are proposed or under construction, and dependencies form no cycle", checkProjects},
+		{"owners", "owners of a link or a project are known countries with shares in [0, 1] that sum to 1 (within 1e-6); like financing, they need owners_source", checkOwners},
+		{"contracts", "a transit contract's host is a known country, its links exist, belong to the project and cross the host (else a warning), and its rent_share is within [0, 1]", checkContracts},
+		{"loans", "a loan's lender and borrower are different known countries, the borrower has a financing share in the project; share in (0, 1], rate > -100 %, tenor > 0, 0 ≤ grace < tenor, default_probability within [0, 1]", checkLoans},
+		{"decider", "the decider, if given, is a known country", checkDecider},
+		{"reference-periods", "reference periods are positive, one per project class; when any is given, every class of project has one (else a warning)", checkReferencePeriods},
+		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
 	}
 }
 
@@ -139,7 +145,7 @@ func checkReferences(n *Network) []Issue {
 	var out []Issue
 	ref := func(c Component, id, field, target string, ok bool, kind Component) {
 		if !ok {
-			out = append(out, issue(c, id, field, "unknown %s id %q: add it to %s or correct the reference", strings.TrimSuffix(string(kind), "s"), target, kind))
+			out = append(out, issue(c, id, field, "unknown %s id %q: add it to %s or correct the reference", singular(kind), target, kind))
 		}
 	}
 	for _, x := range n.Nodes {
@@ -208,14 +214,32 @@ func checkReferences(n *Network) []Issue {
 			}
 		}
 	}
-	for _, x := range n.Projects {
-		for _, s := range x.FinancingSource.Sources {
+	unknownSources := func(c Component, id, field string, p quantity.Provenance) {
+		for _, s := range p.Sources {
 			if n.Source(s) == nil {
-				out = append(out, issue(CompProjects, x.ID, "financing_source", "unknown source id %q: add it to sources or correct the reference", s))
+				out = append(out, issue(c, id, field, "unknown source id %q: add it to sources or correct the reference", s))
 			}
 		}
 	}
+	for _, x := range n.Links {
+		unknownSources(CompLinks, x.ID, "owners_source", x.OwnersSource)
+	}
+	for _, x := range n.Projects {
+		unknownSources(CompProjects, x.ID, "financing_source", x.FinancingSource)
+		unknownSources(CompProjects, x.ID, "owners_source", x.OwnersSource)
+		for j, k := range x.Contracts {
+			unknownSources(CompProjects, x.ID, fmt.Sprintf("contracts/%d/source", j), k.Source)
+		}
+	}
 	return out
+}
+
+// singular names one row of table c: "country" for countries, "node" for nodes.
+func singular(c Component) string {
+	if c == CompCountries {
+		return "country"
+	}
+	return strings.TrimSuffix(string(c), "s")
 }
 
 // splitPath splits "links/L01/capacity" into its component, id and field.
@@ -240,9 +264,22 @@ func checkProvenance(n *Network) []Issue {
 			out = append(out, issue(CompNodes, x.ID, "pos_source", "coordinates have no provenance: give a source id or \"assumption: <reasoning>\""))
 		}
 	}
+	for _, x := range n.Links {
+		if len(x.Owners) > 0 && x.OwnersSource.IsZero() {
+			out = append(out, issue(CompLinks, x.ID, "owners_source", "owners have no provenance: give a source id or \"assumption: <reasoning>\""))
+		}
+	}
 	for _, x := range n.Projects {
 		if len(x.Financing) > 0 && x.FinancingSource.IsZero() {
 			out = append(out, issue(CompProjects, x.ID, "financing_source", "financing shares have no provenance: give a source id or \"assumption: <reasoning>\""))
+		}
+		if len(x.Owners) > 0 && x.OwnersSource.IsZero() {
+			out = append(out, issue(CompProjects, x.ID, "owners_source", "owners have no provenance: give a source id or \"assumption: <reasoning>\""))
+		}
+		for j, k := range x.Contracts {
+			if k.Source.IsZero() {
+				out = append(out, issue(CompProjects, x.ID, fmt.Sprintf("contracts/%d/source", j), "transit contract with %s has no provenance: give a source id or \"assumption: <reasoning>\"", k.Host))
+			}
 		}
 	}
 	return out
@@ -264,6 +301,10 @@ func checkUnits(n *Network) []Issue {
 	var out []Issue
 	none, perYr := quantity.DimNone, quantity.DimRatePerYear
 	expectDim(&out, CompMeta, "dataset", "social_discount_rate", n.Meta.SocialDiscountRate, none, perYr)
+	expectDim(&out, CompMeta, "dataset", "strategic_premium", n.Meta.StrategicPremium, quantity.DimMoneyPerYr)
+	for _, r := range n.Meta.ReferencePeriods {
+		expectDim(&out, CompMeta, "dataset", "reference_periods/"+r.Class, r.Years, quantity.DimTime)
+	}
 	for _, x := range n.Countries {
 		expectDim(&out, CompCountries, x.ID, "discount_rate", x.DiscountRate, none, perYr)
 	}
@@ -310,6 +351,17 @@ func checkUnits(n *Network) []Issue {
 		expectDim(&out, CompProjects, x.ID, "construction_years", x.ConstructionYears, quantity.DimTime)
 		expectDim(&out, CompProjects, x.ID, "opex", x.Opex, quantity.DimMoneyPerYr)
 		expectDim(&out, CompProjects, x.ID, "lifetime", x.Lifetime, quantity.DimTime)
+		for j, k := range x.Contracts {
+			expectDim(&out, CompProjects, x.ID, fmt.Sprintf("contracts/%d/rent_share", j), k.RentShare, none)
+		}
+		for j, l := range x.Loans {
+			f := fmt.Sprintf("loans/%d/", j)
+			expectDim(&out, CompProjects, x.ID, f+"share", l.Share, none)
+			expectDim(&out, CompProjects, x.ID, f+"rate", l.Rate, none, perYr)
+			expectDim(&out, CompProjects, x.ID, f+"tenor", l.Tenor, quantity.DimTime)
+			expectDim(&out, CompProjects, x.ID, f+"grace", l.Grace, quantity.DimTime)
+			expectDim(&out, CompProjects, x.ID, f+"default_probability", l.DefaultProbability, none, perYr)
+		}
 		for j, u := range x.Upgrades {
 			f := fmt.Sprintf("upgrades/%d/add", j)
 			switch {
@@ -344,6 +396,9 @@ func checkCapacities(n *Network) []Issue {
 	}
 	for path, q := range n.Quantities() {
 		c, id, field := splitPath(path)
+		if boundedElsewhere(c, field) {
+			continue
+		}
 		if q.Value < 0 && !strings.HasSuffix(field, "growth") && !(c == CompLinks && field == "capacity") {
 			out = append(out, issue(c, id, field, "negative value %s: expected a value ≥ 0", q))
 		}
@@ -551,6 +606,260 @@ func checkProjects(n *Network) []Issue {
 			out = append(out, issue(CompProjects, p.ID, "depends_on", "dependency cycle %s: remove one dependency", strings.Join(cyc, " → ")))
 			break
 		}
+	}
+	return out
+}
+
+// boundedElsewhere reports whether a quantity's bounds are checked by a rule of its own (loans,
+// transit contracts, reference periods, the strategic premium), so that the generic
+// non-negativity check of the capacity rule leaves it alone (a loan's real rate may be negative).
+func boundedElsewhere(c Component, field string) bool {
+	switch c {
+	case CompMeta:
+		return field == "strategic_premium" || strings.HasPrefix(field, "reference_periods/")
+	case CompProjects:
+		return strings.HasPrefix(field, "contracts/") || strings.HasPrefix(field, "loans/")
+	}
+	return false
+}
+
+// span returns the lowest and highest values q may take: its value and its range.
+func span(q Q) (lo, hi float64) {
+	lo, hi = q.Value, q.Value
+	if q.Range != nil {
+		lo, hi = min(lo, q.Range.Low), max(hi, q.Range.High)
+	}
+	return lo, hi
+}
+
+// described writes q with its range, if any, for messages.
+func described(q Q) string {
+	if q.Range == nil {
+		return q.String()
+	}
+	return fmt.Sprintf("%s (range %q)", q, q.RangeString())
+}
+
+func checkOwners(n *Network) []Issue {
+	var out []Issue
+	check := func(c Component, id string, shares []Share) {
+		if len(shares) == 0 {
+			return
+		}
+		sum := 0.0
+		seen := map[string]bool{}
+		for _, s := range shares {
+			switch {
+			case n.Country(s.Country) == nil:
+				out = append(out, issue(c, id, "owners", "unknown country id %q: add it to countries or correct the owners", s.Country))
+			case seen[s.Country]:
+				out = append(out, issue(c, id, "owners", "%s is listed twice among the owners: give each country once", s.Country))
+			}
+			seen[s.Country] = true
+			if !(s.Fraction >= 0 && s.Fraction <= 1) {
+				out = append(out, issue(c, id, "owners", "share %g for %s is outside [0, 1]", s.Fraction, s.Country))
+			}
+			sum += s.Fraction
+		}
+		if !(math.Abs(sum-1) <= 1e-6) {
+			out = append(out, issue(c, id, "owners", "owners' shares sum to %.6g: they must sum to 1 (or leave owners empty for the default)", sum))
+		}
+	}
+	for _, l := range n.Links {
+		check(CompLinks, l.ID, l.Owners)
+	}
+	for _, p := range n.Projects {
+		shares := make([]Share, 0, len(p.Owners))
+		for _, c := range slices.Sorted(maps.Keys(p.Owners)) {
+			shares = append(shares, Share{c, p.Owners[c]})
+		}
+		check(CompProjects, p.ID, shares)
+	}
+	return out
+}
+
+// crosses reports whether link l has km in country c.
+func crosses(l *Link, c string) bool {
+	return slices.ContainsFunc(l.Crossings, func(ck CountryKm) bool { return ck.Country == c })
+}
+
+func checkContracts(n *Network) []Issue {
+	var out []Issue
+	for _, p := range n.Projects {
+		for j, k := range p.Contracts {
+			f := fmt.Sprintf("contracts/%d/", j)
+			known := false
+			switch {
+			case k.Host == "":
+				out = append(out, issue(CompProjects, p.ID, f+"host", "missing host: give the country the contract pays"))
+			case n.Country(k.Host) == nil:
+				out = append(out, issue(CompProjects, p.ID, f+"host", "unknown country id %q: add it to countries or correct the host", k.Host))
+			default:
+				known = true
+			}
+			seen := map[string]bool{}
+			for _, lid := range k.Links {
+				l := n.Link(lid)
+				switch {
+				case l == nil:
+					out = append(out, issue(CompProjects, p.ID, f+"links", "unknown link id %q: add it to links or correct the contract", lid))
+				case seen[lid]:
+					out = append(out, issue(CompProjects, p.ID, f+"links", "link %s is listed twice", lid))
+				case !slices.Contains(p.Links, lid) && l.Project != p.ID:
+					out = append(out, issue(CompProjects, p.ID, f+"links", "link %s does not belong to project %s: a contract covers the project's own links (its links, or links whose project it is)", lid, p.ID))
+				case known && !crosses(l, k.Host):
+					out = append(out, warn(CompProjects, p.ID, f+"links", "link %s does not cross %s, the contract's host: the host would be paid for passage it does not give", lid, k.Host))
+				}
+				seen[lid] = true
+			}
+			if len(k.Links) == 0 && known && !slices.ContainsFunc(p.Links, func(id string) bool {
+				l := n.Link(id)
+				return l != nil && crosses(l, k.Host)
+			}) {
+				out = append(out, warn(CompProjects, p.ID, f+"host", "no link of project %s crosses %s: the contract covers nothing; list its links or change the host", p.ID, k.Host))
+			}
+			if q := k.RentShare; q.IsSet() && q.Dim == quantity.DimNone {
+				if lo, hi := span(q); !(lo >= 0 && hi <= 1) {
+					out = append(out, issue(CompProjects, p.ID, f+"rent_share", "rent share %s is outside [0, 1]: give a fraction of the owners' rent such as 0.1 or 10 %%", described(q)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func checkLoans(n *Network) []Issue {
+	var out []Issue
+	for _, p := range n.Projects {
+		for j, l := range p.Loans {
+			f := fmt.Sprintf("loans/%d/", j)
+			bad := func(field, format string, args ...any) {
+				out = append(out, issue(CompProjects, p.ID, f+field, format, args...))
+			}
+			country := func(field, id string) bool {
+				switch {
+				case id == "":
+					bad(field, "missing %s: give a country id", field)
+				case n.Country(id) == nil:
+					bad(field, "unknown country id %q: add it to countries or correct the %s", id, field)
+				default:
+					return true
+				}
+				return false
+			}
+			okLender, okBorrower := country("lender", l.Lender), country("borrower", l.Borrower)
+			if okLender && okBorrower && l.Lender == l.Borrower {
+				bad("borrower", "lender and borrower are both %s: a loan is between two countries", l.Lender)
+			}
+			if okBorrower && !(p.Financing[l.Borrower] > 0) {
+				bad("borrower", "%s has no financing share in %s: a loan lends part of the borrower's share of capex; give it a share in financing or change the borrower", l.Borrower, p.ID)
+			}
+			none, perYr := quantity.DimNone, quantity.DimRatePerYear
+			// Each bound is checked only in the expected dimension: the unit rule reports others.
+			switch q := l.Share; {
+			case !q.IsSet():
+				bad("share", "missing share: give the fraction of the borrower's share of capex that the loan covers, e.g. 100 %%")
+			case q.Dim == none:
+				if lo, hi := span(q); !(lo > 0 && hi <= 1) {
+					bad("share", "share %s is outside (0, 1]: give the fraction of the borrower's share of capex that the loan covers", described(q))
+				}
+			}
+			switch q := l.Rate; {
+			case !q.IsSet():
+				bad("rate", "missing rate: give the real interest rate per year, e.g. 2 %%")
+			case quantity.OneOf(q.Dim, none, perYr):
+				if lo, _ := span(q); !(lo > -1) {
+					bad("rate", "rate %s is not above -100 %%: give the real interest rate per year", described(q))
+				}
+			}
+			tenorOK := false
+			switch q := l.Tenor; {
+			case !q.IsSet():
+				bad("tenor", "missing tenor: give the years from the first drawdown to the last instalment, e.g. 20 yr")
+			case q.Dim == quantity.DimTime:
+				if lo, _ := span(q); !(lo > 0) {
+					bad("tenor", "tenor %s is not positive: give the years from the first drawdown to the last instalment", described(q))
+				} else {
+					tenorOK = true
+				}
+			}
+			if q := l.Grace; q.IsSet() && q.Dim == quantity.DimTime {
+				glo, ghi := span(q)
+				switch {
+				case !(glo >= 0):
+					bad("grace", "grace %s is negative: give the interest-only years, 0 or more", described(q))
+				case tenorOK && !(q.Value < l.Tenor.Value):
+					bad("grace", "grace %s is not shorter than the tenor %s: the loan needs years of repayment after the grace", q, l.Tenor)
+				case tenorOK:
+					if tlo, _ := span(l.Tenor); !(ghi < tlo) {
+						out = append(out, warn(CompProjects, p.ID, f+"grace", "grace %s may reach the tenor %s in Monte Carlo draws: narrow the ranges so that grace stays below the tenor", described(q), described(l.Tenor)))
+					}
+				}
+			}
+			if q := l.DefaultProbability; q.IsSet() && quantity.OneOf(q.Dim, none, perYr) {
+				if lo, hi := span(q); !(lo >= 0 && hi <= 1) {
+					bad("default_probability", "default probability %s is outside [0, 1]: give the yearly probability that the borrower stops paying", described(q))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func checkDecider(n *Network) []Issue {
+	if d := n.Meta.Decider; d != "" && n.Country(d) == nil {
+		return []Issue{issue(CompMeta, "dataset", "decider", "unknown country id %q: the decider must be one of countries", d)}
+	}
+	return nil
+}
+
+func checkReferencePeriods(n *Network) []Issue {
+	var out []Issue
+	seen := map[string]bool{}
+	for _, r := range n.Meta.ReferencePeriods {
+		f := "reference_periods/" + r.Class
+		switch {
+		case r.Class == "":
+			out = append(out, issue(CompMeta, "dataset", "reference_periods", "a reference period needs a project class"))
+		case seen[r.Class]:
+			out = append(out, issue(CompMeta, "dataset", f, "class %s has two reference periods: keep one", r.Class))
+		}
+		seen[r.Class] = true
+		switch q := r.Years; {
+		case !q.IsSet():
+			out = append(out, issue(CompMeta, "dataset", f, "missing years: give the years of service the appraisal counts for class %s, e.g. 30 yr", r.Class))
+		case q.Dim == quantity.DimTime:
+			if lo, _ := span(q); !(lo > 0) {
+				out = append(out, issue(CompMeta, "dataset", f, "reference period %s is not positive: give the years of service the appraisal counts", described(q)))
+			}
+		}
+	}
+	if len(n.Meta.ReferencePeriods) == 0 {
+		return out
+	}
+	missing := map[string][]string{} // class → project ids
+	for _, p := range n.Projects {
+		if p.Class != "" && !seen[p.Class] {
+			missing[p.Class] = append(missing[p.Class], p.ID)
+		}
+	}
+	for _, c := range slices.Sorted(maps.Keys(missing)) {
+		out = append(out, warn(CompMeta, "dataset", "reference_periods", "no reference period for class %s (projects %s): add one to reference_periods", c, strings.Join(missing[c], ", ")))
+	}
+	return out
+}
+
+func checkStrategicPremium(n *Network) []Issue {
+	q := n.Meta.StrategicPremium
+	if !q.IsSet() {
+		return nil
+	}
+	var out []Issue
+	if lo, _ := span(q); q.Dim == quantity.DimMoneyPerYr && !(lo >= 0) {
+		out = append(out, issue(CompMeta, "dataset", "strategic_premium", "strategic premium %s is negative: it is the decider's non-monetary value of a project in service, 0 USD/yr or more", described(q)))
+	}
+	if n.Meta.Decider == "" {
+		out = append(out, warn(CompMeta, "dataset", "strategic_premium", "a strategic premium without a decider: say whose it is with decider"))
 	}
 	return out
 }

@@ -113,6 +113,175 @@ func TestValidateRules(t *testing.T) {
 	}
 }
 
+// tinyFull is tiny with every optional part set: a decider and strategic premium, reference
+// periods, owners of a link and of the project, a transit contract and a loan.
+func tinyFull(t testing.TB) model.Network {
+	t.Helper()
+	n := tiny(t)
+	src := quantity.Provenance{Sources: []string{"S1"}}
+	n.Meta.Decider = "RUS"
+	n.Meta.StrategicPremium = q(t, "0 USD/yr")
+	n.Meta.ReferencePeriods = []model.ReferencePeriod{{Class: "rail", Years: q(t, "30 yr")}}
+	n.Links[0].Owners = []model.Share{{Country: "RUS", Fraction: 1}}
+	n.Links[0].OwnersSource = src
+	n.Projects[0].Owners = map[string]float64{"RUS": 0.6, "PRK": 0.4}
+	n.Projects[0].OwnersSource = quantity.Provenance{Assumption: "test"}
+	n.Projects[0].Contracts = []model.Contract{{Host: "PRK", Links: []string{"BC"}, RentShare: q(t, "10 %"), Source: src}}
+	rate := q(t, "-1 %") // a negative real rate is allowed
+	if err := rate.ParseRange("-2..5"); err != nil {
+		t.Fatal(err)
+	}
+	n.Projects[0].Loans = []model.Loan{{Lender: "RUS", Borrower: "PRK", Share: q(t, "100 %"), Rate: rate,
+		Tenor: q(t, "20 yr"), Grace: q(t, "5 yr"), DefaultProbability: q(t, "2 %")}}
+	return n
+}
+
+func TestValidateCleanFull(t *testing.T) {
+	n := model.Build(tinyFull(t))
+	if issues := model.Validate(n); len(issues) != 0 {
+		t.Fatalf("Validate(tinyFull) = %v, want no issues", issues)
+	}
+}
+
+// withRange returns q with the range cell r parsed, failing the test on error.
+func withRange(t testing.TB, v model.Q, r string) model.Q {
+	t.Helper()
+	if err := v.ParseRange(r); err != nil {
+		t.Fatalf("ParseRange(%q): %v", r, err)
+	}
+	return v
+}
+
+// TestValidateOwnershipRules breaks tinyFull one way per case and checks that the named rule
+// fires on the right row and field, and that no other rule reports the same field as an error.
+func TestValidateOwnershipRules(t *testing.T) {
+	p0 := func(n *model.Network) *model.Project { return &n.Projects[0] }
+	loan := func(n *model.Network) *model.Loan { return &n.Projects[0].Loans[0] }
+	contract := func(n *model.Network) *model.Contract { return &n.Projects[0].Contracts[0] }
+	for _, tt := range []struct {
+		name   string
+		break_ func(n *model.Network)
+		rule   string
+		where  string // "component id field"
+		sev    model.Severity
+	}{
+		// owners
+		{"link owners sum", func(n *model.Network) {
+			n.Links[0].Owners = []model.Share{{Country: "RUS", Fraction: 0.5}, {Country: "PRK", Fraction: 0.4}}
+		}, "owners", "links AB owners", model.Error},
+		{"link owner share above 1", func(n *model.Network) {
+			n.Links[0].Owners = []model.Share{{Country: "RUS", Fraction: 1.5}, {Country: "PRK", Fraction: -0.5}}
+		}, "owners", "links AB owners", model.Error},
+		{"link owner twice", func(n *model.Network) {
+			n.Links[0].Owners = []model.Share{{Country: "RUS", Fraction: 0.5}, {Country: "RUS", Fraction: 0.5}}
+		}, "owners", "links AB owners", model.Error},
+		{"project owner unknown", func(n *model.Network) { p0(n).Owners = map[string]float64{"XXX": 1} }, "owners", "projects P1 owners", model.Error},
+		{"project owners sum", func(n *model.Network) { p0(n).Owners["PRK"] = 0.3 }, "owners", "projects P1 owners", model.Error},
+		{"link owners without source", func(n *model.Network) { n.Links[0].OwnersSource = quantity.Provenance{} }, "provenance", "links AB owners_source", model.Error},
+		{"project owners without source", func(n *model.Network) { p0(n).OwnersSource = quantity.Provenance{} }, "provenance", "projects P1 owners_source", model.Error},
+		{"owners source unknown", func(n *model.Network) { n.Links[0].OwnersSource.Sources = []string{"NOPE"} }, "unknown-reference", "links AB owners_source", model.Error},
+		// contracts
+		{"contract without source", func(n *model.Network) { contract(n).Source = quantity.Provenance{} }, "provenance", "projects P1 contracts/0/source", model.Error},
+		{"contract source unknown", func(n *model.Network) { contract(n).Source.Sources = []string{"NOPE"} }, "unknown-reference", "projects P1 contracts/0/source", model.Error},
+		{"rent share source unknown", func(n *model.Network) { contract(n).RentShare.Source.Sources = []string{"NOPE"} }, "unknown-reference", "projects P1 contracts/0/rent_share_source", model.Error},
+		{"rent share without source", func(n *model.Network) { contract(n).RentShare.Source = quantity.Provenance{} }, "provenance", "projects P1 contracts/0/rent_share_source", model.Error},
+		{"contract host missing", func(n *model.Network) { contract(n).Host = "" }, "contracts", "projects P1 contracts/0/host", model.Error},
+		{"contract host unknown", func(n *model.Network) { contract(n).Host = "KOR" }, "contracts", "projects P1 contracts/0/host", model.Error},
+		{"contract link unknown", func(n *model.Network) { contract(n).Links = []string{"ZZ"} }, "contracts", "projects P1 contracts/0/links", model.Error},
+		{"contract link of no project", func(n *model.Network) { contract(n).Links = []string{"AB"} }, "contracts", "projects P1 contracts/0/links", model.Error},
+		{"contract link twice", func(n *model.Network) { contract(n).Links = []string{"BC", "BC"} }, "contracts", "projects P1 contracts/0/links", model.Error},
+		{"contract link not crossing host", func(n *model.Network) {
+			contract(n).Host = "RUS"
+			n.Links[1].Crossings = []model.CountryKm{{Country: "PRK", Km: 50}}
+		}, "contracts", "projects P1 contracts/0/links", model.Warning},
+		{"contract covering nothing", func(n *model.Network) {
+			contract(n).Host, contract(n).Links = "RUS", nil
+			n.Links[1].Crossings = []model.CountryKm{{Country: "PRK", Km: 50}}
+		}, "contracts", "projects P1 contracts/0/host", model.Warning},
+		{"rent share above 1", func(n *model.Network) { contract(n).RentShare = q(t, "1.5") }, "contracts", "projects P1 contracts/0/rent_share", model.Error},
+		{"rent share range below 0", func(n *model.Network) { contract(n).RentShare = withRange(t, q(t, "10 %"), "-5..20") }, "contracts", "projects P1 contracts/0/rent_share", model.Error},
+		{"rent share in km", func(n *model.Network) { contract(n).RentShare = q(t, "3 km") }, "unit", "projects P1 contracts/0/rent_share", model.Error},
+		// loans
+		{"loan lender unknown", func(n *model.Network) { loan(n).Lender = "CHN" }, "loans", "projects P1 loans/0/lender", model.Error},
+		{"loan lender missing", func(n *model.Network) { loan(n).Lender = "" }, "loans", "projects P1 loans/0/lender", model.Error},
+		{"loan to oneself", func(n *model.Network) { loan(n).Lender = "PRK" }, "loans", "projects P1 loans/0/borrower", model.Error},
+		{"borrower pays nothing", func(n *model.Network) { p0(n).Financing = map[string]float64{"RUS": 1} }, "loans", "projects P1 loans/0/borrower", model.Error},
+		{"loan share zero", func(n *model.Network) { loan(n).Share = q(t, "0 %") }, "loans", "projects P1 loans/0/share", model.Error},
+		{"loan share above 1", func(n *model.Network) { loan(n).Share = withRange(t, q(t, "100 %"), "80..120") }, "loans", "projects P1 loans/0/share", model.Error},
+		{"loan share missing", func(n *model.Network) { loan(n).Share = model.Q{} }, "loans", "projects P1 loans/0/share", model.Error},
+		{"loan rate -100 %", func(n *model.Network) { loan(n).Rate = q(t, "-100 %") }, "loans", "projects P1 loans/0/rate", model.Error},
+		{"loan rate missing", func(n *model.Network) { loan(n).Rate = model.Q{} }, "loans", "projects P1 loans/0/rate", model.Error},
+		{"loan rate in USD", func(n *model.Network) { loan(n).Rate = q(t, "2 USD") }, "unit", "projects P1 loans/0/rate", model.Error},
+		{"loan rate without source", func(n *model.Network) { loan(n).Rate.Source = quantity.Provenance{} }, "provenance", "projects P1 loans/0/rate_source", model.Error},
+		{"loan tenor zero", func(n *model.Network) { loan(n).Tenor = q(t, "0 yr") }, "loans", "projects P1 loans/0/tenor", model.Error},
+		{"loan tenor missing", func(n *model.Network) { loan(n).Tenor = model.Q{} }, "loans", "projects P1 loans/0/tenor", model.Error},
+		{"loan tenor in km", func(n *model.Network) { loan(n).Tenor = q(t, "20 km") }, "unit", "projects P1 loans/0/tenor", model.Error},
+		{"loan grace negative", func(n *model.Network) { loan(n).Grace = q(t, "-1 yr") }, "loans", "projects P1 loans/0/grace", model.Error},
+		{"loan grace as long as tenor", func(n *model.Network) { loan(n).Grace = q(t, "20 yr") }, "loans", "projects P1 loans/0/grace", model.Error},
+		{"loan grace range reaching tenor", func(n *model.Network) {
+			loan(n).Grace = withRange(t, q(t, "5 yr"), "3..12")
+			loan(n).Tenor = withRange(t, q(t, "20 yr"), "10..25")
+		}, "loans", "projects P1 loans/0/grace", model.Warning},
+		{"default probability above 1", func(n *model.Network) { loan(n).DefaultProbability = q(t, "120 %") }, "loans", "projects P1 loans/0/default_probability", model.Error},
+		{"default probability negative", func(n *model.Network) { loan(n).DefaultProbability = q(t, "-1 %") }, "loans", "projects P1 loans/0/default_probability", model.Error},
+		// the data set as a whole
+		{"decider unknown", func(n *model.Network) { n.Meta.Decider = "KOR" }, "decider", "meta dataset decider", model.Error},
+		{"reference period zero", func(n *model.Network) { n.Meta.ReferencePeriods[0].Years = q(t, "0 yr") }, "reference-periods", "meta dataset reference_periods/rail", model.Error},
+		{"reference period range below zero", func(n *model.Network) {
+			n.Meta.ReferencePeriods[0].Years = withRange(t, q(t, "30 yr"), "-5..40")
+		}, "reference-periods", "meta dataset reference_periods/rail", model.Error},
+		{"reference period missing years", func(n *model.Network) { n.Meta.ReferencePeriods[0].Years = model.Q{} }, "reference-periods", "meta dataset reference_periods/rail", model.Error},
+		{"reference period twice", func(n *model.Network) {
+			n.Meta.ReferencePeriods = append(n.Meta.ReferencePeriods, n.Meta.ReferencePeriods[0])
+		}, "reference-periods", "meta dataset reference_periods/rail", model.Error},
+		{"reference period in km", func(n *model.Network) { n.Meta.ReferencePeriods[0].Years = q(t, "30 km") }, "unit", "meta dataset reference_periods/rail", model.Error},
+		{"project class without reference period", func(n *model.Network) { n.Meta.ReferencePeriods[0].Class = "road" }, "reference-periods", "meta dataset reference_periods", model.Warning},
+		{"reference period without source", func(n *model.Network) { n.Meta.ReferencePeriods[0].Years.Source = quantity.Provenance{} }, "provenance", "meta dataset reference_periods/rail_source", model.Error},
+		{"strategic premium negative", func(n *model.Network) { n.Meta.StrategicPremium = q(t, "-5 MUSD/yr") }, "strategic-premium", "meta dataset strategic_premium", model.Error},
+		{"strategic premium in USD", func(n *model.Network) { n.Meta.StrategicPremium = q(t, "5 MUSD") }, "unit", "meta dataset strategic_premium", model.Error},
+		{"strategic premium without decider", func(n *model.Network) { n.Meta.Decider = "" }, "strategic-premium", "meta dataset strategic_premium", model.Warning},
+		{"strategic premium without source", func(n *model.Network) { n.Meta.StrategicPremium.Source = quantity.Provenance{} }, "provenance", "meta dataset strategic_premium_source", model.Error},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := tinyFull(t)
+			tt.break_(&raw)
+			issues := model.Validate(model.Build(raw))
+			found := false
+			for _, is := range issues {
+				at := fmt.Sprintf("%s %s %s", is.Component, is.ID, is.Field)
+				if at != tt.where || is.Severity != model.Error && tt.sev == model.Error {
+					continue
+				}
+				if is.Rule != tt.rule {
+					t.Errorf("rule %s also reports %q: %v", is.Rule, at, is)
+					continue
+				}
+				if is.Severity == tt.sev && is.Message != "" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("Validate = %v, want a %s from rule %s at %q", issues, tt.sev, tt.rule, tt.where)
+			}
+		})
+	}
+}
+
+func TestRulesNamedAndDocumented(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range model.Rules() {
+		if r.Name == "" || r.Doc == "" || r.Check == nil || seen[r.Name] {
+			t.Errorf("rule %q: want a unique name, a doc and a check", r.Name)
+		}
+		seen[r.Name] = true
+	}
+	for _, name := range []string{"owners", "contracts", "loans", "decider", "reference-periods", "strategic-premium"} {
+		if !seen[name] {
+			t.Errorf("no rule %q", name)
+		}
+	}
+}
+
 func TestCloneIsDeep(t *testing.T) {
 	n := model.Build(tiny(t))
 	c := n.Clone()

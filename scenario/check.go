@@ -58,7 +58,8 @@ func (s *Scenario) at(field string) spot {
 // Check resolves the scenario against network n: commodities, countries, projects, links and
 // nodes it names exist; override paths name quantities of n with the same dimension; caps,
 // premiums, evasion costs and feedback flows are in the units of the commodities they apply to;
-// every source id exists in n.Sources. It repeats Decode's checks of the scenario itself. Errors
+// every source id exists in n.Sources. It repeats Decode's checks of the scenario itself (among
+// them: the strategic premium is money per year, not negative, with a source). Errors
 // are *diag.Error values with the position kept from decoding (none for a scenario built in
 // code), joined, at most diag.Max.
 func (s *Scenario) Check(n *model.Network) error {
@@ -66,6 +67,7 @@ func (s *Scenario) Check(n *model.Network) error {
 	s.checkSelf(&l)
 	c := checker{s: s, n: n, l: &l}
 	c.source("source", s.Source)
+	c.source("premium", s.Premium.Source)
 	for i, id := range s.Projects {
 		if n.Project(id) == nil {
 			s.errorf(&l, "projects/"+strconv.Itoa(i), "unknown project %q (projects.yaml has %s)", id, list(n.Projects, func(p model.Project) string { return p.ID }))

@@ -44,6 +44,8 @@ func TestCheck(t *testing.T) {
 			`valid.yaml:21:17: rules/0/exemptions/0/links/0: unknown link "L22"`},
 		{"unknown exemption node", edit(t, valid, "nodes: [rajin]", "nodes: [najin]"),
 			`valid.yaml:22:17: rules/0/exemptions/0/nodes/0: unknown node "najin"`},
+		{"unknown source of the premium", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"5 MUSD/yr\", source: S99}\n"),
+			`valid.yaml:9:18: premium: unknown source "S99"`},
 		{"feedback per in the wrong unit", edit(t, valid, `per: "1 Mt/yr"`, `per: "1 bcm/yr"`),
 			`regimes/transitions/1/feedback/per: per 1 bcm/yr does not fit commodity "coal" counted in t`},
 	} {
@@ -60,6 +62,35 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("Check(%s) = nil, want %q", tt.name, tt.want)
 			case tt.want != "" && !strings.Contains(err.Error(), tt.want):
 				t.Fatalf("Check(%s) =\n%v\nwant it to contain\n%s", tt.name, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestCheckPremiumBuiltInCode checks the premium of a scenario built without Decode.
+func TestCheckPremiumBuiltInCode(t *testing.T) {
+	src := quantity.Provenance{Sources: []string{"T"}}
+	for _, tt := range []struct {
+		name    string
+		premium quantity.Quantity
+		want    string // "" for no error
+	}{
+		{"unset", quantity.Quantity{}, ""},
+		{"zero", quantity.New(0, quantity.DimMoneyPerYr, src), ""},
+		{"positive", quantity.New(5e7, quantity.DimMoneyPerYr, src), ""},
+		{"negative", quantity.New(-1, quantity.DimMoneyPerYr, src), "premium: premium must not be negative"},
+		{"money", quantity.New(5e7, quantity.DimMoney, src), "premium: premium must be money per year"},
+		{"no source", quantity.New(5e7, quantity.DimMoneyPerYr, quantity.Provenance{}), "premium: premium needs a source"},
+		{"unknown source", quantity.New(5e7, quantity.DimMoneyPerYr, quantity.Provenance{Sources: []string{"S99"}}), `premium: unknown source "S99"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Scenario{Name: "code", Premium: tt.premium}
+			err := s.Check(testNetwork(t))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Check = %v, want no error", err)
+			case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+				t.Fatalf("Check = %v, want prefix %q", err, tt.want)
 			}
 		})
 	}

@@ -15,7 +15,7 @@ import (
 // The keys a scenario file may use, per record. Decode rejects any other key. They are functions
 // so that the package holds no mutable state.
 func keysScenario() []string {
-	return []string{"name", "title", "description", "source", "projects", "participants", "rules", "overrides", "regimes"}
+	return []string{"name", "title", "description", "source", "premium", "projects", "participants", "rules", "overrides", "regimes"}
 }
 func keysRule() []string {
 	return []string{"id", "name", "kind", "commodities", "origins", "destinations", "transit", "cap", "premium", "evasion_cost", "enforcement", "exemptions", "source"}
@@ -81,6 +81,8 @@ func (r *reader) scenario(n ast.Node) *Scenario {
 	s.Title = r.str(f, "title", false)
 	s.Description = r.str(f, "description", false)
 	s.Source = r.provenance(f, "source")
+	// The premium is a number of its own: it does not inherit the scenario's source.
+	s.Premium = r.quantity(f, "premium", quantity.Provenance{})
 	s.Projects = r.list(f, "projects", false)
 	s.Participants = r.list(f, "participants", false)
 	for _, it := range r.sequence(f, "rules") {

@@ -53,6 +53,39 @@ func TestDecodeValid(t *testing.T) {
 	}
 }
 
+func TestDecodePremium(t *testing.T) {
+	valid := readTestdata(t, "valid.yaml")
+	if s := decodeValid(t); s.Premium.IsSet() {
+		t.Errorf("Premium = %v without a premium key, want unset", s.Premium)
+	}
+	for _, tt := range []struct {
+		name, premium string
+		value, high   float64
+		source        string
+	}{
+		{"mapping", `{value: "50 MUSD/yr", range: "0..100", source: "assumption: test premium"}`, 50e6, 100e6, "assumption: test premium"},
+		{"zero", `{value: "0 USD/yr", source: T}`, 0, 0, "T"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: "+tt.premium+"\n")
+			s, err := Decode("valid.yaml", strings.NewReader(in))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			q := s.Premium
+			if !q.IsSet() || q.Value != tt.value || q.Dim != quantity.DimMoneyPerYr || q.Source.String() != tt.source {
+				t.Errorf("Premium = %v (%g, %s, source %q), want %g USD/yr from %q", q, q.Value, q.Dim, q.Source, tt.value, tt.source)
+			}
+			if tt.high != 0 && (q.Range == nil || q.Range.High != tt.high) {
+				t.Errorf("Premium range = %v, want high %g", q.Range, tt.high)
+			}
+			if err := s.Check(testNetwork(t)); err != nil {
+				t.Errorf("Check: %v", err)
+			}
+		})
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
 	valid := readTestdata(t, "valid.yaml")
 	for _, tt := range []struct {
@@ -117,6 +150,18 @@ func TestDecodeErrors(t *testing.T) {
 			[]string{`valid.yaml:48:12: regimes/initial: unknown regime state "calm"`}},
 		{"timeline and transitions", valid + "  timeline:\n    - {year: 2025, state: quo}\n",
 			[]string{`regimes/timeline: give transitions (a sampled path) or a timeline (a fixed path), not both`}},
+		{"premium not per year", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"50 MUSD\", source: T}\n"),
+			[]string{`valid.yaml:9:18: premium: premium must be money per year such as "50 MUSD/yr", got 50 MUSD (money)`}},
+		{"premium negative", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"10 MUSD/yr\", range: \"-5..20\", source: T}\n"),
+			[]string{`valid.yaml:9:18: premium: premium must not be negative, got 10 MUSD/yr`}},
+		{"premium without source", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: 50 MUSD/yr\n"),
+			[]string{`valid.yaml:9:10: premium: premium needs a source`}},
+		{"premium bad unit", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"50 MRUB/yr\", source: T}\n"),
+			[]string{`valid.yaml:9:18: premium: unknown unit "MRUB"`}},
+		{"premium a list", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: [50]\n"),
+			[]string{`valid.yaml:9:10: premium: expected a single value, found a list`}},
+		{"premium unknown key", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"5 MUSD/yr\", sauce: T}\n"),
+			[]string{`valid.yaml:9:31: premium/sauce: unknown key "sauce" (expected one of: value, range, source)`}},
 		{"several errors at once", edit(t, valid, "kind: ban", "kind: embargo") + "extra: 1\n",
 			[]string{`valid.yaml:71:1: extra: unknown key "extra"`, `valid.yaml:12:11: rules/0/kind: unknown rule kind`}},
 	} {

@@ -23,6 +23,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add("name: x\nrules:\n  - id: a\n    kind: cap\n    cap: {value: \"1 t/yr\", range: \"0..2\"}\n")
 	f.Add("regimes: {initial: a, states: [{id: a, enforcement: {r: 0.5}}], timeline: [{year: x}]}\n")
 	f.Add("overrides: [{path: links/L1/capacity, value: 1 Mt/yr}]\n")
+	f.Add("name: x\npremium: {value: \"50 MUSD/yr\", range: \"0..100\", source: \"assumption: x\"}\n")
+	f.Add("name: x\npremium: -5 USD\n")
+	f.Add("name: x\npremium: [1]\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := Decode("fuzz.yaml", strings.NewReader(in))
 		if err != nil {

@@ -177,6 +177,9 @@ type Scenario struct {
 	Rules                    []Rule
 	Overrides                []Override
 	Regimes                  Regimes
+	// Premium is the decider's strategic premium in this scenario (money per year, e.g.
+	// "50 MUSD/yr"), overriding the data set's Meta.StrategicPremium; unset when not given.
+	Premium quantity.Quantity
 
 	file string          // the name Decode was given, for errors
 	pos  map[string]spot // field path → position of its value, kept from decoding

@@ -34,6 +34,7 @@ func (s *Scenario) checkSelf(l *diag.List) {
 	}
 	need("name", s.Name != "", "missing name (an id such as x1-status-quo)")
 	need("name", s.Name == "" || validID(s.Name), "%q is not an id (letters, digits, '-', '_' and '.')", s.Name)
+	shape("premium", s.Premium, moneyPerYear("premium", "50 MUSD/yr"))
 
 	rules := map[string]bool{}
 	for i := range s.Rules {

@@ -458,3 +458,16 @@ func moneyPerUnit(what string) func(q quantity.Quantity) error {
 		return nil
 	}
 }
+
+// moneyPerYear checks a non-negative amount of money per year, e.g. a strategic premium.
+func moneyPerYear(what, example string) func(q quantity.Quantity) error {
+	return func(q quantity.Quantity) error {
+		if q.Dim != quantity.DimMoneyPerYr {
+			return fmt.Errorf("%s must be money per year such as %q, got %s (%s)", what, example, q, q.Dim)
+		}
+		if !(q.Value >= 0) || (q.Range != nil && !(q.Range.Low >= 0)) {
+			return fmt.Errorf("%s must not be negative, got %s", what, q)
+		}
+		return nil
+	}
+}

@@ -162,17 +162,21 @@ func newDataShowCmd(a *app, dir *string) *cobra.Command {
 	return c
 }
 
-// summary is what "data show" prints.
+// summary is what "data show" prints. Quantities (the strategic premium, reference periods,
+// contract and loan terms) are as written, e.g. "0 USD/yr".
 type summary struct {
-	Name        string           `json:"name"`
-	BaseYear    int              `json:"base_year"`
-	Countries   []string         `json:"countries"`
-	NodesByKind []countRow       `json:"nodes_by_kind"`
-	Nodes       []nodeRow        `json:"nodes"`
-	LinksByMode []modeStatusRow  `json:"links_by_mode"`
-	Links       []linkRow        `json:"links"`
-	Markets     []marketRow      `json:"markets"`
-	Projects    []projectSummary `json:"projects"`
+	Name             string               `json:"name"`
+	BaseYear         int                  `json:"base_year"`
+	Countries        []string             `json:"countries"`
+	Decider          string               `json:"decider,omitempty"`
+	StrategicPremium string               `json:"strategic_premium,omitempty"`
+	ReferencePeriods []referencePeriodRow `json:"reference_periods,omitempty"`
+	NodesByKind      []countRow           `json:"nodes_by_kind"`
+	Nodes            []nodeRow            `json:"nodes"`
+	LinksByMode      []modeStatusRow      `json:"links_by_mode"`
+	Links            []linkRow            `json:"links"`
+	Markets          []marketRow          `json:"markets"`
+	Projects         []projectSummary     `json:"projects"`
 }
 
 type countRow struct {
@@ -204,16 +208,55 @@ type marketRow struct {
 
 type projectSummary struct {
 	ID, Name, Class string
-	Capex           string `json:"capex"`
-	CapexRange      string `json:"capex_range"`
-	StartYear       int    `json:"start_year"`
-	Links           int    `json:"links"`
-	Upgrades        int    `json:"upgrades"`
-	Financing       string `json:"financing"`
+	Capex           string        `json:"capex"`
+	CapexRange      string        `json:"capex_range"`
+	StartYear       int           `json:"start_year"`
+	Links           int           `json:"links"`
+	Upgrades        int           `json:"upgrades"`
+	Financing       string        `json:"financing"`
+	Owners          string        `json:"owners,omitempty"` // empty: the financing shares
+	Contracts       []contractRow `json:"contracts,omitempty"`
+	Loans           []loanRow     `json:"loans,omitempty"`
+}
+
+type referencePeriodRow struct {
+	Class string `json:"class"`
+	Years string `json:"years"`
+}
+
+// contractRow is a transit contract; quantities as written.
+type contractRow struct {
+	Host      string   `json:"host"`
+	Links     []string `json:"links,omitempty"`
+	RentShare string   `json:"rent_share,omitempty"`
+	Source    string   `json:"source"`
+}
+
+// loanRow is a loan; quantities as written.
+type loanRow struct {
+	Lender             string `json:"lender"`
+	Borrower           string `json:"borrower"`
+	Share              string `json:"share"`
+	Rate               string `json:"rate"`
+	Tenor              string `json:"tenor"`
+	Grace              string `json:"grace"`
+	DefaultProbability string `json:"default_probability,omitempty"`
+}
+
+// shares writes country shares as "KOR 50%, RUS 50%", sorted by country.
+func shares(m map[string]float64) string {
+	var out []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, fmt.Sprintf("%s %.0f%%", c, 100*m[c]))
+	}
+	return strings.Join(out, ", ")
 }
 
 func summarize(n *model.Network) summary {
-	s := summary{Name: n.Meta.Name, BaseYear: n.Meta.BaseYear}
+	s := summary{Name: n.Meta.Name, BaseYear: n.Meta.BaseYear, Decider: n.Meta.Decider, StrategicPremium: n.Meta.StrategicPremium.String()}
+	for _, r := range n.Meta.ReferencePeriods {
+		s.ReferencePeriods = append(s.ReferencePeriods, referencePeriodRow{r.Class, r.Years.String()})
+	}
 	for _, c := range n.Countries {
 		s.Countries = append(s.Countries, c.ID)
 	}
@@ -270,15 +313,19 @@ func summarize(n *model.Network) summary {
 		s.Markets = append(s.Markets, row)
 	}
 	for _, p := range n.Projects {
-		var fin []string
-		for _, c := range slices.Sorted(maps.Keys(p.Financing)) {
-			fin = append(fin, fmt.Sprintf("%s %.0f%%", c, 100*p.Financing[c]))
-		}
-		s.Projects = append(s.Projects, projectSummary{
+		ps := projectSummary{
 			ID: p.ID, Name: p.Name, Class: p.Class, Capex: musd(p.Capex.Value),
 			CapexRange: capexRange(p.Capex), StartYear: p.StartYear, Links: len(p.Links), Upgrades: len(p.Upgrades),
-			Financing: strings.Join(fin, ", "),
-		})
+			Financing: shares(p.Financing), Owners: shares(p.Owners),
+		}
+		for _, k := range p.Contracts {
+			ps.Contracts = append(ps.Contracts, contractRow{Host: k.Host, Links: k.Links, RentShare: k.RentShare.String(), Source: k.Source.String()})
+		}
+		for _, l := range p.Loans {
+			ps.Loans = append(ps.Loans, loanRow{Lender: l.Lender, Borrower: l.Borrower, Share: l.Share.String(), Rate: l.Rate.String(),
+				Tenor: l.Tenor.String(), Grace: l.Grace.String(), DefaultProbability: l.DefaultProbability.String()})
+		}
+		s.Projects = append(s.Projects, ps)
 	}
 	return s
 }
@@ -294,7 +341,11 @@ func capexRange(q model.Q) string {
 
 func writeSummary(w io.Writer, s summary) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s (USD of %d); countries: %s\n\n", s.Name, s.BaseYear, strings.Join(s.Countries, " "))
+	fmt.Fprintf(tw, "%s (USD of %d); countries: %s", s.Name, s.BaseYear, strings.Join(s.Countries, " "))
+	if s.Decider != "" {
+		fmt.Fprintf(tw, "; decider %s, strategic premium %s", s.Decider, orDash(s.StrategicPremium))
+	}
+	fmt.Fprint(tw, "\n\n")
 	fmt.Fprintf(tw, "NODES (%d)\tby kind:", len(s.Nodes))
 	for _, r := range s.NodesByKind {
 		fmt.Fprintf(tw, " %s %d", r.Key, r.Count)

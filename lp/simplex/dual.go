@@ -35,6 +35,12 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 				s.resetInfeasible()
 				continue
 			}
+			if s.withinCheck(r, slope, sigma) {
+				// Nothing can enter, but the violation is within the final check's tolerance:
+				// rounding (of a solution loaded as bounds, of fixed columns), not infeasibility.
+				s.waived[r] = true
+				continue
+			}
 			return infeasible
 		}
 		s.enteringColumn(q)
@@ -102,11 +108,24 @@ func (s *solver) primalInfeasibility(p int) (v, sigma float64) {
 	return 0, 0
 }
 
-// resetInfeasible lists every primal-infeasible basis position for the dual pricing.
+// withinCheck reports whether the basic variable at position r violates its bound (towards
+// sigma, by v) by no more than the final optimality check allows.
+func (s *solver) withinCheck(r int, v, sigma float64) bool {
+	j := s.head[r]
+	bound := s.lo[j]
+	if sigma > 0 {
+		bound = s.up[j]
+	}
+	return v <= checkTol*math.Max(1, math.Abs(bound))
+}
+
+// resetInfeasible lists every primal-infeasible basis position for the dual pricing; positions
+// waived for rounding are listed again.
 func (s *solver) resetInfeasible() {
 	for _, p := range s.infList {
 		s.inInf[p] = false
 	}
+	clear(s.waived)
 	s.infList = s.infList[:0]
 	for p := range s.head {
 		s.noteInfeasible(p)
@@ -131,7 +150,7 @@ func (s *solver) chuzr() (r int, sigma float64) {
 	keep := s.infList[:0]
 	for _, p := range s.infList {
 		v, sg := s.primalInfeasibility(p)
-		if v == 0 {
+		if v == 0 || s.waived[p] {
 			s.inInf[p] = false
 			continue
 		}

@@ -66,7 +66,7 @@ func newSolver(m *lp.Model) *solver {
 	s.status, s.head, s.pos = make([]vstat, nv), make([]int, nr), make([]int, nv)
 	s.alpha = make([]float64, nv)
 	s.inCand = make([]bool, nv)
-	s.dse, s.tauBuf, s.inInf = make([]float64, nr), make([]float64, nr), make([]bool, nr)
+	s.dse, s.tauBuf, s.inInf, s.waived = make([]float64, nr), make([]float64, nr), make([]bool, nr), make([]bool, nr)
 	s.colBuf, s.rowBuf, s.rhoBuf, s.flipBuf = make([]float64, nr), make([]float64, nr), make([]float64, nr), make([]float64, nr)
 	s.logIdx, s.logVal = make([]int, nr), make([]float64, nr)
 	for i := range nr {

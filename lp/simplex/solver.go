@@ -88,6 +88,7 @@ type solver struct {
 	flipBuf  []float64 // Σ a_j Δx_j of the flips, row space (zero between uses)
 	flipRows []int
 	inInf    []bool // by position
+	waived   []bool // by position: an infeasibility within checkTol that no pivot can remove, ignored until the next refresh
 	inCand   []bool
 	rowBuf   []float64 // btran scratch
 
