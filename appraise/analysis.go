@@ -2,7 +2,6 @@ package appraise
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -17,44 +16,66 @@ import (
 // their median, and the regime path replaced by the Markov chain's expected occupancy of each
 // state (transition probabilities at their values, without feedback).
 type BaseCase struct {
-	NPV       []CountryValue // financial NPV by country, USD
-	CashFlows []CashFlow     // expected yearly cash flows by country
-	Tornado   []risk.Swing   // Russia's NPV at each driver's P10 and P90, widest first
-	Switching []Switching    // values at which Russia's base-case NPV crosses zero
-	Shapley   []ShapleyShare // split of the project's total gain among the countries involved
+	NPV       []CountryValue `json:"npv"`        // financial NPV by country, USD
+	CashFlows []CashFlow     `json:"cash_flows"` // expected yearly cash flows by country
+	// Gains splits each country's welfare change by where it comes from, PV at the social rate:
+	// the owners' rents and the hosts' tariffs beside consumers' and producers' surplus.
+	Gains []GainSplit `json:"gains"`
+	// Shapley is each country's strategic value in the network game beside its own gain, PV at
+	// the social rate.
+	Shapley []ShapleyShare `json:"shapley"`
+	// Tornado is the decider's NPV at each driver's P10 and P90, widest first; Switching the
+	// values at which its base-case NPV crosses zero. Both empty without a decider.
+	Tornado   []risk.Swing `json:"tornado"`
+	Switching []Switching  `json:"switching"`
 }
 
 // CountryValue is one number for one country.
 type CountryValue struct {
-	Country string
-	Value   float64
+	Country string  `json:"country"`
+	Value   float64 `json:"value"`
 }
 
-// CashFlow is one country's expected yearly flows, USD, year t = 0 … horizon from the base year.
+// CashFlow is one country's expected yearly flows, USD, year t = 0, 1, … from the base year,
+// through the appraisal period (Period years) and the service after it.
 type CashFlow struct {
-	Country  string
-	Gain     []float64 // welfare change with the project (may be negative)
-	Residual float64   // its share of the residual value, counted in the last year
-	Cost     []float64 // capex and opex shares
+	Country string    `json:"country"`
+	Gain    []float64 `json:"gain"`  // welfare change with the project (may be negative)
+	Cost    []float64 `json:"cost"`  // capex and opex shares
+	Loan    []float64 `json:"loans"` // loan flows: drawdowns in, interest and repayments out (for a lender the opposite)
+	// Residual is the value at the end of the appraisal period of the years of service after it,
+	// at the social rate: their net benefits, or 0 if the project is then retired.
+	Residual float64 `json:"residual_value"`
+	Period   int     `json:"period_years"`
 }
 
-// Switching is the value of one input at which Russia's base-case NPV is zero.
+// GainSplit is one country's welfare change from a project by component, PV at the social rate.
+type GainSplit struct {
+	Country  string  `json:"country"`
+	Consumer float64 `json:"consumer"`
+	Producer float64 `json:"producer"`
+	Transit  float64 `json:"transit"` // tariffs and rent shares it hosts under contract
+	Rent     float64 `json:"rent"`    // capacity rents of what it owns
+	Quota    float64 `json:"quota"`
+}
+
+// Switching is the value of one input at which the decider's base-case NPV is zero.
 type Switching struct {
-	Input string  // e.g. "capex", "gas prices"
-	Base  float64 // the input's base value (1 for a multiplier)
-	Value float64 // the switching value in the same unit
-	Unit  string  // "× base" for multipliers, "per year" for a probability
-	Found bool    // false when NPV keeps its sign over the searched range
+	Input string  `json:"input"` // e.g. "capex", "gas prices"
+	Base  float64 `json:"base"`  // the input's base value (1 for a multiplier)
+	Value float64 `json:"value"` // the switching value in the same unit
+	Unit  string  `json:"unit"`  // "× base" for multipliers
+	Found bool    `json:"found"` // false when NPV keeps its sign over the searched range
 }
 
-// ShapleyShare is one country's Shapley value of the project's total gain (present value at the
-// social rate of the welfare change, costs excluded) against its own gain; the difference is the
-// side payment that would make its share "fair".
+// ShapleyShare is one country's strategic value of the project in the network game (the change
+// of its Shapley value) against its own welfare gain in the market, PV at the social rate. The
+// difference is what the bargaining power the project brings is worth beyond the market's split.
 type ShapleyShare struct {
-	Country     string
-	Shapley     float64
-	OwnGain     float64
-	SidePayment float64 // Shapley − OwnGain: what it should receive (+) or pay (−)
+	Country     string  `json:"country"`
+	Shapley     float64 `json:"shapley"`
+	OwnGain     float64 `json:"own_gain"`
+	SidePayment float64 `json:"side_payment"` // Shapley − OwnGain
 }
 
 // variant is a modification of the base inputs for one evaluation.
@@ -64,12 +85,12 @@ type variant struct {
 	relief  float64 // multiplier on relief transition probabilities; 0 means 1
 }
 
-// analyse fills Case.Base for every case: the Shapley split for all cases, and the tornado and
-// switching values for the cases of the first scenario (the headline scenario).
+// analyse fills Case.Base for every case, with the tornado and switching values of the
+// decider's NPV under every scenario.
 func (ev *evaluator) analyse(ctx context.Context, solvers []*solver, cases []Case) error {
 	ns := len(ev.in.Scenarios)
 	bases, err := risk.Run(ctx, len(cases), risk.Options{Workers: len(solvers)}, func(ctx context.Context, k, w int) (*BaseCase, error) {
-		return ev.baseCase(ctx, solvers[w], k/ns, k%ns, k%ns == 0)
+		return ev.baseCase(ctx, solvers[w], k/ns, k%ns)
 	})
 	if err != nil {
 		return err
@@ -80,8 +101,8 @@ func (ev *evaluator) analyse(ctx context.Context, solvers []*solver, cases []Cas
 	return nil
 }
 
-// baseNPV evaluates the base case of (pi, si) under a variant and returns the case draw.
-func (ev *evaluator) baseNPV(ctx context.Context, s *solver, pi, si int, v variant, outside []string) (caseDraw, []CashFlow, error) {
+// baseEval evaluates the base case of (pi, si) under a variant.
+func (ev *evaluator) baseEval(ctx context.Context, s *solver, pi, si int, v variant, play bool) (caseDraw, *caseDetail, error) {
 	x := ev.base()
 	if v.net != nil {
 		x.net = v.net
@@ -103,28 +124,19 @@ func (ev *evaluator) baseNPV(ctx context.Context, s *solver, pi, si int, v varia
 	if s.net != x.net {
 		s.reset(x.net) // keep solved states while the network is the same
 	}
-	occ := ev.expectedOccupancy(x.regimes[si])
-	cd, flows, err := ev.evaluateFlows(ctx, s, x, pi, si, occ, outside)
-	return cd, flows, err
+	occ := ev.expectedOccupancy(x.regimes[si], len(ev.scheduleOf(x, pi).service))
+	return ev.evaluate(ctx, s, x, pi, si, occ, play)
 }
 
 func isRelief(state string) bool { return strings.Contains(strings.ToLower(state), "relief") }
 
-// expectedOccupancy is the probability of each regime state in each year under the Markov chain
-// (no feedback), or the fixed timeline.
-func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes) occupancy {
-	h := ev.horizon()
-	occ := make(occupancy, h+1)
+// expectedOccupancy is the probability of each regime state in each of the years under the
+// Markov chain (no feedback), or the fixed timeline.
+func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes, years int) occupancy {
 	if len(reg.States) == 0 || reg.Fixed() {
-		for t := range occ {
-			r := ""
-			if len(reg.States) > 0 {
-				r = reg.At(ev.net.Meta.BaseYear + t)
-			}
-			occ[t] = map[string]float64{r: 1}
-		}
-		return occ
+		return fixedOccupancy(reg, ev.net.Meta.BaseYear, years)
 	}
+	occ := make(occupancy, years)
 	cur := map[string]float64{reg.Initial: 1}
 	for t := range occ {
 		occ[t] = cur
@@ -143,51 +155,61 @@ func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes) occupancy {
 	return occ
 }
 
-func (ev *evaluator) baseCase(ctx context.Context, s *solver, pi, si int, headline bool) (*BaseCase, error) {
+func (ev *evaluator) baseCase(ctx context.Context, s *solver, pi, si int) (*BaseCase, error) {
 	s.reset(ev.net) // each case is its own unit of work: same engines' state whichever worker runs it
-	cd, flows, err := ev.baseNPV(ctx, s, pi, si, variant{}, nil)
+	cd, det, err := ev.baseEval(ctx, s, pi, si, variant{}, true)
 	if err != nil {
 		return nil, err
 	}
-	b := &BaseCase{CashFlows: flows}
-	for i, c := range ev.countries {
-		b.NPV = append(b.NPV, CountryValue{c, cd.npv[i]})
+	b := &BaseCase{}
+	social := ev.net.Meta.SocialDiscountRate.Value
+	for ci, c := range ev.countries {
+		b.NPV = append(b.NPV, CountryValue{c, cd.npv[ci]})
+		f := det.flows[ci]
+		cf := CashFlow{Country: c, Gain: f.benefit, Cost: f.cost, Loan: f.loan, Period: det.sch.period}
+		tail := f.net()
+		for t := range tail {
+			if t < det.sch.period {
+				tail[t] = 0
+			}
+		}
+		cf.Residual = NPV(tail, social) * math.Pow(1+social, float64(det.sch.period-1))
+		b.CashFlows = append(b.CashFlows, cf)
+		p := det.parts[ci]
+		b.Gains = append(b.Gains, GainSplit{Country: c, Consumer: p.consumer, Producer: p.producer, Transit: p.transit, Rent: p.rent, Quota: p.quota})
+		sh := NPV(det.strategic[ci], social)
+		own := NPV(det.delta[ci], social)
+		b.Shapley = append(b.Shapley, ShapleyShare{Country: c, Shapley: sh, OwnGain: own, SidePayment: sh - own})
 	}
-	if b.Shapley, err = ev.shapley(ctx, s, pi, si); err != nil {
-		return nil, err
-	}
-	if !headline {
+	d := slices.Index(ev.countries, ev.decider)
+	if d < 0 {
 		return b, nil
 	}
-	ru := slices.Index(ev.countries, Committer)
-	npvRU := func(v variant) (float64, error) {
-		d, _, err := ev.baseNPV(ctx, s, pi, si, v, nil)
-		if err != nil || ru < 0 {
+	npvD := func(v variant) (float64, error) {
+		c, _, err := ev.baseEval(ctx, s, pi, si, v, false)
+		if err != nil {
 			return 0, err
 		}
-		return d.npv[ru], nil
+		return c.npv[d], nil
 	}
-	base := 0.0
-	if ru >= 0 {
-		base = cd.npv[ru]
-	}
+	base := cd.npv[d]
 	carried, err := ev.carried(ctx, s, pi, si)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range ev.drivers(pi, carried) {
-		lo, err := npvRU(d.at(ev, 0.1))
+	for _, dr := range ev.drivers(pi, carried) {
+		lo, err := npvD(dr.at(ev, 0.1))
 		if err != nil {
 			return nil, err
 		}
-		hi, err := npvRU(d.at(ev, 0.9))
+		hi, err := npvD(dr.at(ev, 0.9))
 		if err != nil {
 			return nil, err
 		}
-		b.Tornado = append(b.Tornado, risk.Swing{Input: d.name, Low: lo, High: hi, Base: base})
+		b.Tornado = append(b.Tornado, risk.Swing{Input: dr.name, Low: lo, High: hi, Base: base})
 	}
 	risk.SortSwings(b.Tornado)
-	if b.Switching, err = ev.switching(npvRU, pi, si, base); err != nil {
+	if b.Switching, err = ev.switching(npvD, carried, base); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -206,9 +228,9 @@ func (d driver) at(ev *evaluator, p float64) variant {
 	switch d.kind {
 	case "overrun":
 		// the median overrun is the base; move to the quantile of the reference class
-		return variant{overrun: d.overrunFactor(ev, p)}
+		return variant{overrun: d.overrunFactor(p)}
 	case "relief":
-		return variant{relief: d.reliefFactor(ev, p)}
+		return variant{relief: reliefFactor(p)}
 	}
 	n := ev.net.Clone()
 	for path, q := range n.Quantities() {
@@ -219,7 +241,7 @@ func (d driver) at(ev *evaluator, p float64) variant {
 	return variant{net: n}
 }
 
-func (d driver) overrunFactor(ev *evaluator, p float64) float64 {
+func (d driver) overrunFactor(p float64) float64 {
 	r, _, ok := risk.Overrun(d.class)
 	if !ok {
 		return 1
@@ -231,7 +253,7 @@ func (d driver) overrunFactor(ev *evaluator, p float64) float64 {
 // probabilities have ranges in the scenario, but a tornado bar across all scenarios' relief
 // transitions needs one factor. Assumption: a factor of 2 either way brackets the published
 // uncertainty of the scenario probabilities (all labelled assumptions in REFERENCE_FACTS X1–X5).
-func (d driver) reliefFactor(_ *evaluator, p float64) float64 {
+func reliefFactor(p float64) float64 {
 	if p < 0.5 {
 		return 0.5
 	}
@@ -272,7 +294,7 @@ func (ev *evaluator) carried(ctx context.Context, s *solver, pi, si int) (map[st
 		}
 	}
 	for _, r := range regimes {
-		o, err := s.solve(ctx, ev.request(si, pi, r, true, x, nil))
+		o, err := s.solve(ctx, ev.request(si, pi, r, true, x))
 		if err != nil {
 			return nil, err
 		}
@@ -286,8 +308,9 @@ func (ev *evaluator) carried(ctx context.Context, s *solver, pi, si int) (map[st
 }
 
 // drivers lists the tornado inputs relevant to project pi: prices and quantities of the
-// commodities its links carry in the base case, transport costs and tariffs, Russia's discount
-// rate, the project's own schedule and cost inputs, its overrun class and the relief probability.
+// commodities its links carry in the base case, transport costs and tariffs, the decider's
+// discount rate, the project's own schedule and cost inputs, its overrun class and the relief
+// probability.
 func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 	n := ev.net
 	p := ev.projects[pi]
@@ -327,8 +350,8 @@ func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 				}
 			}
 		case string(model.CompCountries):
-			if parts[1] == Committer {
-				add("Russia's discount rate", path)
+			if parts[1] == ev.decider {
+				add(ev.decider+" discount rate", path)
 			}
 		case string(model.CompProjects):
 			if parts[1] == p.ID && qpField(path) != "capex" {
@@ -354,19 +377,19 @@ const (
 	switchTol = 1e-3 // a switching multiplier to three decimals
 )
 
-// switching finds the values of capex, commodity prices, tariffs and the relief probability at
-// which Russia's base-case NPV crosses zero.
-func (ev *evaluator) switching(npvRU func(variant) (float64, error), pi, si int, base float64) ([]Switching, error) {
+// switching finds the values of capex, the prices of every commodity the project carries, transit
+// tariffs and the relief probability at which the decider's base-case NPV crosses zero.
+func (ev *evaluator) switching(npvD func(variant) (float64, error), carried map[string]bool, base float64) ([]Switching, error) {
 	var out []Switching
 	var firstErr error
 	eval := func(v variant) float64 {
-		y, err := npvRU(v)
+		y, err := npvD(v)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
 		return y
 	}
-	// Capex enters linearly: NPV(k) = NPV(1) − (k − 1)·PV(Russia's capex share).
+	// Capex enters linearly: NPV(k) = NPV(1) − (k − 1)·PV(the decider's capex share).
 	if y2 := eval(variant{overrun: 2}); firstErr == nil {
 		slope := y2 - base
 		s := Switching{Input: "capex", Base: 1, Unit: "× base"}
@@ -401,10 +424,8 @@ func (ev *evaluator) switching(npvRU func(variant) (float64, error), pi, si int,
 		mk   func(k float64) variant
 	}
 	var inputs []input
-	for _, c := range []string{"gas", "coal", "electricity"} {
-		if ev.net.Commodity(c) != nil {
-			inputs = append(inputs, input{c + " prices", scale(priceOf(c))})
-		}
+	for _, c := range slices.Sorted(maps.Keys(carried)) {
+		inputs = append(inputs, input{c + " prices", scale(priceOf(c))})
 	}
 	inputs = append(inputs,
 		input{"transit tariffs", scale(func(path model.QuantityPath, _ *model.Network) bool {
@@ -425,75 +446,4 @@ func (ev *evaluator) switching(npvRU func(variant) (float64, error), pi, si int,
 		out = append(out, sw)
 	}
 	return out, firstErr
-}
-
-// inoperable reports whether project p builds links only and every one of them crosses a
-// country in outside: then none is available and the project changes nothing.
-func inoperable(n *model.Network, p *model.Project, outside []string) bool {
-	if len(p.Upgrades) > 0 || len(p.Links) == 0 || len(outside) == 0 {
-		return false
-	}
-	for _, id := range p.Links {
-		l := n.Link(id)
-		if l == nil || !slices.ContainsFunc(outside, func(c string) bool { return crosses(l, c) }) {
-			return false
-		}
-	}
-	return true
-}
-
-// shapley splits the project's total gain among the countries it crosses or that finance it:
-// v(S) is the present value, at the social rate, of the members' welfare change when every
-// non-member takes no part (its proposed links and transit are unavailable).
-func (ev *evaluator) shapley(ctx context.Context, s *solver, pi, si int) ([]ShapleyShare, error) {
-	_, players := projectCountries(ev.net, ev.projects[pi])
-	if len(players) == 0 || len(players) > 8 {
-		return nil, nil
-	}
-	social := ev.net.Meta.SocialDiscountRate.Value
-	values := map[uint64]float64{}
-	own := make([]float64, len(players))
-	var firstErr error
-	for mask := uint64(0); mask < 1<<len(players); mask++ {
-		var outside []string
-		for i, c := range players {
-			if mask&(1<<i) == 0 {
-				outside = append(outside, c)
-			}
-		}
-		if inoperable(ev.net, ev.projects[pi], outside) {
-			values[mask] = 0 // its links cross a non-member: with and without are the same state
-			continue
-		}
-		_, flows, err := ev.baseNPV(ctx, s, pi, si, variant{}, outside)
-		if err != nil {
-			firstErr = err
-			break
-		}
-		v := 0.0
-		for i, c := range players {
-			if mask&(1<<i) == 0 {
-				continue
-			}
-			for _, f := range flows {
-				if f.Country == c {
-					g := NPV(f.Gain, social)
-					v += g
-					if mask == 1<<len(players)-1 {
-						own[i] = g
-					}
-				}
-			}
-		}
-		values[mask] = v
-	}
-	if firstErr != nil {
-		return nil, fmt.Errorf("shapley: %w", firstErr)
-	}
-	phi := Shapley(players, func(mask uint64) float64 { return values[mask] })
-	out := make([]ShapleyShare, len(players))
-	for i, c := range players {
-		out[i] = ShapleyShare{Country: c, Shapley: phi[i], OwnGain: own[i], SidePayment: phi[i] - own[i]}
-	}
-	return out, nil
 }

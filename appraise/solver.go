@@ -17,11 +17,14 @@ import (
 // outcome is what the appraisal keeps of one solved scenario state: welfare by country and the
 // yearly flow across each rule (for the regime feedback), USD/yr and commodity units/yr.
 type outcome struct {
-	welfare  []float64 // by country, in the order of the solver's countries
+	welfare  []float64             // by country, in the order of the solver's countries
+	parts    []flow.CountryWelfare // the same, by component
 	ruleFlow map[string]float64
 	links    []flow.LinkResult // flows by link, for carried
 	total    float64           // total surplus (the LP objective), USD/yr
 	basis    *lp.Basis         // the optimal basis, to start neighbouring states from
+	state    *scenario.State   // the state solved, for the coalition values of the game
+	sig      stateKey          // what its LP depends on (signature): states with one LP share it
 }
 
 // carried returns the commodities flowing on link id, in the order of its flows.
@@ -45,7 +48,7 @@ type stateKey struct {
 	scenario int
 	regime   string
 	built    string // sorted, comma-separated: every project built (the scenario's and extras)
-	outside  string // non-participants added for a coalition, sorted
+	outside  string // the state's non-participants, sorted (signatures only)
 }
 
 // solver solves scenario states for one worker: one LP engine and one flow.Problem per scenario,
@@ -68,6 +71,24 @@ type solver struct {
 	solves      int
 	lpTime      time.Duration // wall time in flow.Problem Solve and Update
 	iterations  int           // simplex iterations of those solves
+	// the network game's coalition values of the current unit of work, and its work
+	values         map[valueKey]coalitionValue
+	gameSolves     int
+	gameTime       time.Duration
+	gameIterations int
+}
+
+// coalitionValue is v(S) in one state, with, for each project the state does not build, whether
+// building it could raise v(S) (false proves it cannot; flow.Problem.Value).
+type coalitionValue struct {
+	v    float64
+	adds map[string]bool
+}
+
+// valueKey identifies a coalition value within one sampled network: the state and the closure.
+type valueKey struct {
+	state  stateKey
+	closed string // signature of what the closure shuts (coalitionSignature)
 }
 
 func newSolver(newEngine func() (lp.Incremental, error), base *model.Network, scenarios []*scenario.Scenario, countries []string, year int) *solver {
@@ -84,6 +105,11 @@ func (s *solver) close() error {
 			errs = append(errs, e.Close())
 		}
 	}
+	for _, p := range s.problems {
+		if p != nil {
+			errs = append(errs, p.Close())
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -94,6 +120,10 @@ func (s *solver) reset(n *model.Network) {
 	clear(s.cache)
 	if s.cache == nil {
 		s.cache = map[stateKey]*outcome{}
+	}
+	clear(s.values)
+	if s.values == nil {
+		s.values = map[valueKey]coalitionValue{}
 	}
 	for i := range s.stale {
 		s.stale[i] = true
@@ -106,7 +136,6 @@ type request struct {
 	regime      string
 	projects    []string // built on top of the scenario's own
 	exclude     string   // a project the scenario builds that must not be built ("" for none)
-	outside     []string // extra non-participants (coalition analysis)
 	enforcement map[string]float64
 }
 
@@ -120,7 +149,7 @@ func (r request) key(sc *scenario.Scenario) stateKey {
 		}
 	}
 	slices.Sort(built)
-	return stateKey{r.scenario, r.regime, strings.Join(built, ","), strings.Join(r.outside, ",")}
+	return stateKey{scenario: r.scenario, regime: r.regime, built: strings.Join(built, ",")}
 }
 
 // solve returns the outcome of a state of the current network, from the cache when it can.
@@ -144,17 +173,6 @@ func (s *solver) solveFrom(ctx context.Context, r request, start *lp.Basis) (*ou
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range r.outside {
-		if !slices.Contains(st.NonParticipants, c) {
-			st.NonParticipants = append(st.NonParticipants, c)
-		}
-		// a coalition's non-members' proposed links are unavailable
-		for i := range st.Net.Links {
-			if l := &st.Net.Links[i]; l.Status != model.StatusExisting && crosses(l, c) {
-				st.Available[l.ID] = false
-			}
-		}
-	}
 	// Requests that differ only in projects that change nothing here (their links unavailable,
 	// e.g. crossing a non-participant) lead to the same LP: solve it once.
 	sig := signature(r.scenario, st)
@@ -166,12 +184,14 @@ func (s *solver) solveFrom(ctx context.Context, r request, start *lp.Basis) (*ou
 	if err != nil {
 		return nil, fmt.Errorf("scenario %s, regime %s, projects [%s]: %w", sc.Name, st.Regime, strings.Join(r.projects, ","), err)
 	}
-	o := &outcome{welfare: make([]float64, len(s.countries)), ruleFlow: make(map[string]float64, len(res.Leakage)), links: res.Links, total: res.Objective,
-		basis: s.problems[r.scenario].Basis()}
+	o := &outcome{welfare: make([]float64, len(s.countries)), parts: make([]flow.CountryWelfare, len(s.countries)),
+		ruleFlow: make(map[string]float64, len(res.Leakage)), links: res.Links, total: res.Objective,
+		basis: s.problems[r.scenario].Basis(), state: st, sig: sig}
 	for _, c := range res.Welfare {
 		for i, id := range s.countries {
 			if id == c.Country {
 				o.welfare[i] = c.Total()
+				o.parts[i] = c
 			}
 		}
 	}
@@ -273,11 +293,46 @@ func (s *solver) prepare(ctx context.Context, si int) error {
 	return nil
 }
 
-func crosses(l *model.Link, country string) bool {
-	for _, ck := range l.Crossings {
-		if ck.Country == country {
-			return true
+// value returns v(S) for the coalition that leaves the countries of outside out, in the state o
+// of scenario si (solved before in this unit of work), from the cache when it can, and whether
+// building each project the state does not build could raise it. closed is the signature of what
+// the closure shuts: coalitions that shut the same links and markets in states of the same LP
+// have the same value.
+func (s *solver) value(ctx context.Context, si int, o *outcome, outside []string, closed string) (coalitionValue, error) {
+	key := valueKey{o.sig, closed}
+	if v, ok := s.values[key]; ok {
+		return v, nil
+	}
+	if s.problems[si] == nil || s.stale[si] {
+		return coalitionValue{}, fmt.Errorf("appraise: coalition value of scenario %d asked before its states were solved", si)
+	}
+	var certify []*model.Project
+	for i := range o.state.Net.Projects {
+		if pr := &o.state.Net.Projects[i]; !o.state.Built[pr.ID] {
+			certify = append(certify, pr)
 		}
 	}
-	return false
+	t0 := time.Now()
+	v, adds, iters, err := s.problems[si].Value(ctx, o.state, outside, certify, s.engines[si])
+	s.gameSolves++
+	s.gameIterations += iters
+	s.gameTime += time.Since(t0)
+	if err != nil {
+		return coalitionValue{}, fmt.Errorf("coalition without %v: %w", outside, err)
+	}
+	cv := coalitionValue{v: v, adds: make(map[string]bool, len(certify))}
+	for i, pr := range certify {
+		cv.adds[pr.ID] = adds[i]
+	}
+	s.values[key] = cv
+	s.lastRegime[si] = "" // the engine's basis is a coalition's: the next state starts from its regime's
+	return cv, nil
+}
+
+// startFrom makes the next solve of scenario si start from basis b.
+func (s *solver) startFrom(ctx context.Context, si int, b *lp.Basis) error {
+	if b == nil || s.engines[si] == nil {
+		return nil
+	}
+	return s.engines[si].SetBasis(ctx, b)
 }

@@ -43,14 +43,14 @@ func engine(tb testing.TB) *highs.Engine {
 // faceEngines returns the engines that pick canonical optima as cmd/corridor composes them: the
 // pure-Go simplex, with HiGHS for cold solves (a decomposed LP's solution has no basis) and for
 // whatever the simplex cannot finish.
-func faceEngines(tb testing.TB) func() lp.Incremental {
+func faceEngines(tb testing.TB) func() (lp.Incremental, error) {
 	engine(tb) // makes the runtime
-	return func() lp.Incremental {
+	return func() (lp.Incremental, error) {
 		fb, err := shared.rt.NewEngine()
 		if err != nil {
-			tb.Fatalf("NewEngine: %v", err)
+			return nil, err
 		}
-		return simplex.New(simplex.Config{Fallback: fb})
+		return simplex.New(simplex.Config{Fallback: fb}), nil
 	}
 }
 

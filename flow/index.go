@@ -39,6 +39,8 @@ type scratch struct {
 	vals                           values
 	active                         []float64 // compute: enforcement by rule, NaN when inactive
 	nonPart                        []bool    // compute: by country
+	closed                         []bool    // Value: by country, outside the coalition
+	shut                           []bool    // Value: by commodity, closed with the coalition
 	avail                          []bool    // compute: by link
 	growth                         []float64 // compute: demand growth factor by market
 	arcCost, arcHandling           []float64 // compute: by arc

@@ -41,7 +41,7 @@ type Options struct {
 	// NewFaceEngine makes the engines that pick the canonical optimum of every solve (package
 	// lp/face); nil means pure-Go simplex engines. Give ones with a cold-solve fallback when LPs
 	// are decomposed: their solutions come without a basis to start from.
-	NewFaceEngine func() lp.Incremental
+	NewFaceEngine func() (lp.Incremental, error)
 }
 
 // Method is how Problem.Solve solves the LP.
@@ -179,19 +179,20 @@ type Problem struct {
 	matched [][]int        // flow columns matched by each rule
 
 	// Index tables derived from the structure (index.go).
-	countries         []string       // every country a result can name: node countries, crossings, origins
-	countryIx         map[string]int // index of each country in countries
-	byCountry         []int          // indices into countries, sorted by id
-	nodeCountry       []int          // country of each node, into countries
-	links             []linkInfo     // per link of the network
-	linkOrder         []int          // links with an arc, in the order of Result.Links
-	marketNode        []int          // node of each market (first node with its id), -1 when unknown
-	unknownMarketNode string         // the first market node id that names no node, if any
-	marketPos         []int          // position of each market in Result.Markets, -1 when absent
-	marketOrder       []int          // markets with a column, in the order of Result.Markets
-	nodeCaps          []int          // node throughput rows, in node order
-	balanceRows       int            // number of balance rows: the length of Result.Prices
-	junctions         []junction     // where saturated chains may pass through
+	countries         []string              // every country a result can name: node countries, crossings, origins
+	countryIx         map[string]int        // index of each country in countries
+	byCountry         []int                 // indices into countries, sorted by id
+	nodeCountry       []int                 // country of each node, into countries
+	links             []linkInfo            // per link of the network
+	linkOrder         []int                 // links with an arc, in the order of Result.Links
+	marketNode        []int                 // node of each market (first node with its id), -1 when unknown
+	unknownMarketNode string                // the first market node id that names no node, if any
+	marketPos         []int                 // position of each market in Result.Markets, -1 when absent
+	marketOrder       []int                 // markets with a column, in the order of Result.Markets
+	nodeCaps          []int                 // node throughput rows, in node order
+	balanceRows       int                   // number of balance rows: the length of Result.Prices
+	junctions         []junction            // where saturated chains may pass through
+	projects          map[string]*projectIx // where each project would change the LP (Value), made when first asked
 
 	scratch scratch // buffers reused across solves
 
@@ -213,8 +214,12 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 	if st == nil || st.Net == nil {
 		panic("flow: Build needs a state with a network")
 	}
+	picker, err := face.New(opt.NewFaceEngine)
+	if err != nil {
+		return nil, fmt.Errorf("flow: %w", err)
+	}
 	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, demand: map[[2]int]int{}, nodeCap: map[int]int{},
-		picker: face.New(opt.NewFaceEngine)}
+		picker: picker}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -225,10 +230,10 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 		}
 	}
 	if err := p.structure(); err != nil {
-		return nil, err
+		return nil, errors.Join(err, picker.Close())
 	}
 	if err := p.setValues(st); err != nil {
-		return nil, err
+		return nil, errors.Join(err, picker.Close())
 	}
 	p.first = st
 	return p, nil

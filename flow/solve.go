@@ -10,6 +10,8 @@ import (
 
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/dw"
+	"github.com/corridor-dev/corridor/lp/face"
+	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -55,7 +57,10 @@ func (p *Problem) Solve(ctx context.Context, eng lp.Engine) (*Result, error) {
 	return p.extract(ctx, sol)
 }
 
-// Close releases the engine the problem picks canonical optima with (Options.FaceEngine).
+// PickStats returns the work of picking the canonical optima of the problem's solves so far.
+func (p *Problem) PickStats() face.Stats { return p.picker.Stats() }
+
+// Close releases the engines the problem picks canonical optima with (Options.NewFaceEngine).
 func (p *Problem) Close() error { return p.picker.Close() }
 
 // Basis returns the optimal basis of the problem's last solve: nil before one, or when the engine
@@ -96,6 +101,158 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	if err != nil {
 		return nil, err
 	}
+	sol, err := p.resolve(ctx, st, v, inc, lp.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return p.extract(ctx, sol)
+}
+
+// Value re-solves the problem for state st as the network game of docs/MODEL.md ("The bargaining
+// view") values a coalition: the countries in outside are closed — their nodes' markets and every
+// link that touches or crosses them — and transit tariffs, transfers among the coalition's
+// members, are not costs. It returns the optimal total surplus, v(S) for the coalition S of the
+// other countries, and the simplex iterations spent. The optimal value of an LP is unique, so
+// v(S) depends on no engine's choice among optimal solutions.
+//
+// For each project of certify (which st must not build), adds[i] reports whether building it
+// could raise v(S): false is a proof that it cannot — the optimal duals price every arc it would
+// open at no profit and every capacity it would raise at zero, so they stay optimal with it (a
+// dual solution feasible for the larger LP whose objective is unchanged). With no projects to
+// certify only the value is computed. inc must be the engine that last solved this problem; a
+// later Update restores the state's own bounds and costs.
+func (p *Problem) Value(ctx context.Context, st *scenario.State, outside []string, certify []*model.Project, inc lp.Incremental) (v float64, adds []bool, iters int, err error) {
+	vals, err := p.compute(st)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	closed := resize(&p.scratch.closed, len(p.countries))
+	clear(closed)
+	for _, c := range outside {
+		if i, ok := p.countryIx[c]; ok {
+			closed[i] = true
+		}
+	}
+	shut := func(a *arc) bool {
+		for _, ci := range a.touchedIx {
+			if closed[ci] {
+				return true
+			}
+		}
+		return false
+	}
+	for j, c := range p.cols {
+		switch c.kind {
+		case varFlow:
+			a := &p.arcs[c.arc]
+			if t := st.Net.Links[a.link].TariffPerUnit(); t > 0 {
+				perUnit := 1.0
+				if a.freight {
+					perUnit = p.comms[c.k].tonnes
+				}
+				vals.cost[j] += t * perUnit // the cost was −(cost + tariff)·per unit
+			}
+			if shut(a) {
+				vals.colHi[j] = 0
+			}
+		case varSupply, varDemand, varBackstop:
+			if node := p.marketNode[c.market]; node >= 0 && closed[p.nodeCountry[node]] {
+				vals.colHi[j] = 0
+			}
+		}
+	}
+	leave := lp.PartPrimal | lp.PartBasis // certifying reads the duals only
+	if len(certify) == 0 {
+		leave = lp.PartsAll
+	}
+	sol, err := p.resolve(ctx, st, vals, inc, lp.Options{Leave: leave})
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	if sol.Status != lp.StatusOptimal {
+		return 0, nil, sol.Iterations, p.explain(sol)
+	}
+	adds = make([]bool, len(certify))
+	tol := face.Tol * p.costScale()
+	for i, pr := range certify {
+		adds[i] = p.adds(pr, sol, shut, tol)
+	}
+	return sol.Objective, adds, sol.Iterations, nil
+}
+
+// adds reports whether, at the optimal duals of sol, building project pr could raise the
+// objective: an arc of its links that the closure leaves open with a positive reduced cost, or a
+// capacity it raises (a link's, a node's throughput) with a positive dual, above tol (USD per
+// unit).
+func (p *Problem) adds(pr *model.Project, sol *lp.Solution, shut func(*arc) bool, tol float64) bool {
+	ix := p.projectIndex(pr)
+	for _, j := range ix.cols {
+		if sol.ReducedCost[j] > tol && !shut(&p.arcs[p.cols[j].arc]) {
+			return true
+		}
+	}
+	for _, r := range ix.rows {
+		if sol.RowDual[r] > tol {
+			return true
+		}
+	}
+	return false
+}
+
+// projectIx is where a project would change the LP: the flow columns of its links and the
+// capacity rows it raises (its upgraded links' and nodes').
+type projectIx struct {
+	cols, rows []int
+}
+
+// projectIndex returns (and keeps) the index of project pr in p's structure.
+func (p *Problem) projectIndex(pr *model.Project) *projectIx {
+	if ix, ok := p.projects[pr.ID]; ok {
+		return ix
+	}
+	ix := &projectIx{}
+	links := map[int]bool{}
+	for _, id := range pr.Links {
+		if li := slices.IndexFunc(p.net.Links, func(l model.Link) bool { return l.ID == id }); li >= 0 {
+			links[li] = true
+		}
+	}
+	for j, c := range p.cols {
+		if c.kind == varFlow && links[p.arcs[c.arc].link] {
+			ix.cols = append(ix.cols, j)
+		}
+	}
+	for _, u := range pr.Upgrades {
+		for ai := range p.arcs {
+			if a := &p.arcs[ai]; a.capRow >= 0 && u.Link != "" && p.net.Links[a.link].ID == u.Link {
+				ix.rows = append(ix.rows, a.capRow)
+			}
+		}
+		for _, r := range p.nodeCaps {
+			if u.Node != "" && p.net.Nodes[p.rows[r].node].ID == u.Node {
+				ix.rows = append(ix.rows, r)
+			}
+		}
+	}
+	if p.projects == nil {
+		p.projects = map[string]*projectIx{}
+	}
+	p.projects[pr.ID] = ix
+	return ix
+}
+
+// costScale returns max(1, max |cost|) of the model as it stands.
+func (p *Problem) costScale() float64 {
+	s := 1.0
+	for _, v := range p.model.Vars {
+		s = math.Max(s, math.Abs(v.Cost))
+	}
+	return s
+}
+
+// resolve pushes the values v of state st into the model and into inc (only what changed) and
+// re-solves warm with options opt.
+func (p *Problem) resolve(ctx context.Context, st *scenario.State, v *values, inc lp.Incremental, opt lp.Options) (*lp.Solution, error) {
 	sc := &p.scratch
 	ci, cv := sc.ci[:0], sc.cv[:0]
 	bi, blo, bhi := sc.bi[:0], sc.blo[:0], sc.bhi[:0]
@@ -144,19 +301,19 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 			return nil, fmt.Errorf("flow: update capacities: %w", err)
 		}
 	}
-	sol, err := inc.Resolve(ctx, lp.Options{})
+	sol, err := inc.Resolve(ctx, opt)
 	if errors.Is(err, lp.ErrEngine) && ctx.Err() == nil {
 		// A warm start can fail where a cold one succeeds (HiGHS reports a solve error on
 		// some bases); reload the model and start from scratch.
 		if err = inc.Load(ctx, p.model); err == nil {
-			sol, err = inc.Resolve(ctx, lp.Options{})
+			sol, err = inc.Resolve(ctx, opt)
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("flow: re-solve: %w", err)
 	}
 	p.last = sol.Basis
-	return p.extract(ctx, sol)
+	return sol, nil
 }
 
 // Decomposes reports whether Solve tries the decomposition (Options.Method and the LP's size).
@@ -257,6 +414,9 @@ func (p *Problem) extract(ctx context.Context, raw *lp.Solution) (*Result, error
 		}
 		lr := linkOf(a.link)
 		mu := sol.RowDual[a.capRow]
+		if math.Abs(mu) <= dualTol {
+			mu = 0 // the solver's tolerance, not a price
+		}
 		act := sol.RowActivity[a.capRow]
 		if a.forward {
 			lr.ShadowForward = mu

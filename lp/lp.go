@@ -190,7 +190,21 @@ type Solution struct {
 // Options tune one solve. The zero value means no time limit and default engine settings.
 type Options struct {
 	TimeLimit time.Duration // 0 for none
+	// Leave names parts of the Solution the caller will not read: an engine may leave them
+	// out (nil) and save building them. The zero value asks for every part.
+	Leave Parts
 }
+
+// Parts names parts of a Solution (Options.Leave).
+type Parts uint8
+
+const (
+	PartPrimal Parts = 1 << iota // X and RowActivity
+	PartDual                     // RowDual and ReducedCost
+	PartBasis                    // Basis
+	// PartsAll is every part but the status, objective and work counts.
+	PartsAll = PartPrimal | PartDual | PartBasis
+)
 
 // Engine solves models. Implementations must be safe for use by one goroutine at a time; use one
 // Engine per worker.

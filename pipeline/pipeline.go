@@ -22,6 +22,7 @@ import (
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -38,7 +39,11 @@ type Spec struct {
 	Draws     int
 	Seed      uint64
 	Workers   int
-	Analysis  bool // base-case tornado, switching values and Shapley split
+	Analysis  bool // base-case tornado, switching values, gain split and game
+	// Premium, when not empty, is the decider's strategic premium in every scenario, e.g.
+	// "50 MUSD/yr" (money per year, ≥ 0; see ParsePremium); empty leaves each scenario's or the
+	// data set's.
+	Premium string
 }
 
 // Deps are the services a run uses.
@@ -92,12 +97,18 @@ func Run(ctx context.Context, spec Spec, deps Deps) (*Result, error) {
 		return nil, err
 	}
 	res.Scenarios = scs
-	if res.InputHash, err = hashInputs(spec.Data, scs); err != nil {
+	var premium quantity.Quantity
+	if spec.Premium != "" {
+		if premium, err = ParsePremium(spec.Premium); err != nil {
+			return nil, err
+		}
+	}
+	if res.InputHash, err = hashInputs(spec.Data, scs, spec.Premium); err != nil {
 		return nil, err
 	}
 	out, err := appraise.Run(ctx, appraise.Input{
 		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: spec.Workers,
-		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger,
+		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
 	})
 	if err != nil {
 		return nil, err
@@ -202,9 +213,33 @@ func Scenarios(fsys fs.FS, names []string) ([]*scenario.Scenario, error) {
 	return out, nil
 }
 
-// hashInputs returns the SHA-256 of every file of the data set (path and content, in path order)
-// and of the scenarios' names.
-func hashInputs(fsys fs.FS, scs []*scenario.Scenario) (string, error) {
+// ParsePremium reads a strategic premium given on the command line or in a request: money per
+// year, not negative, with or without a space before the unit ("50 MUSD/yr", "50MUSD/yr",
+// "0 USD/yr").
+func ParsePremium(text string) (quantity.Quantity, error) {
+	s := strings.TrimSpace(text)
+	i := strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r == '.' || r == '-' || r == '+' || r == '_' || r == 'e' || r == 'E')
+	})
+	if i > 0 && s[i] != ' ' {
+		s = s[:i] + " " + s[i:]
+	}
+	q, err := quantity.Parse(s, "")
+	switch {
+	case err != nil:
+		return quantity.Quantity{}, fmt.Errorf("premium %q: %w", text, err)
+	case q.Dim != quantity.DimMoneyPerYr:
+		return quantity.Quantity{}, fmt.Errorf("premium %q: want money per year, such as \"50 MUSD/yr\"", text)
+	case q.Value < 0:
+		return quantity.Quantity{}, fmt.Errorf("premium %q: must not be negative", text)
+	}
+	q.Source = quantity.Provenance{Assumption: "premium given for this run"}
+	return q, nil
+}
+
+// hashInputs returns the SHA-256 of every file of the data set (path and content, in path order),
+// of the scenarios' names and of the premium given for the run.
+func hashInputs(fsys fs.FS, scs []*scenario.Scenario, premium string) (string, error) {
 	h := sha256.New()
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -223,6 +258,9 @@ func hashInputs(fsys fs.FS, scs []*scenario.Scenario) (string, error) {
 	}
 	for _, sc := range scs {
 		fmt.Fprintf(h, "scenario\x00%s\x00%s\x00", sc.Name, sc.File())
+	}
+	if premium != "" {
+		fmt.Fprintf(h, "premium\x00%s\x00", premium)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -27,8 +27,18 @@ func caseOf(a *appraise.Output, project, scen string) *appraise.Case {
 	return nil
 }
 
-// projectOrder ranks projects by Russia's commitment probability under the headline (first)
-// scenario, then by Russia's mean NPV, then by id.
+// commit returns a decision's commitment probability, −1 when there is none (the decider has no
+// part in the project), so that such projects sort last.
+func commit(d appraise.Decision) float64 {
+	if d.Commit == nil {
+		return -1
+	}
+	return *d.Commit
+}
+
+// projectOrder ranks projects by the decider's commitment probability under the headline (first)
+// scenario in the bargaining view, then in the accounting view, then by the decider's strategic
+// value, then by id.
 func projectOrder(r *pipeline.Result) []string {
 	a := r.Appraisal
 	head := r.Scenarios[0].Name
@@ -40,20 +50,20 @@ func projectOrder(r *pipeline.Result) []string {
 	}
 	slices.SortStableFunc(ids, func(x, y string) int {
 		cx, cy := caseOf(a, x, head), caseOf(a, y, head)
-		return cmp.Or(cmp.Compare(cy.Commit, cx.Commit), cmp.Compare(russiaNPV(cy).Mean, russiaNPV(cx).Mean), cmp.Compare(x, y))
+		return cmp.Or(cmp.Compare(commit(cy.Bargaining), commit(cx.Bargaining)), cmp.Compare(commit(cy.Accounting), commit(cx.Accounting)),
+			cmp.Compare(country(cy, a.Decider).Strategic.Mean, country(cx, a.Decider).Strategic.Mean), cmp.Compare(x, y))
 	})
 	return ids
 }
 
-func russiaNPV(c *appraise.Case) risk.Summary { return countryNPV(c, appraise.Committer) }
-
-func countryNPV(c *appraise.Case, country string) risk.Summary {
+// country returns a country's results in a case (zero when absent).
+func country(c *appraise.Case, id string) appraise.CountryResult {
 	for _, cr := range c.Countries {
-		if cr.Country == country {
-			return cr.NPV
+		if cr.Country == id {
+			return cr
 		}
 	}
-	return risk.Summary{}
+	return appraise.CountryResult{Country: id}
 }
 
 // money formats USD as "$12.3 m" or "$1.23 bn".
@@ -73,7 +83,32 @@ func money(v float64) string {
 
 func pct(p float64) string { return fmt.Sprintf("%.0f%%", 100*p) }
 
-// Verdict is the plain-language summary of one project across scenarios.
+// pctOf formats a decision's commitment probability, "—" when there is none.
+func pctOf(d appraise.Decision) string {
+	if d.Commit == nil {
+		return "—"
+	}
+	return pct(*d.Commit)
+}
+
+// deciderName returns the decider's name from the data set, or its id.
+func deciderName(r *pipeline.Result) string {
+	if c := r.Net.Country(r.Appraisal.Decider); c != nil && c.Name != "" {
+		return c.Name
+	}
+	return r.Appraisal.Decider
+}
+
+// countryName returns a country's name from the data set, or its id.
+func countryName(r *pipeline.Result, id string) string {
+	if c := r.Net.Country(id); c != nil && c.Name != "" {
+		return c.Name
+	}
+	return id
+}
+
+// Verdict is the plain-language summary of one project: whether the decider commits, under the
+// headline scenario and elsewhere, in both views, and why.
 func Verdict(r *pipeline.Result, project string) string {
 	a := r.Appraisal
 	head := r.Scenarios[0]
@@ -81,87 +116,185 @@ func Verdict(r *pipeline.Result, project string) string {
 	if c == nil {
 		return ""
 	}
-	var b strings.Builder
+	who := deciderName(r)
 	title := head.Title
 	if title == "" {
 		title = head.Name
 	}
-	fmt.Fprintf(&b, "Russia commits in %s of draws under %s", pct(c.Commit), title)
+	var b strings.Builder
+	d := country(c, a.Decider)
+	if !c.Involved {
+		if a.Decider == "" {
+			fmt.Fprintf(&b, "the data set names no deciding country; under %s its strategic value is %s", title, strategicList(r, c))
+		} else {
+			fmt.Fprintf(&b, "no commitment figure: %s has no part in it (no territory, money, ownership, contract or loan); under %s its strategic value to %s is %s", who, title, who, money(d.Strategic.Mean))
+			if others := strategicList(r, c); others != "" {
+				fmt.Fprintf(&b, " (%s)", others)
+			}
+		}
+		b.WriteString(".")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s commits in %s of draws under %s in the bargaining view (%s by NPVs under the contracts)", who, pctOf(c.Bargaining), title, pctOf(c.Accounting))
 	best, bestP, same := "", -1.0, true
 	for _, sc := range r.Scenarios[1:] {
 		cs := caseOf(a, project, sc.Name)
 		if cs == nil {
 			continue
 		}
-		same = same && cs.Commit == c.Commit
-		if cs.Commit > bestP {
-			best, bestP = cs.Scenario, cs.Commit
+		same = same && commit(cs.Bargaining) == commit(c.Bargaining)
+		if p := commit(cs.Bargaining); p > bestP {
+			best, bestP = cs.Scenario, p
 		}
 	}
 	switch {
 	case best != "" && same:
-		b.WriteString(" and the same in every other scenario")
+		b.WriteString(", the same in every other scenario")
 	case best != "":
 		fmt.Fprintf(&b, " (best elsewhere: %s under %s)", pct(bestP), best)
 	}
-	b.WriteString("; ")
-	ru := russiaNPV(c)
-	switch {
-	case c.BreakEvenPremium > 0:
-		fmt.Fprintf(&b, "its expected NPV is %s, so it would take a strategic premium of %s a year in service to break even", money(ru.Mean), money(c.BreakEvenPremium))
-	default:
-		fmt.Fprintf(&b, "its expected NPV is %s without any strategic premium", money(ru.Mean))
+	fmt.Fprintf(&b, ". Its strategic value to %s is %s against an outlay of %s", who, money(d.Strategic.Mean), money(d.Outlay.Mean))
+	if comp := c.Bargaining.Compensation; comp != nil && comp.Mean > 0.5 {
+		fmt.Fprintf(&b, ", and it would have to pay partners %s to take part (%s)", money(comp.Mean), lossList(r, c))
 	}
-	var blockers []string
-	for _, cr := range c.Countries {
-		if cr.Country != appraise.Committer && slices.Contains(c.Needed, cr.Country) && cr.NPV.PPositive < 0.5 {
-			blockers = append(blockers, fmt.Sprintf("%s gains in only %s of draws", cr.Country, pct(cr.NPV.PPositive)))
+	if c.Premium > 0 {
+		fmt.Fprintf(&b, ", with a strategic premium of %s a year (%s)", money(c.Premium), c.PremiumSource)
+	}
+	switch be := c.Bargaining.BreakEvenPremium; {
+	case be != nil && *be > 0:
+		fmt.Fprintf(&b, "; a premium of %s a year in service would tip it", money(*be))
+	case be != nil:
+		b.WriteString("; it needs no premium")
+	}
+	if others := strategicList(r, c); others != "" {
+		fmt.Fprintf(&b, ". Others' strategic values: %s", others)
+	}
+	if c.Base != nil {
+		if split := gainSplit(r, c); split != "" {
+			fmt.Fprintf(&b, ". In the market, %s", split)
 		}
-	}
-	if len(blockers) > 0 {
-		fmt.Fprintf(&b, "; partners hold it back: %s", strings.Join(blockers, ", "))
-	}
-	if c.Base != nil && len(c.Base.Tornado) > 0 && c.Base.Tornado[0].Width() > 0 {
-		t := c.Base.Tornado[0]
-		fmt.Fprintf(&b, "; the biggest driver is %s (Russia's NPV %s to %s)", t.Input, money(math.Min(t.Low, t.High)), money(math.Max(t.Low, t.High)))
+		if len(c.Base.Tornado) > 0 && c.Base.Tornado[0].Width() > 0 {
+			t := c.Base.Tornado[0]
+			fmt.Fprintf(&b, ". The biggest driver of %s's NPV is %s (%s to %s)", who, t.Input, money(math.Min(t.Low, t.High)), money(math.Max(t.Low, t.High)))
+		}
 	}
 	b.WriteString(".")
 	return b.String()
 }
 
-// AssessText writes the ranked summary table and a verdict per project.
+// strategicList lists the other countries' strategic values of a case's project, largest in
+// size first, leaving out the decider and values below half a million dollars.
+func strategicList(r *pipeline.Result, c *appraise.Case) string {
+	type v struct {
+		id  string
+		val float64
+	}
+	var vs []v
+	for _, cr := range c.Countries {
+		if cr.Country != c.Decider && math.Abs(cr.Strategic.Mean) >= 5e5 {
+			vs = append(vs, v{cr.Country, cr.Strategic.Mean})
+		}
+	}
+	slices.SortStableFunc(vs, func(a, b v) int { return cmp.Compare(math.Abs(b.val), math.Abs(a.val)) })
+	var parts []string
+	for _, x := range vs {
+		parts = append(parts, fmt.Sprintf("%s %s", countryName(r, x.id), money(x.val)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// lossList names the partners whose outlay exceeds their strategic value, with the shortfall.
+func lossList(r *pipeline.Result, c *appraise.Case) string {
+	var parts []string
+	for _, id := range c.Partners {
+		cr := country(c, id)
+		if short := cr.Outlay.Mean - cr.Strategic.Mean; short > 5e5 {
+			parts = append(parts, fmt.Sprintf("%s %s", countryName(r, id), money(short)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// gainSplit says who gains what in the market in the base case: owners' rents, hosts' tariffs,
+// consumers and producers.
+func gainSplit(r *pipeline.Result, c *appraise.Case) string {
+	var parts []string
+	for _, g := range c.Base.Gains {
+		var bits []string
+		for _, x := range []struct {
+			name string
+			v    float64
+		}{{"rents", g.Rent}, {"transit", g.Transit}, {"consumers", g.Consumer}, {"producers", g.Producer}, {"quota rents", g.Quota}} {
+			if math.Abs(x.v) >= 5e5 {
+				bits = append(bits, fmt.Sprintf("%s %s", x.name, money(x.v)))
+			}
+		}
+		if len(bits) > 0 {
+			parts = append(parts, fmt.Sprintf("%s gains %s", countryName(r, g.Country), strings.Join(bits, ", ")))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + " (present values at the social rate, base case)"
+}
+
+// AssessText writes the ranked summary tables and a verdict per project.
 func AssessText(w io.Writer, r *pipeline.Result) error {
 	a := r.Appraisal
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "corridor assess — %s; %d draws, seed %d; USD of %d, NPV over %d years\n\n", r.Net.Meta.Name, a.Draws, a.Seed, r.Net.Meta.BaseYear, r.Net.Meta.HorizonYears)
-	fmt.Fprintln(tw, "P(RUSSIA COMMITS) by project and scenario (± Monte Carlo standard error)")
-	head := []string{"project"}
-	for _, sc := range r.Scenarios {
-		head = append(head, sc.Name)
+	who := a.Decider
+	if who == "" {
+		who = "the decider"
 	}
-	head = append(head, "Russia NPV mean (P10…P90), "+r.Scenarios[0].Name, "break-even premium/yr")
-	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	head := r.Scenarios[0].Name
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "corridor assess — %s; %d draws, seed %d; USD of %d; deciding country %s\n\n", r.Net.Meta.Name, a.Draws, a.Seed, r.Net.Meta.BaseYear, orDash(a.Decider))
+	fmt.Fprintf(tw, "P(%s COMMITS): bargaining view (network game) / accounting view (NPVs under contracts); ± standard error of the first\n", who)
+	cols := []string{"project"}
+	for _, sc := range r.Scenarios {
+		cols = append(cols, sc.Name)
+	}
+	fmt.Fprintln(tw, strings.Join(cols, "\t"))
 	order := projectOrder(r)
 	for _, p := range order {
 		row := []string{p}
 		for _, sc := range r.Scenarios {
 			c := caseOf(a, p, sc.Name)
-			row = append(row, fmt.Sprintf("%s ±%.0f", pct(c.Commit), 100*c.CommitStdErr))
+			cell := "—"
+			if c.Bargaining.Commit != nil {
+				cell = fmt.Sprintf("%s / %s ±%.0f", pctOf(c.Bargaining), pctOf(c.Accounting), 100**c.Bargaining.CommitStdErr)
+			}
+			row = append(row, cell)
 		}
-		c := caseOf(a, p, r.Scenarios[0].Name)
-		ru := russiaNPV(c)
-		row = append(row, fmt.Sprintf("%s (%s…%s)", money(ru.Mean), money(ru.P10), money(ru.P90)))
-		be := "none needed"
-		if c.BreakEvenPremium > 0 {
-			be = money(c.BreakEvenPremium)
-		}
-		row = append(row, be)
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
-	fmt.Fprintf(tw, "\nNPV BY COUNTRY under %s (financial, each country's own discount rate)\n", r.Scenarios[0].Name)
-	fmt.Fprintln(tw, "project\tcountry\tmean\tP10\tP50\tP90\tP(NPV>0)\tIRR P50\tBCR P50\tpayback P50")
+	fmt.Fprintf(tw, "\n%s'S DECISION under %s (means; USD present values at %s's rate)\n", who, head, who)
+	fmt.Fprintln(tw, "project\tstrategic value\toutlay\tpartners' losses\tmargin\tbreak-even premium/yr\tNPV\tbreak-even premium/yr (NPV)")
 	for _, p := range order {
-		c := caseOf(a, p, r.Scenarios[0].Name)
+		c := caseOf(a, p, head)
+		d := country(c, a.Decider)
+		if !c.Involved {
+			fmt.Fprintf(tw, "%s\t%s\t—\t—\t—\t—\t%s\t—\n", p, money(d.Strategic.Mean), money(d.NPV.Mean))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, money(d.Strategic.Mean), money(d.Outlay.Mean), money(c.Bargaining.Compensation.Mean),
+			money(c.Bargaining.Margin.Mean), premiumCell(c.Bargaining), money(d.NPV.Mean), premiumCell(c.Accounting))
+	}
+	countries := activeCountries(r, head)
+	fmt.Fprintf(tw, "\nSTRATEGIC VALUE BY COUNTRY under %s (change of its Shapley value in the network game; mean, own rate)\n", head)
+	fmt.Fprintln(tw, "project\t"+strings.Join(countries, "\t"))
+	for _, p := range order {
+		c := caseOf(a, p, head)
+		row := []string{p}
+		for _, id := range countries {
+			row = append(row, money(country(c, id).Strategic.Mean))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	fmt.Fprintf(tw, "\nNPV BY COUNTRY under %s (financial, each country's own discount rate; accounting view)\n", head)
+	fmt.Fprintln(tw, "project\tcountry\tmean\tP10\tP50\tP90\tP(NPV>0)\tIRR P50\tpayback P50")
+	for _, p := range order {
+		c := caseOf(a, p, head)
 		for _, cr := range c.Countries {
 			if cr.NPV.Mean == 0 && cr.NPV.P90 == 0 && cr.NPV.P10 == 0 {
 				continue
@@ -170,14 +303,11 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 			if cr.IRR.N > 0 {
 				irr = fmt.Sprintf("%.1f%%", 100*cr.IRR.P50)
 			}
-			bcr, payback := "—", "—"
-			if cr.BCR.N > 0 {
-				bcr = fmt.Sprintf("%.2f", cr.BCR.P50)
-			}
+			payback := "—"
 			if cr.Payback.N > 0 && cr.PaybackNever < 0.5 {
 				payback = fmt.Sprintf("%.0f yr", cr.Payback.P50)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, money(cr.NPV.Mean), money(cr.NPV.P10), money(cr.NPV.P50), money(cr.NPV.P90), pct(cr.NPV.PPositive), irr, bcr, payback)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, money(cr.NPV.Mean), money(cr.NPV.P10), money(cr.NPV.P50), money(cr.NPV.P90), pct(cr.NPV.PPositive), irr, payback)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -185,32 +315,69 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	}
 	fmt.Fprintln(w, "\nVERDICTS")
 	for _, p := range order {
-		name := p
-		if pr := r.Net.Project(p); pr != nil && pr.Name != "" {
-			name = pr.Name
-		}
-		fmt.Fprintf(w, "- %s: %s\n", name, Verdict(r, p))
+		fmt.Fprintf(w, "- %s: %s\n", projectName(r, p), Verdict(r, p))
 	}
-	fmt.Fprintf(w, "\n%d LP solves (%.0f%% of worker time), %.1f s in all\n", a.LPSolves, 100*a.LPTime.Seconds()/math.Max(1e-9, float64(a.Workers)*a.Elapsed.Seconds()), a.Elapsed.Seconds())
+	work := a.Work
+	lp := work.LPTime + work.GameTime
+	fmt.Fprintf(w, "\n%d market solves with their canonical optima and %d coalition values (%.0f%% of worker time), %.1f s in all\n",
+		work.LPSolves, work.GameSolves, 100*lp.Seconds()/math.Max(1e-9, float64(a.Workers)*work.Elapsed.Seconds()), work.Elapsed.Seconds())
 	return nil
+}
+
+// premiumCell formats a break-even premium.
+func premiumCell(d appraise.Decision) string {
+	switch {
+	case d.BreakEvenPremium == nil:
+		return "—"
+	case *d.BreakEvenPremium > 0:
+		return money(*d.BreakEvenPremium)
+	}
+	return "none needed"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// activeCountries returns the countries with a strategic value or NPV of at least half a million
+// dollars in some case of the scenario, in the appraisal's order.
+func activeCountries(r *pipeline.Result, scen string) []string {
+	var out []string
+	for _, id := range r.Appraisal.Countries {
+		for _, c := range r.Appraisal.Cases {
+			cr := country(&c, id)
+			if c.Scenario == scen && (math.Abs(cr.Strategic.Mean) >= 5e5 || math.Abs(cr.NPV.Mean) >= 5e5) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // AssessJSON writes the whole result as JSON, indented with indent per level ("" writes it
 // compactly: half the size, for storage and the API).
 func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 	type verdict struct {
-		Project, Verdict string
+		Project string `json:"project"`
+		Verdict string `json:"verdict"`
 	}
 	out := struct {
-		Version   string          `json:"version"`
-		InputHash string          `json:"input_hash"`
-		Seed      uint64          `json:"seed"`
-		Draws     uint64          `json:"draws"`
-		Scenarios []string        `json:"scenarios"`
-		Cases     []appraise.Case `json:"cases"`
-		Verdicts  []verdict       `json:"verdicts"`
-		Countries []string        `json:"countries"`
-	}{Version: r.Version, InputHash: r.InputHash, Seed: r.Appraisal.Seed, Draws: r.Appraisal.Draws, Cases: r.Appraisal.Cases, Countries: r.Appraisal.Countries}
+		SchemaVersion int             `json:"schema_version"`
+		Version       string          `json:"version"`
+		InputHash     string          `json:"input_hash"`
+		Seed          uint64          `json:"seed"`
+		Draws         uint64          `json:"draws"`
+		Decider       string          `json:"decider"`
+		Scenarios     []string        `json:"scenarios"`
+		Cases         []appraise.Case `json:"cases"`
+		Verdicts      []verdict       `json:"verdicts"`
+		Countries     []string        `json:"countries"`
+	}{SchemaVersion: SchemaVersion, Version: r.Version, InputHash: r.InputHash, Seed: r.Appraisal.Seed, Draws: r.Appraisal.Draws, Decider: r.Appraisal.Decider,
+		Cases: r.Appraisal.Cases, Countries: r.Appraisal.Countries}
 	for _, sc := range r.Scenarios {
 		out.Scenarios = append(out.Scenarios, sc.Name)
 	}
@@ -222,15 +389,37 @@ func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 	return enc.Encode(out)
 }
 
+// SchemaVersion is the version of the JSON shape of an assessment (AssessJSON, the API's runs):
+// 2 since the bargaining and accounting decisions, strategic values and snake_case keys.
+const SchemaVersion = 2
+
 // AssessCSV returns cases.csv (one row per project, scenario and country) and verdicts.csv.
 func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
-	rows := [][]string{{"project", "scenario", "country", "commit_probability", "commit_stderr", "break_even_premium_usd_per_yr",
+	opt := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return f(*p)
+	}
+	sum := func(s *risk.Summary) string {
+		if s == nil {
+			return ""
+		}
+		return f(s.Mean)
+	}
+	rows := [][]string{{"project", "scenario", "country", "decider",
+		"commit_bargaining", "commit_bargaining_stderr", "break_even_premium_bargaining_usd_per_yr", "margin_bargaining_mean", "compensation_mean",
+		"commit_accounting", "commit_accounting_stderr", "break_even_premium_accounting_usd_per_yr",
+		"strategic_value_mean", "strategic_value_p10", "strategic_value_p90", "outlay_mean", "threat_value_mean",
 		"npv_mean", "npv_p10", "npv_p50", "npv_p90", "npv_stderr", "p_npv_positive", "economic_npv_mean", "bcr_p50", "irr_p50", "irr_none_share", "irr_several_share",
 		"payback_years_p50", "payback_never_share"}}
 	for _, c := range r.Appraisal.Cases {
 		for _, cr := range c.Countries {
-			rows = append(rows, []string{c.Project, c.Scenario, cr.Country, f(c.Commit), f(c.CommitStdErr), f(c.BreakEvenPremium),
+			rows = append(rows, []string{c.Project, c.Scenario, cr.Country, c.Decider,
+				opt(c.Bargaining.Commit), opt(c.Bargaining.CommitStdErr), opt(c.Bargaining.BreakEvenPremium), sum(c.Bargaining.Margin), sum(c.Bargaining.Compensation),
+				opt(c.Accounting.Commit), opt(c.Accounting.CommitStdErr), opt(c.Accounting.BreakEvenPremium),
+				f(cr.Strategic.Mean), f(cr.Strategic.P10), f(cr.Strategic.P90), f(cr.Outlay.Mean), f(cr.Threat.Mean),
 				f(cr.NPV.Mean), f(cr.NPV.P10), f(cr.NPV.P50), f(cr.NPV.P90), f(cr.NPV.StdErr), f(cr.NPV.PPositive),
 				f(cr.EconomicNPV.Mean), f(cr.BCR.P50), f(cr.IRR.P50), f(cr.IRRNone), f(cr.IRRSeveral),
 				f(cr.Payback.P50), f(cr.PaybackNever)})

@@ -31,9 +31,10 @@ type HTMLOptions struct {
 // htmlPage is the template's data: everything pre-formatted, charts as trusted SVG.
 type htmlPage struct {
 	Title, DataSet, InputHash, Version, Headline string
+	Decider                                      string
 	Seed                                         uint64
 	Draws                                        uint64
-	BaseYear, Horizon, RefYear                   int
+	BaseYear, RefYear                            int
 	Scenarios                                    []htmlScenario
 	Summary                                      []htmlVerdict
 	Map                                          template.HTML
@@ -125,8 +126,8 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 	head := r.Scenarios[0]
 	p := &htmlPage{
 		Title: "corridor report — " + n.Meta.Name, DataSet: r.Spec.DataName, InputHash: r.InputHash, Version: r.Version,
-		Seed: a.Seed, Draws: a.Draws, BaseYear: n.Meta.BaseYear, Horizon: n.Meta.HorizonYears, RefYear: a.ReferenceYear,
-		Headline: head.Name + " — " + head.Title, Attribution: naturalearth.Attribution, Warnings: r.Warnings,
+		Seed: a.Seed, Draws: a.Draws, BaseYear: n.Meta.BaseYear, RefYear: a.ReferenceYear,
+		Headline: head.Name + " — " + head.Title, Attribution: naturalearth.Attribution, Warnings: r.Warnings, Decider: deciderName(r),
 	}
 	for _, sc := range r.Scenarios {
 		p.Scenarios = append(p.Scenarios, htmlScenario{sc.Name, sc.Title})
@@ -134,7 +135,7 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 	order := projectOrder(r)
 	for _, id := range order {
 		c := caseOf(a, id, head.Name)
-		p.Summary = append(p.Summary, htmlVerdict{ID: id, Name: projectName(r, id), Commit: pct(c.Commit), Verdict: Verdict(r, id)})
+		p.Summary = append(p.Summary, htmlVerdict{ID: id, Name: projectName(r, id), Commit: pctOf(c.Bargaining) + " / " + pctOf(c.Accounting), Verdict: Verdict(r, id)})
 	}
 	sf := flowsFor(r, opt.Scenario)
 	if opt.Scenario != "" && sf == nil {
@@ -168,12 +169,14 @@ func projectName(r *pipeline.Result, id string) string {
 	return id
 }
 
-// compareChart is the dot plot of P(Russia commits) per project (rows) and scenario (colours),
-// with a grey bar over the range across scenarios.
+// compareChart is the dot plot of the decider's commitment probability (bargaining view) per
+// project (rows) and scenario (colours), with a grey bar over the range across scenarios.
+// Projects the decider has no part in have no dots.
 func compareChart(r *pipeline.Result, order []string) Chart {
-	c := Chart{ID: "compare", Title: "P(Russia commits) by project and scenario", Width: 1100, Min: 0, Max: 1, Format: pctShort,
-		ValueLabel: "probability that Russia commits (share of Monte Carlo draws)", Lanes: 1,
-		Desc: "Dot plot: for each project, one dot per scenario at the probability that Russia commits; the grey bar spans the range across scenarios."}
+	who := deciderName(r)
+	c := Chart{ID: "compare", Title: "P(" + who + " commits) by project and scenario, bargaining view", Width: 1100, Min: 0, Max: 1, Format: pctShort,
+		ValueLabel: "probability that " + who + " commits (share of Monte Carlo draws)", Lanes: 1,
+		Desc: "Dot plot: for each project, one dot per scenario at the probability that " + who + " commits in the bargaining view; the grey bar spans the range across scenarios. The accounting view's figure follows each in the text."}
 	c.Series = append(c.Series, Series{Name: "range across scenarios", Color: "#cccccc", Shape: ShapeBar})
 	for i, sc := range r.Scenarios {
 		c.Series = append(c.Series, Series{Name: sc.Name, Color: palette(i), Shape: ShapeDot})
@@ -184,15 +187,19 @@ func compareChart(r *pipeline.Result, order []string) Chart {
 		var parts []string
 		for i, sc := range r.Scenarios {
 			cs := caseOf(r.Appraisal, id, sc.Name)
-			if cs == nil {
+			if cs == nil || cs.Bargaining.Commit == nil {
 				continue
 			}
-			lo, hi = math.Min(lo, cs.Commit), math.Max(hi, cs.Commit)
-			c.Marks = append(c.Marks, Mark{Row: row, Series: i + 1, Value: cs.Commit})
-			parts = append(parts, sc.Name+" "+pct(cs.Commit))
+			v := *cs.Bargaining.Commit
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+			c.Marks = append(c.Marks, Mark{Row: row, Series: i + 1, Value: v})
+			parts = append(parts, sc.Name+" "+pct(v)+" (accounting "+pctOf(cs.Accounting)+")")
 		}
 		if hi >= lo {
 			c.Bars = append(c.Bars, Bar{Row: row, Series: 0, From: lo, To: hi})
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "no figure: "+who+" has no part in it")
 		}
 		c.Desc += " " + id + ": " + strings.Join(parts, ", ") + "."
 	}
@@ -230,26 +237,30 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 	if len(npv.Rows) > 0 {
 		charts = append(charts, npv)
 	}
-	// 2. commitment by scenario
-	com := Chart{ID: "commit-" + id, Title: "P(Russia commits) by scenario", ValueLabel: "share of draws", Format: pctShort, Min: 0, Max: 1, Lanes: 1,
-		Series: []Series{{"P(commit)", colBlue, ShapeBar}}, Desc: "Bar chart of the probability that Russia commits under each scenario."}
-	for i, sc := range r.Scenarios {
-		cs := caseOf(a, id, sc.Name)
-		if cs == nil {
-			continue
+	// 2. commitment by scenario, both views
+	who := deciderName(r)
+	if c.Involved {
+		com := Chart{ID: "commit-" + id, Title: "P(" + who + " commits) by scenario", ValueLabel: "share of draws", Format: pctShort, Min: 0, Max: 1, Lanes: 2,
+			Series: []Series{{"bargaining view", colBlue, ShapeBar}, {"accounting view", colOrange, ShapeBar}},
+			Desc:   "Grouped bar chart of the probability that " + who + " commits under each scenario: in the bargaining view (network game) and in the accounting view (NPVs under the contracts)."}
+		for _, sc := range r.Scenarios {
+			cs := caseOf(a, id, sc.Name)
+			if cs == nil || cs.Bargaining.Commit == nil {
+				continue
+			}
+			row := len(com.Rows)
+			com.Rows = append(com.Rows, sc.Name)
+			com.Bars = append(com.Bars, Bar{Row: row, Lane: 0, Series: 0, To: *cs.Bargaining.Commit}, Bar{Row: row, Lane: 1, Series: 1, To: *cs.Accounting.Commit})
+			com.Desc += fmt.Sprintf(" %s: %s ± %.0f points (bargaining), %s (accounting).", sc.Name, pct(*cs.Bargaining.Commit), 100**cs.Bargaining.CommitStdErr, pct(*cs.Accounting.Commit))
 		}
-		com.Rows = append(com.Rows, sc.Name)
-		com.Bars = append(com.Bars, Bar{Row: len(com.Rows) - 1, From: 0, To: cs.Commit})
-		com.Desc += fmt.Sprintf(" %s: %s ± %.0f points.", sc.Name, pct(cs.Commit), 100*cs.CommitStdErr)
-		_ = i
+		charts = append(charts, com)
 	}
-	charts = append(charts, com)
 	if b := c.Base; b != nil {
 		// 3. tornado
 		if len(b.Tornado) > 0 {
-			tor := Chart{ID: "tornado-" + id, Title: "What moves Russia's NPV (base case, " + head + ")", ValueLabel: "Russia's NPV, USD", Format: usdShort, Lanes: 1,
+			tor := Chart{ID: "tornado-" + id, Title: "What moves " + who + "'s NPV (base case, " + head + ")", ValueLabel: who + "'s NPV, USD", Format: usdShort, Lanes: 1,
 				Series: []Series{{"input at P10", colOrange, ShapeBar}, {"input at P90", colBlue, ShapeBar}},
-				Desc:   "Tornado chart: Russia's base-case NPV with each input at its P10 and P90, widest swing first."}
+				Desc:   "Tornado chart: " + who + "'s base-case NPV with each input at its P10 and P90, widest swing first."}
 			base := b.Tornado[0].Base
 			tor.Min, tor.Max = base, base
 			for i, s := range b.Tornado {
@@ -263,16 +274,20 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 			tor.Note = "Base case: " + money(base) + " (line at the bars' common end)."
 			charts = append(charts, tor)
 		}
-		// 4. Shapley split vs own gain
-		if len(b.Shapley) > 0 {
-			sh := Chart{ID: "shapley-" + id, Title: "Fair share (Shapley) vs own gain", ValueLabel: "present value at the social rate, USD", Format: usdShort, Zero: true, Lanes: 2,
-				Series: []Series{{"Shapley value", colGreen, ShapeBar}, {"own gain", colPurple, ShapeBar}},
-				Desc:   "Grouped bars per country: its Shapley value of the project's total gain and its own gain; the difference is the side payment."}
-			for i, s := range b.Shapley {
-				sh.Rows = append(sh.Rows, s.Country)
-				sh.Bars = append(sh.Bars, Bar{Row: i, Lane: 0, Series: 0, To: s.Shapley}, Bar{Row: i, Lane: 1, Series: 1, To: s.OwnGain})
-				sh.Desc += fmt.Sprintf(" %s: Shapley %s, own gain %s, side payment %s.", s.Country, money(s.Shapley), money(s.OwnGain), money(s.SidePayment))
+		// 4. strategic value (network game) vs own gain in the market
+		sh := Chart{ID: "shapley-" + id, Title: "Strategic value (network game) vs own gain in the market", ValueLabel: "present value at the social rate, USD", Format: usdShort, Zero: true, Lanes: 2,
+			Series: []Series{{"strategic value (Δ Shapley)", colGreen, ShapeBar}, {"own gain in the market", colPurple, ShapeBar}},
+			Desc:   "Grouped bars per country: the change of its Shapley value in the network game when the project is built, and its own welfare gain in the market under the contracts (base case)."}
+		for _, s := range b.Shapley {
+			if math.Abs(s.Shapley) < 500 && math.Abs(s.OwnGain) < 500 {
+				continue
 			}
+			i := len(sh.Rows)
+			sh.Rows = append(sh.Rows, s.Country)
+			sh.Bars = append(sh.Bars, Bar{Row: i, Lane: 0, Series: 0, To: s.Shapley}, Bar{Row: i, Lane: 1, Series: 1, To: s.OwnGain})
+			sh.Desc += fmt.Sprintf(" %s: strategic value %s, own gain %s.", s.Country, money(s.Shapley), money(s.OwnGain))
+		}
+		if len(sh.Rows) > 0 {
 			charts = append(charts, sh)
 		}
 		// 5. cash-flow profile
@@ -286,14 +301,18 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 	return hp
 }
 
-// cashFlowChart draws each country's expected net yearly cash flow (benefit − cost) over time.
+// cashFlowChart draws each country's expected net yearly cash flow (gain − cost + loans) over
+// the appraisal period and the service after it.
 func cashFlowChart(r *pipeline.Result, id string, cfs []appraise.CashFlow) Chart {
 	by := r.Net.Meta.BaseYear
-	c := Chart{ID: "cashflow-" + id, Title: "Expected net cash flow by year (base case)", ValueLabel: "USD per year (benefits − costs)", Format: usdShort, Zero: true, Height: 230,
-		Desc: "Line chart of each country's expected yearly net cash flow, gains minus its share of capex and opex (residual value in the last year), from the base year."}
+	c := Chart{ID: "cashflow-" + id, Title: "Expected net cash flow by year (base case)", ValueLabel: "USD per year (gains − costs + loans)", Format: usdShort, Zero: true, Height: 230,
+		Desc: "Line chart of each country's expected yearly net cash flow — gains minus its share of capex and opex, plus loan flows — from the base year through the appraisal period and the years of service after it (the residual value)."}
 	years := 0
 	for _, cf := range cfs {
-		if !slices.ContainsFunc(cf.Gain, func(v float64) bool { return math.Abs(v) > 0.5 }) && !slices.ContainsFunc(cf.Cost, func(v float64) bool { return math.Abs(v) > 0.5 }) {
+		touched := func(xs []float64) bool {
+			return slices.ContainsFunc(xs, func(v float64) bool { return math.Abs(v) > 0.5 })
+		}
+		if !touched(cf.Gain) && !touched(cf.Cost) && !touched(cf.Loan) {
 			continue // a country the project does not touch
 		}
 		i := len(c.Series)
@@ -305,15 +324,15 @@ func cashFlowChart(r *pipeline.Result, id string, cfs []appraise.CashFlow) Chart
 			if t < len(cf.Cost) {
 				v -= cf.Cost[t]
 			}
-			if t == len(cf.Gain)-1 {
-				v += cf.Residual
+			if t < len(cf.Loan) {
+				v += cf.Loan[t]
 			}
 			sum += v
 			l.Points = append(l.Points, [2]float64{float64(by + t), v})
 		}
 		years = max(years, len(cf.Gain))
 		c.Lines = append(c.Lines, l)
-		c.Desc += fmt.Sprintf(" %s: undiscounted sum %s.", cf.Country, money(sum))
+		c.Desc += fmt.Sprintf(" %s: undiscounted sum %s; appraisal period %d years, residual value %s.", cf.Country, money(sum), cf.Period, money(cf.Residual))
 	}
 	c.XMin, c.XMax = float64(by), float64(by+max(years-1, 1))
 	step := 5

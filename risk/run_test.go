@@ -153,3 +153,23 @@ func BenchmarkRun(b *testing.B) {
 		})
 	}
 }
+
+// TestKeyedStreams: a keyed stream depends on the seed, the draw and the key only; different
+// keys, draws or seeds give different streams.
+func TestKeyedStreams(t *testing.T) {
+	a, b := Keyed(7, 3, "links/L1/capacity").Uint64(), Keyed(7, 3, "links/L1/capacity").Uint64()
+	if a != b {
+		t.Fatalf("same seed, draw and key: %d and %d", a, b)
+	}
+	seen := map[uint64]string{}
+	for _, c := range []struct {
+		seed, draw uint64
+		key        string
+	}{{7, 3, "links/L1/capacity"}, {7, 3, "links/L1/cost"}, {7, 4, "links/L1/capacity"}, {8, 3, "links/L1/capacity"}, {7, 3, ""}} {
+		v := Keyed(c.seed, c.draw, c.key).Uint64()
+		if prev, dup := seen[v]; dup {
+			t.Errorf("%+v gives the same first value as %s", c, prev)
+		}
+		seen[v] = fmt.Sprint(c)
+	}
+}

@@ -8,15 +8,16 @@ import (
 
 // Summary describes a Monte Carlo sample of one output.
 type Summary struct {
-	N         int     // number of values
-	Mean      float64 // arithmetic mean
-	StdDev    float64 // sample standard deviation (divisor N−1); 0 when N < 2
-	StdErr    float64 // standard error of the mean, StdDev/√N
-	P10       float64 // 10th percentile (Hyndman–Fan type 7, see EmpiricalQuantile)
-	P50       float64 // median (type 7)
-	P90       float64 // 90th percentile (type 7)
-	Min, Max  float64 // smallest and largest value
-	PPositive float64 // fraction of values > 0 (e.g. the probability that an NPV is positive)
+	N         int     `json:"n"`          // number of values
+	Mean      float64 `json:"mean"`       // arithmetic mean
+	StdDev    float64 `json:"std_dev"`    // sample standard deviation (divisor N−1); 0 when N < 2
+	StdErr    float64 `json:"std_err"`    // standard error of the mean, StdDev/√N
+	P10       float64 `json:"p10"`        // 10th percentile (Hyndman–Fan type 7, see EmpiricalQuantile)
+	P50       float64 `json:"p50"`        // median (type 7)
+	P90       float64 `json:"p90"`        // 90th percentile (type 7)
+	Min       float64 `json:"min"`        // smallest value
+	Max       float64 `json:"max"`        // largest value
+	PPositive float64 `json:"p_positive"` // fraction of values > 0 (e.g. the probability that an NPV is positive)
 }
 
 // Summarize returns the summary of xs, which it does not modify. An empty xs gives the zero

@@ -9,10 +9,10 @@ import (
 // Swing is one bar of a tornado diagram: the output with one input moved to its 10th and 90th
 // percentiles (see Quantile) while every other input stays at its base value.
 type Swing struct {
-	Input string  // the input's name
-	Low   float64 // output with the input at its P10
-	High  float64 // output with the input at its P90
-	Base  float64 // output with every input at its base value
+	Input string  `json:"input"` // the input's name
+	Low   float64 `json:"low"`   // output with the input at its P10
+	High  float64 `json:"high"`  // output with the input at its P90
+	Base  float64 `json:"base"`  // output with every input at its base value
 }
 
 // Width returns |High − Low|, the length of the bar.

@@ -32,6 +32,7 @@ type runOptions struct {
 	seed      uint64
 	workers   int
 	analysis  bool
+	premium   string
 }
 
 // addRunFlags registers the pipeline's flags on f.
@@ -42,7 +43,8 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
 	f.Uint64Var(&o.seed, "seed", defaultSeed, "random seed: the same seed and inputs give the same output")
 	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
-	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values and Shapley split")
+	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values, gain split and strategic values")
+	f.StringVar(&o.premium, "premium", "", `the deciding country's strategic premium in every scenario, money a year in service (e.g. "50MUSD/yr"); default: each scenario's, else the data set's`)
 }
 
 type assessOptions struct {
@@ -56,11 +58,14 @@ func newAssessCmd(a *app) *cobra.Command {
 	var o assessOptions
 	c := &cobra.Command{
 		Use:   "assess",
-		Short: "Appraise every candidate project under every scenario: NPV by country, P(Russia commits), drivers",
+		Short: "Appraise every candidate project under every scenario: who gains, and whether the deciding country commits",
 		Long: `assess re-optimises the whole network in every Monte Carlo draw and regime state, and for
-each candidate project and scenario reports each country's NPV (mean, P10, P50, P90), the
-probability that Russia commits, the strategic premium that would tip it, the drivers that move
-the answer most, and the Shapley split of the gains.`,
+each candidate project and scenario reports the probability that the data set's deciding country
+commits — in the bargaining view (its strategic value in the network game of all countries,
+against its outlay and what partners would lose) and in the accounting view (NPVs under the
+stated ownership, contracts and loans) — the strategic premium that would tip it, each country's
+strategic value and NPV (mean, P10, P50, P90), who gains what in the market, and the drivers
+that move the answer most.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAssess(cmd.Context(), a, o) },
 	}
@@ -109,7 +114,12 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 		return nil, usageError{fmt.Errorf("--draws must be at least 1, got %d", o.draws)}
 	}
 	fsys, name := dataFS(o.data)
-	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis}
+	if o.premium != "" {
+		if _, err := pipeline.ParsePremium(o.premium); err != nil {
+			return nil, usageError{fmt.Errorf("--premium: %w", err)}
+		}
+	}
+	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis, Premium: o.premium}
 	for _, s := range o.scenarios {
 		if isFile(s) {
 			sc, err := loadScenario(fsys, s)

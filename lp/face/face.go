@@ -124,22 +124,29 @@ func (b *buffers) prepare(m *lp.Model) {
 // without fallback, which suit models of up to some thousands of rows; give engines with a
 // fallback for large models whose solutions come without a basis). The Picker owns its engines:
 // Close closes them.
-func New(newEngine func() lp.Incremental) *Picker {
+func New(newEngine func() (lp.Incremental, error)) (*Picker, error) {
 	if newEngine == nil {
-		newEngine = func() lp.Incremental { return simplex.New(simplex.Config{}) }
+		newEngine = func() (lp.Incremental, error) { return simplex.New(simplex.Config{}), nil }
 	}
 	p := &Picker{}
 	for i := range p.roles {
-		p.roles[i].eng = newEngine()
+		e, err := newEngine()
+		if err != nil {
+			_ = p.Close()
+			return nil, fmt.Errorf("face: %w", err)
+		}
+		p.roles[i].eng = e
 	}
-	return p
+	return p, nil
 }
 
 // Close releases the Picker's engines.
 func (p *Picker) Close() error {
 	var errs []error
 	for i := range p.roles {
-		errs = append(errs, p.roles[i].eng.Close())
+		if p.roles[i].eng != nil {
+			errs = append(errs, p.roles[i].eng.Close())
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -238,7 +245,7 @@ func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]f
 		for j := range b.cost {
 			b.cost[j] = sign * b.wCol[j]
 		}
-		s, err := p.solve(ctx, primalMax+k, m, sol.Basis)
+		s, err := p.solve(ctx, primalMax+k, m, sol.Basis, lp.PartDual|lp.PartBasis)
 		if err != nil {
 			return nil, err
 		}
@@ -301,7 +308,7 @@ func (p *Picker) dual(ctx context.Context, m *lp.Model, sol *lp.Solution, xbar, 
 				b.rhi[i] = w
 			}
 		}
-		s, err := p.solve(ctx, dualPlus+k, m, sol.Basis)
+		s, err := p.solve(ctx, dualPlus+k, m, sol.Basis, lp.PartPrimal|lp.PartBasis)
 		if err != nil {
 			return nil, err
 		}
@@ -323,7 +330,8 @@ func (p *Picker) dual(ctx context.Context, m *lp.Model, sol *lp.Solution, xbar, 
 // extreme's last optimum, or from start after Reset. A warm re-solve that claims infeasibility is
 // solved again from scratch: every extreme LP is feasible when sol is optimal (P holds x*, and
 // the directional LPs are bounded duals of the face), so the claim is rounding in the engine.
-func (p *Picker) solve(ctx context.Context, k int, m *lp.Model, start *lp.Basis) (*lp.Solution, error) {
+// leave names the parts of the solution the pick does not read.
+func (p *Picker) solve(ctx context.Context, k int, m *lp.Model, start *lp.Basis, leave lp.Parts) (*lp.Solution, error) {
 	r := &p.roles[k]
 	if err := r.push(ctx, m, &p.buf, false); err != nil {
 		return nil, err
@@ -333,7 +341,7 @@ func (p *Picker) solve(ctx context.Context, k int, m *lp.Model, start *lp.Basis)
 			return nil, fmt.Errorf("face: %w", err)
 		}
 	}
-	s, err := p.resolve(ctx, r)
+	s, err := p.resolve(ctx, r, leave)
 	if err != nil || s.Status != lp.StatusInfeasible {
 		return s, err
 	}
@@ -341,7 +349,7 @@ func (p *Picker) solve(ctx context.Context, k int, m *lp.Model, start *lp.Basis)
 	if err := r.push(ctx, m, &p.buf, true); err != nil {
 		return nil, err
 	}
-	return p.resolve(ctx, r)
+	return p.resolve(ctx, r, leave)
 }
 
 // push makes the role's engine hold m's matrix with the buffered bounds and costs, setting only
@@ -404,8 +412,8 @@ func setIf2(f func([]int, []float64, []float64) error, idx []int, lo, hi []float
 
 // resolve re-solves the role's model and counts the work; infeasible and unbounded outcomes are
 // returned as solutions, engine failures as errors. An optimum makes the role warm.
-func (p *Picker) resolve(ctx context.Context, r *role) (*lp.Solution, error) {
-	s, err := r.eng.Resolve(ctx, lp.Options{})
+func (p *Picker) resolve(ctx context.Context, r *role, leave lp.Parts) (*lp.Solution, error) {
+	s, err := r.eng.Resolve(ctx, lp.Options{Leave: leave})
 	if err != nil {
 		return nil, fmt.Errorf("face: %w", err)
 	}

@@ -45,7 +45,10 @@ func solveFrom(t *testing.T, m *lp.Model, pert []float64, eps float64) *lp.Solut
 
 func pick(t *testing.T, m *lp.Model, sol *lp.Solution) *face.Point {
 	t.Helper()
-	p := face.New(nil)
+	p, err := face.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer p.Close()
 	pt, err := p.Pick(t.Context(), m, sol)
 	if err != nil {
@@ -224,7 +227,10 @@ func TestUnboundedFace(t *testing.T) {
 			{Name: "B", Index: []int{1, 2, 3}, Coef: []float64{-1, 1, 1}},
 		}}
 	sol := solveFrom(t, m, []float64{0, 0, 0, 0}, 0)
-	p := face.New(nil)
+	p, err := face.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer p.Close()
 	pt, err := p.Pick(t.Context(), m, sol)
 	if err != nil {
@@ -239,7 +245,10 @@ func TestUnboundedFace(t *testing.T) {
 }
 
 func TestPickRefusesNonOptimal(t *testing.T) {
-	p := face.New(nil)
+	p, err := face.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer p.Close()
 	if _, err := p.Pick(t.Context(), &lp.Model{}, &lp.Solution{Status: lp.StatusInfeasible}); err != face.ErrNotOptimal {
 		t.Errorf("Pick of an infeasible solution: err = %v, want ErrNotOptimal", err)

@@ -26,7 +26,7 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 		}
 		s.pivotRow(r)
 		slope, _ := s.primalInfeasibility(r)
-		q := s.dualRatio(sigma, slope)
+		q := s.dualRatio(sigma, slope, s.leavingTol(r, sigma))
 		if q < 0 {
 			s.clearPivotRow()
 			if troubles < maxTrouble && s.f.updates() > 0 {
@@ -106,6 +106,16 @@ func (s *solver) primalInfeasibility(p int) (v, sigma float64) {
 		return v, 1
 	}
 	return 0, 0
+}
+
+// leavingTol returns the primal tolerance of the basic variable at position r at the bound it
+// moves to (sigma > 0: its upper bound).
+func (s *solver) leavingTol(r int, sigma float64) float64 {
+	j := s.head[r]
+	if sigma > 0 {
+		return s.tup[j]
+	}
+	return s.tlo[j]
 }
 
 // withinCheck reports whether the basic variable at position r violates its bound (towards
@@ -224,8 +234,11 @@ func (s *solver) eligible(j int, sigma float64) (a float64, ok bool) {
 // none limits the dual step. It passes the breakpoints of boxed variables while the dual
 // objective still rises — they go to their other bound (s.flips) instead of entering: the
 // bound-flipping ratio test (Fourer 1994; Koberstein 2005, §3.2.3) — and picks among the rest
-// the largest pivot within Harris's relaxed bound.
-func (s *solver) dualRatio(sigma, slope float64) int {
+// the largest pivot within Harris's relaxed bound. A breakpoint whose flip would leave no more
+// than ptol of violation (the leaving variable's primal tolerance) enters rather than flips: when
+// the flips clear the violation exactly, rounding must not turn the last one into a claim that
+// no point is feasible.
+func (s *solver) dualRatio(sigma, slope, ptol float64) int {
 	tol := s.dtol()
 	bps := s.bps[:0]
 	for _, j := range s.touched {
@@ -249,7 +262,7 @@ func (s *solver) dualRatio(sigma, slope float64) int {
 			break
 		}
 		next := slope - math.Abs(b.a)*width
-		if next <= 0 {
+		if next <= ptol { // this breakpoint (all but) clears the violation: it enters
 			break
 		}
 		slope = next

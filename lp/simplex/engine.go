@@ -241,7 +241,7 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 		return nil, err
 	}
 	if res == optimal {
-		sol := e.solution()
+		sol := e.solution(opt.Leave)
 		sol.Elapsed = time.Since(start)
 		return sol, nil
 	}
@@ -288,36 +288,50 @@ func (e *Engine) fallback(ctx context.Context, b *lp.Basis, opt lp.Options) (*lp
 	return sol, nil
 }
 
-// solution converts the solver's optimum to the model's space and sense.
-func (e *Engine) solution() *lp.Solution {
+// solution converts the solver's optimum to the model's space and sense, leaving out the parts
+// named by leave.
+func (e *Engine) solution(leave lp.Parts) *lp.Solution {
 	s, m := e.s, e.model
 	sense := 1.0
 	if m.Sense == lp.Maximize {
 		sense = -1
 	}
-	sol := &lp.Solution{Status: lp.StatusOptimal, Iterations: s.iters,
-		X: make([]float64, s.n), ReducedCost: make([]float64, s.n),
-		RowActivity: make([]float64, s.m), RowDual: make([]float64, s.m),
-		Basis: s.basis()}
+	primal, dual := leave&lp.PartPrimal == 0, leave&lp.PartDual == 0
+	sol := &lp.Solution{Status: lp.StatusOptimal, Iterations: s.iters}
+	if primal {
+		sol.X, sol.RowActivity = make([]float64, s.n), make([]float64, s.m)
+	}
+	if dual {
+		sol.ReducedCost, sol.RowDual = make([]float64, s.n), make([]float64, s.m)
+	}
+	if leave&lp.PartBasis == 0 {
+		sol.Basis = s.basis()
+	}
 	obj := m.Offset
 	for j := range s.n {
 		x := s.x[j] * s.colScale[j]
 		if s.status[j] != basic { // exactly on the bound
 			x = e.bound(m.Vars[j].Lower, m.Vars[j].Upper, s.status[j])
 		}
-		sol.X[j] = x
 		obj += m.Vars[j].Cost * x
-		if s.status[j] != basic {
+		if primal {
+			sol.X[j] = x
+		}
+		if dual && s.status[j] != basic {
 			sol.ReducedCost[j] = sense * s.d[j] / s.colScale[j]
 		}
 	}
 	for i := range s.m {
-		l := s.n + i
-		sol.RowActivity[i] = s.x[l] / s.rowScale[i]
-		if s.status[l] != basic {
-			sol.RowActivity[i] = e.bound(m.Rows[i].Lower, m.Rows[i].Upper, s.status[l])
+		if primal {
+			l := s.n + i
+			sol.RowActivity[i] = s.x[l] / s.rowScale[i]
+			if s.status[l] != basic {
+				sol.RowActivity[i] = e.bound(m.Rows[i].Lower, m.Rows[i].Upper, s.status[l])
+			}
 		}
-		sol.RowDual[i] = sense * s.y[i] * s.rowScale[i]
+		if dual {
+			sol.RowDual[i] = sense * s.y[i] * s.rowScale[i]
+		}
 	}
 	sol.Objective = obj
 	return sol

@@ -188,6 +188,7 @@ func (s *solver) setCost(j int, c float64, sense lp.Sense) {
 		c = -c
 	}
 	s.cost[j] = c * s.colScale[j]
+	s.dualFresh = false
 }
 
 // basis returns the current basis in the lp package's terms.
@@ -215,6 +216,7 @@ func (s *solver) basis() *lp.Basis {
 
 // setBasis adopts b; it needs exactly one basic variable per row.
 func (s *solver) setBasis(b *lp.Basis) error {
+	s.dualFresh = false
 	count := 0
 	for _, st := range b.Cols {
 		if st == lp.BasisBasic {

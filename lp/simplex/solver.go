@@ -67,9 +67,12 @@ type solver struct {
 
 	f        *factor
 	factored bool
-	cols     []sparseCol // scratch for factorize
-	order    []int
-	countBuf []int
+	// dualFresh says d holds the reduced costs of the current basis and costs, computed afresh
+	// at the end of the last run: a run after bound changes alone need not compute them again.
+	dualFresh bool
+	cols      []sparseCol // scratch for factorize
+	order     []int
+	countBuf  []int
 
 	alpha    []float64 // pivot row by variable (scratch, zero between uses)
 	touched  []int     // variables with a nonzero pivot-row entry
@@ -148,6 +151,7 @@ func (s *solver) slackBasis() {
 		s.pos[s.n+i] = i
 	}
 	s.factored = false
+	s.dualFresh = false
 }
 
 // column returns variable j's column of [A −I] in row space.
@@ -161,6 +165,7 @@ func (s *solver) column(j int) sparseCol {
 
 // factorize factorises the basis, replacing singular positions by logicals.
 func (s *solver) factorize() {
+	s.dualFresh = false
 	if s.f == nil {
 		s.f = newFactor(s.m)
 	}
@@ -433,7 +438,10 @@ func (s *solver) run(ctx context.Context) result {
 		s.factorize()
 	}
 	s.computePrimal()
-	s.computeDual()
+	if !s.dualFresh { // reduced costs depend on the basis and the costs only, not on bounds
+		s.computeDual()
+	}
+	s.dualFresh = false
 	for range maxTrouble {
 		before := s.iters
 		flipped, shifted := s.makeDualFeasible()
@@ -456,6 +464,7 @@ func (s *solver) run(ctx context.Context) result {
 			s.computeDual()
 		}
 		if s.isOptimal() {
+			s.dualFresh = true
 			return optimal
 		}
 	}

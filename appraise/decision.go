@@ -1,0 +1,93 @@
+package appraise
+
+import (
+	"math"
+	"slices"
+
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
+)
+
+// margin is the decider's value of committing to a project in one draw under one view, before
+// its strategic premium, USD at its own discount rate (docs/MODEL.md, "Will the deciding country
+// commit?"; decision 0013):
+//
+//	bargaining: Δφ_d − outlay_d − Σ_partners max(0, outlay_c − Δφ_c)
+//	accounting: NPV_d − Σ_partners max(0, −NPV_c)
+//
+// A partner whose territory or money the project needs and that would lose by it is paid its
+// loss by the decider (transferable utility: a side payment, as Russia carries partners' shares
+// in practice), instead of vetoing the project whatever the decider's gain. Each partner's loss
+// is valued at its own rate.
+type margin struct {
+	value        float64
+	compensation float64 // Σ of the partners' losses the decider covers
+}
+
+// bargainingMargin and accountingMargin compute the margins from per-country values indexed like
+// ev.countries: strategic values and outlays, or NPVs.
+func (ev *evaluator) bargainingMargin(p *model.Project, strategic, outlay []float64) margin {
+	d := slices.Index(ev.countries, ev.decider)
+	if d < 0 {
+		return margin{}
+	}
+	m := margin{}
+	for _, c := range ev.partners(p) {
+		if i := slices.Index(ev.countries, c); i >= 0 {
+			m.compensation += math.Max(0, outlay[i]-strategic[i])
+		}
+	}
+	m.value = strategic[d] - outlay[d] - m.compensation
+	return m
+}
+
+func (ev *evaluator) accountingMargin(p *model.Project, npv []float64) margin {
+	d := slices.Index(ev.countries, ev.decider)
+	if d < 0 {
+		return margin{}
+	}
+	m := margin{}
+	for _, c := range ev.partners(p) {
+		if i := slices.Index(ev.countries, c); i >= 0 {
+			m.compensation += math.Max(0, -npv[i])
+		}
+	}
+	m.value = npv[d] - m.compensation
+	return m
+}
+
+// partners returns the countries whose territory or money project p needs — those its links and
+// upgrades cross and its financiers — without the decider, sorted.
+func (ev *evaluator) partners(p *model.Project) []string {
+	needed, _ := projectCountries(ev.net, p)
+	set := map[string]bool{}
+	for _, c := range needed {
+		set[c] = true
+	}
+	for c, s := range p.Financing {
+		if s > 0 {
+			set[c] = true
+		}
+	}
+	delete(set, ev.decider)
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// premiumQuantity returns the decider's strategic premium in scenario si, USD/yr in service, and
+// where it comes from: the command line (Input.Premium), the scenario, the data set, or none.
+func (ev *evaluator) premiumQuantity(si int) (quantity.Quantity, string) {
+	switch {
+	case ev.in.Premium.IsSet():
+		return ev.in.Premium, "command line"
+	case ev.in.Scenarios[si].Premium.IsSet():
+		return ev.in.Scenarios[si].Premium, "scenario " + ev.in.Scenarios[si].Name
+	case ev.net.Meta.StrategicPremium.IsSet():
+		return ev.net.Meta.StrategicPremium, "data set"
+	}
+	return quantity.Quantity{}, "none"
+}
