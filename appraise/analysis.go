@@ -83,20 +83,47 @@ type variant struct {
 	net     *model.Network
 	overrun float64 // multiplier on the project's median overrun; 0 means 1
 	relief  float64 // multiplier on relief transition probabilities; 0 means 1
+	// financial says net differs from the base network only in quantities the flow LP does not
+	// read (discount rates, a project's schedule, costs and loans): the states solved for the
+	// base network serve.
+	financial bool
+}
+
+// financialPath reports whether the flow LP ignores quantity path p: the discount rates and the
+// data set's meta quantities, and a project's capex, schedule, opex, lifetime and loans.
+func financialPath(p model.QuantityPath) bool {
+	parts := strings.Split(string(p), "/")
+	switch model.Component(parts[0]) {
+	case model.CompCountries, model.CompMeta:
+		return true
+	case model.CompProjects:
+		if len(parts) < 3 {
+			return false
+		}
+		switch parts[2] {
+		case "capex", "construction_years", "opex", "lifetime", "loans":
+			return true
+		}
+	}
+	return false
 }
 
 // analyse fills Case.Base for every case, with the tornado and switching values of the
-// decider's NPV under every scenario.
+// decider's NPV under every scenario. A scenario is one unit of work: its projects share the
+// states without them, and the tornado's variants of the shared inputs (costs, prices, rates)
+// are solved once for all the projects they move.
 func (ev *evaluator) analyse(ctx context.Context, solvers []*solver, cases []Case) error {
 	ns := len(ev.in.Scenarios)
-	bases, err := risk.Run(ctx, len(cases), risk.Options{Workers: len(solvers)}, func(ctx context.Context, k, w int) (*BaseCase, error) {
-		return ev.baseCase(ctx, solvers[w], k/ns, k%ns)
+	bases, err := risk.Run(ctx, ns, risk.Options{Workers: len(solvers)}, func(ctx context.Context, si, w int) ([]*BaseCase, error) {
+		return ev.scenarioBase(ctx, solvers[w], si)
 	})
 	if err != nil {
 		return err
 	}
-	for k := range cases {
-		cases[k].Base = bases[k]
+	for si := range bases {
+		for pi, b := range bases[si] {
+			cases[pi*ns+si].Base = b
+		}
 	}
 	return nil
 }
@@ -121,8 +148,8 @@ func (ev *evaluator) baseEval(ctx context.Context, s *solver, pi, si int, v vari
 		}
 		x.regimes[si] = &r
 	}
-	if s.net != x.net {
-		s.reset(x.net) // keep solved states while the network is the same
+	if s.net != x.net && !v.financial {
+		s.reset(x.net) // keep solved states while the LP's network is the same
 	}
 	occ := ev.expectedOccupancy(x.regimes[si], len(ev.scheduleOf(x, pi).service))
 	return ev.evaluate(ctx, s, x, pi, si, occ, play)
@@ -155,12 +182,81 @@ func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes, years int) occupan
 	return occ
 }
 
-func (ev *evaluator) baseCase(ctx context.Context, s *solver, pi, si int) (*BaseCase, error) {
-	s.reset(ev.net) // each case is its own unit of work: same engines' state whichever worker runs it
-	cd, det, err := ev.baseEval(ctx, s, pi, si, variant{}, true)
-	if err != nil {
-		return nil, err
+// scenarioBase analyses every project under scenario si.
+func (ev *evaluator) scenarioBase(ctx context.Context, s *solver, si int) ([]*BaseCase, error) {
+	s.reset(ev.net) // each scenario is its own unit of work: same engines' state whichever worker runs it
+	out := make([]*BaseCase, len(ev.projects))
+	npv := make([]float64, len(ev.projects))
+	d := slices.Index(ev.countries, ev.decider)
+	for pi := range ev.projects {
+		cd, det, err := ev.baseEval(ctx, s, pi, si, variant{}, true)
+		if err != nil {
+			return nil, err
+		}
+		out[pi] = ev.baseCase(cd, det)
+		if d >= 0 {
+			npv[pi] = cd.npv[d]
+		}
 	}
+	if d < 0 {
+		return out, nil
+	}
+	npvD := func(pi int) func(v variant) (float64, error) {
+		return func(v variant) (float64, error) {
+			c, _, err := ev.baseEval(ctx, s, pi, si, v, false)
+			if err != nil {
+				return 0, err
+			}
+			return c.npv[d], nil
+		}
+	}
+	// The tornado: each driver's variants once, for every project it moves.
+	carried := make([]map[string]bool, len(ev.projects))
+	var names []string
+	byName := map[string]driver{}
+	moves := map[string][]int{} // driver name → projects
+	for pi := range ev.projects {
+		c, err := ev.carried(ctx, s, pi, si)
+		if err != nil {
+			return nil, err
+		}
+		carried[pi] = c
+		for _, dr := range ev.drivers(pi, c) {
+			if _, ok := byName[dr.name]; !ok {
+				names = append(names, dr.name)
+				byName[dr.name] = dr
+			}
+			moves[dr.name] = append(moves[dr.name], pi)
+		}
+	}
+	for _, name := range names {
+		dr := byName[name]
+		lo, hi := dr.at(ev, 0.1), dr.at(ev, 0.9)
+		for _, pi := range moves[name] {
+			l, err := npvD(pi)(lo)
+			if err != nil {
+				return nil, err
+			}
+			h, err := npvD(pi)(hi)
+			if err != nil {
+				return nil, err
+			}
+			out[pi].Tornado = append(out[pi].Tornado, risk.Swing{Input: name, Low: l, High: h, Base: npv[pi]})
+		}
+	}
+	for pi := range ev.projects {
+		risk.SortSwings(out[pi].Tornado)
+		sw, err := ev.switching(npvD(pi), carried[pi], npv[pi])
+		if err != nil {
+			return nil, err
+		}
+		out[pi].Switching = sw
+	}
+	return out, nil
+}
+
+// baseCase lays out the base-case figures of one evaluation.
+func (ev *evaluator) baseCase(cd caseDraw, det *caseDetail) *BaseCase {
 	b := &BaseCase{}
 	social := ev.net.Meta.SocialDiscountRate.Value
 	for ci, c := range ev.countries {
@@ -181,38 +277,7 @@ func (ev *evaluator) baseCase(ctx context.Context, s *solver, pi, si int) (*Base
 		own := NPV(det.delta[ci], social)
 		b.Shapley = append(b.Shapley, ShapleyShare{Country: c, Shapley: sh, OwnGain: own, SidePayment: sh - own})
 	}
-	d := slices.Index(ev.countries, ev.decider)
-	if d < 0 {
-		return b, nil
-	}
-	npvD := func(v variant) (float64, error) {
-		c, _, err := ev.baseEval(ctx, s, pi, si, v, false)
-		if err != nil {
-			return 0, err
-		}
-		return c.npv[d], nil
-	}
-	base := cd.npv[d]
-	carried, err := ev.carried(ctx, s, pi, si)
-	if err != nil {
-		return nil, err
-	}
-	for _, dr := range ev.drivers(pi, carried) {
-		lo, err := npvD(dr.at(ev, 0.1))
-		if err != nil {
-			return nil, err
-		}
-		hi, err := npvD(dr.at(ev, 0.9))
-		if err != nil {
-			return nil, err
-		}
-		b.Tornado = append(b.Tornado, risk.Swing{Input: dr.name, Low: lo, High: hi, Base: base})
-	}
-	risk.SortSwings(b.Tornado)
-	if b.Switching, err = ev.switching(npvD, carried, base); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return b
 }
 
 // driver is one group of inputs moved together to its P10 or P90 for the tornado.
@@ -233,12 +298,14 @@ func (d driver) at(ev *evaluator, p float64) variant {
 		return variant{relief: reliefFactor(p)}
 	}
 	n := ev.net.Clone()
+	financial := true
 	for path, q := range n.Quantities() {
 		if q.Range != nil && slices.Contains(d.paths, path) {
 			q.Value = risk.Quantile(*q.Range, p)
+			financial = financial && financialPath(path)
 		}
 	}
-	return variant{net: n}
+	return variant{net: n, financial: financial}
 }
 
 func (d driver) overrunFactor(p float64) float64 {
@@ -354,7 +421,11 @@ func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 				add(ev.decider+" discount rate", path)
 			}
 		case string(model.CompProjects):
-			if parts[1] == p.ID && qpField(path) != "capex" {
+			switch {
+			case parts[1] != p.ID || qpField(path) == "capex":
+			case len(parts) > 2 && parts[2] == "upgrades":
+				add(p.ID+" capacity", path) // with its links' capacity: one driver
+			default:
 				add(p.ID+" "+strings.ReplaceAll(strings.TrimPrefix(string(path), "projects/"+p.ID+"/"), "_", " "), path)
 			}
 		}
@@ -374,7 +445,7 @@ func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 const (
 	switchLo  = 0.1
 	switchHi  = 5
-	switchTol = 1e-3 // a switching multiplier to three decimals
+	switchTol = 1e-2 // a switching multiplier to two decimals: the precision a reader uses
 )
 
 // switching finds the values of capex, the prices of every commodity the project carries, transit

@@ -9,8 +9,8 @@ import (
 )
 
 // margin is the decider's value of committing to a project in one draw under one view, before
-// its strategic premium, USD at its own discount rate (docs/MODEL.md, "Will the deciding country
-// commit?"; decision 0013):
+// its strategic premium, USD at its own discount rate (docs/MODEL.md, section 5;
+// decision 0013):
 //
 //	bargaining: Δφ_d − outlay_d − Σ_partners max(0, outlay_c − Δφ_c)
 //	accounting: NPV_d − Σ_partners max(0, −NPV_c)
@@ -79,11 +79,12 @@ func (ev *evaluator) partners(p *model.Project) []string {
 }
 
 // premiumQuantity returns the decider's strategic premium in scenario si, USD/yr in service, and
-// where it comes from: the command line (Input.Premium), the scenario, the data set, or none.
+// where it comes from: the run (Input.Premium, from the command line or the API), the scenario,
+// the data set, or none.
 func (ev *evaluator) premiumQuantity(si int) (quantity.Quantity, string) {
 	switch {
 	case ev.in.Premium.IsSet():
-		return ev.in.Premium, "command line"
+		return ev.in.Premium, "set for the run"
 	case ev.in.Scenarios[si].Premium.IsSet():
 		return ev.in.Scenarios[si].Premium, "scenario " + ev.in.Scenarios[si].Name
 	case ev.net.Meta.StrategicPremium.IsSet():

@@ -10,8 +10,8 @@ import (
 	"github.com/corridor-dev/corridor/scenario"
 )
 
-// game is the network bargaining game of docs/MODEL.md ("The bargaining view"; Hubert and
-// Ikonnikova 2011; Hubert and Cobanli 2015): the players are the data set's countries, and v(S)
+// game is the network bargaining game of docs/MODEL.md (section 4; Hubert and Ikonnikova
+// 2011; Hubert and Cobanli 2015): the players are the data set's countries, and v(S)
 // is the largest total surplus a coalition S makes on its own — only the links, nodes and markets
 // of its members, tariffs among them being transfers — an LP optimum, unique whatever the duals.
 // A project's strategic value to a country is the change of its Shapley value when the project is

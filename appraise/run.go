@@ -103,8 +103,8 @@ type Case struct {
 	Base       *BaseCase       `json:"base,omitempty"` // base-case analysis; nil unless Input.Analysis
 }
 
-// Decision is whether the decider commits, under one view (docs/MODEL.md, "Will the deciding
-// country commit?"). Pointers are nil when the decider has no part in the project.
+// Decision is whether the decider commits, under one view (docs/MODEL.md, section 5). Pointers
+// are nil when the decider has no part in the project.
 type Decision struct {
 	// Commit is the probability that the decider commits: its margin is positive.
 	Commit       *float64 `json:"commit"`

@@ -275,7 +275,7 @@ func TestBreakEvenPremium(t *testing.T) {
 	if got := *out.Cases[0].Bargaining.Commit; got != 1 {
 		t.Errorf("with the break-even premium Russia commits in %g of draws, want 1", got)
 	}
-	if out.Cases[0].PremiumSource != "command line" {
-		t.Errorf("premium source %q, want command line", out.Cases[0].PremiumSource)
+	if out.Cases[0].PremiumSource != "set for the run" {
+		t.Errorf("premium source %q, want set for the run", out.Cases[0].PremiumSource)
 	}
 }

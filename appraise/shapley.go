@@ -16,7 +16,7 @@ const MaxShapleyPlayers = 16
 //
 //	φ_i = Σ_{S ⊆ N∖{i}} |S|!·(n−|S|−1)!/n! · (v(S ∪ {i}) − v(S)),
 //
-// enumerating all 2^n coalitions (MODEL.md, "Coalitions and Shapley"). v is called exactly once
+// enumerating all 2^n coalitions (docs/MODEL.md, section 4). v is called exactly once
 // per coalition, in increasing mask order, and its values are kept (2^n float64). The values are
 // efficient (Σ φ_i = v(N) − v(∅)), symmetric, give 0 to null players and are additive in v. For a
 // cost game pass the costs: φ is then each player's share of the cost.

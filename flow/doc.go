@@ -1,6 +1,6 @@
 // Package flow builds and solves the multi-commodity flow model of one scenario state: a spatial
 // price equilibrium (Samuelson 1952; Takayama and Judge 1971) with link and node capacities,
-// transit tariffs and sanctions rules, written as one linear program (see ../shared/MODEL.md and
+// transit tariffs and sanctions rules, written as one linear program (see docs/MODEL.md and
 // docs/decisions/0003-sanctions-rules.md).
 //
 // Flows are indexed by commodity and origin country on directed arcs, so that rules can match

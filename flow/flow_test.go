@@ -120,7 +120,7 @@ func samePayoffs(t *testing.T, what string, a, b *flow.Result) {
 
 // checkInvariants verifies, on every solve in these tests: conservation of each commodity at each
 // node, link capacities, node throughputs, caps, and that total welfare across countries equals
-// the LP objective plus tariff revenue (MODEL.md, "Check on every solve").
+// the LP objective plus tariff revenue (docs/MODEL.md, section 2).
 func checkInvariants(t *testing.T, st *scenario.State, res *flow.Result) {
 	t.Helper()
 	n := st.Net

@@ -104,8 +104,8 @@ type Binding struct {
 	Limit    float64
 }
 
-// CountryWelfare is one country's surplus in a state, USD/yr (docs/MODEL.md, "Welfare by
-// country"), at the prices of the canonical optimum (decision 0012).
+// CountryWelfare is one country's surplus in a state, USD/yr (docs/MODEL.md, section
+// 2), at the prices of the canonical optimum (decision 0012).
 type CountryWelfare struct {
 	Country  string
 	Consumer float64 // Σ (willingness to pay − node price) × quantity served

@@ -108,8 +108,8 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	return p.extract(ctx, sol)
 }
 
-// Value re-solves the problem for state st as the network game of docs/MODEL.md ("The bargaining
-// view") values a coalition: the countries in outside are closed — their nodes' markets and every
+// Value re-solves the problem for state st as the network game of docs/MODEL.md (section 4,
+// the bargaining view) values a coalition: the countries in outside are closed — their nodes' markets and every
 // link that touches or crosses them — and transit tariffs, transfers among the coalition's
 // members, are not costs. It returns the optimal total surplus, v(S) for the coalition S of the
 // other countries, and the simplex iterations spent. The optimal value of an LP is unique, so

@@ -1,11 +1,13 @@
 package flow_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/internal/testnet"
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/scenario"
 )
 
 // transitGame is the textbook transit game: gas worth 1 a unit at C comes from P, at no cost, only
@@ -74,6 +76,48 @@ func TestCoalitionValues(t *testing.T) {
 		}
 		if !built && !near(res.Objective, 0.7) {
 			t.Errorf("after Value, Update gives objective %.9g, want 0.7 (1 less the tariff)", res.Objective)
+		}
+	}
+}
+
+// TestCoalitionValuesMonotone: a coalition makes at least what any of its sub-coalitions makes
+// (a member adds links and markets, which may go unused), and the empty coalition nothing —
+// on random degenerate networks, whatever order the values are solved in.
+func TestCoalitionValuesMonotone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	countries := []string{"A", "B", "C"}
+	eng := engine(t)
+	for trial := range 20 {
+		n, rules := degenerateNetwork(rng)
+		st := testnet.State(n, []scenario.ActiveRule{{Rule: &rules[0], Enforcement: 1}})
+		p, err := flow.Build(st, flow.Options{Rules: rules})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Solve(t.Context(), eng); err != nil {
+			t.Fatal(err)
+		}
+		v := make([]float64, 8)
+		for _, mask := range rng.Perm(8) {
+			var outside []string
+			for i, c := range countries {
+				if mask&(1<<i) == 0 {
+					outside = append(outside, c)
+				}
+			}
+			if v[mask], _, _, err = p.Value(t.Context(), st, outside, nil, eng); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !near(v[0], 0) {
+			t.Errorf("trial %d: v(∅) = %g, want 0", trial, v[0])
+		}
+		for s := range 8 {
+			for u := range 8 {
+				if s&u == s && v[s] > v[u]+tol {
+					t.Errorf("trial %d: v(%03b) = %.9g > v(%03b) = %.9g", trial, s, v[s], u, v[u])
+				}
+			}
 		}
 	}
 }

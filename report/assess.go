@@ -155,7 +155,11 @@ func Verdict(r *pipeline.Result, project string) string {
 	}
 	fmt.Fprintf(&b, ". Its strategic value to %s is %s against an outlay of %s", who, money(d.Strategic.Mean), money(d.Outlay.Mean))
 	if comp := c.Bargaining.Compensation; comp != nil && comp.Mean > 0.5 {
-		fmt.Fprintf(&b, ", and it would have to pay partners %s to take part (%s)", money(comp.Mean), lossList(r, c))
+		if losers := lossList(r, c); losers != "" {
+			fmt.Fprintf(&b, ", and it would have to pay partners %s to take part (%s)", money(comp.Mean), losers)
+		} else {
+			fmt.Fprintf(&b, ", and it would have to pay partners %s on average to take part, in the draws where they would lose", money(comp.Mean))
+		}
 	}
 	if c.Premium > 0 {
 		fmt.Fprintf(&b, ", with a strategic premium of %s a year (%s)", money(c.Premium), c.PremiumSource)

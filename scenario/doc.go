@@ -1,7 +1,9 @@
 // Package scenario holds the sanctions and participation vocabulary of corridor: rules (ban, cap,
 // premium) with their enforcement and exemptions, which countries take part, overrides of network
-// quantities, the projects a scenario builds, and regime paths (states of the sanctions regime with
-// yearly transition probabilities, or a fixed timeline).
+// quantities, the projects a scenario builds, regime paths (states of the sanctions regime with
+// yearly transition probabilities, or a fixed timeline), and the deciding country's strategic
+// premium in the scenario (`premium`, money a year with a range and a source; it overrides the
+// data set's, and a run's own overrides both — docs/decisions/0013).
 //
 // Decode reads a scenario file (YAML) strictly: an unknown key, a bad unit or a missing id is a
 // *diag.Error carrying file:line:col and the field path, and every error is reported at once (up

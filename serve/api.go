@@ -227,9 +227,13 @@ type RunRequest struct {
 	Scenarios   []string `json:"scenarios"`    // built-in scenario names ("x1", "x1-status-quo")
 	ScenarioIDs []int64  `json:"scenario_ids"` // stored scenarios
 	Projects    []string `json:"projects"`     // empty: every project
-	Draws       int      `json:"draws"`        // 0: 200
+	Draws       int      `json:"draws"`        // 0: DefaultDraws
 	Seed        *uint64  `json:"seed"`         // nil: 1
 	Analysis    bool     `json:"analysis"`     // base-case tornado, switching values, Shapley
+	// Premium is the deciding country's strategic premium in every scenario of the run, money
+	// a year in service ("50 MUSD/yr", "50MUSD/yr"; see pipeline.ParsePremium); empty: each
+	// scenario's, else the data set's.
+	Premium string `json:"premium"`
 }
 
 // RunSpec is what a stored run records: everything needed to run it again, including the text of
@@ -243,6 +247,7 @@ type RunSpec struct {
 	Draws     int              `json:"draws"`
 	Seed      uint64           `json:"seed"`
 	Analysis  bool             `json:"analysis"`
+	Premium   string           `json:"premium,omitempty"` // as RunRequest.Premium, trimmed
 }
 
 // CustomScenario is a stored scenario as a run used it.
@@ -258,7 +263,7 @@ func (c CustomScenario) file() string { return fmt.Sprintf("scenario-%d.yaml", c
 // pipelineSpec turns a stored spec into the pipeline's.
 func (s *Server) pipelineSpec(n *model.Network, rs RunSpec) (pipeline.Spec, error) {
 	spec := pipeline.Spec{Data: s.cfg.Data, DataName: s.cfg.DataName, Scenarios: rs.Scenarios, Projects: rs.Projects,
-		Draws: rs.Draws, Seed: rs.Seed, Workers: s.cfg.RunWorkers, Analysis: rs.Analysis}
+		Draws: rs.Draws, Seed: rs.Seed, Workers: s.cfg.RunWorkers, Analysis: rs.Analysis, Premium: rs.Premium}
 	if spec.Scenarios == nil && len(rs.Custom) > 0 {
 		spec.Scenarios = []string{}
 	}
@@ -282,16 +287,22 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Projects: req.Projects, Draws: req.Draws, Seed: 1, Analysis: req.Analysis}
+	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Projects: req.Projects, Draws: req.Draws, Seed: 1, Analysis: req.Analysis,
+		Premium: strings.TrimSpace(req.Premium)}
 	if req.Seed != nil {
 		rs.Seed = *req.Seed
 	}
 	if rs.Draws == 0 {
-		rs.Draws = 200
+		rs.Draws = DefaultDraws
 	}
 	var fields []FieldError
 	if rs.Draws < 1 || rs.Draws > s.cfg.MaxDraws {
 		fields = append(fields, FieldError{Path: "draws", Message: fmt.Sprintf("must be between 1 and %d", s.cfg.MaxDraws)})
+	}
+	if rs.Premium != "" {
+		if _, err := pipeline.ParsePremium(rs.Premium); err != nil {
+			fields = append(fields, FieldError{Path: "premium", Message: err.Error()})
+		}
 	}
 	for i, p := range req.Projects {
 		if n.Project(p) == nil {

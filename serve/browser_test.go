@@ -135,7 +135,7 @@ func TestBrowser(t *testing.T) {
 			// tick exactly the wanted scenario and project
 			chromedp.Evaluate[chromedp.Void](`for (const c of document.querySelectorAll("#launch input[type=checkbox]")) c.checked = false`),
 			chromedp.Click(scenario), chromedp.Click(`input[name=project][value=GAS_RDK]`),
-			chromedp.SetValue("#draws", "2"), chromedp.SetValue("#seed", "1"), chromedp.Click("#run"),
+			chromedp.SetValue("#draws", "2"), chromedp.SetValue("#seed", "1"), chromedp.SetValue("#premium", ""), chromedp.Click("#run"),
 			chromedp.WaitVisible("#progress"),
 			chromedp.Poll[chromedp.Void](`/: (complete|failed|canceled|interrupted) /.test(document.querySelector("#progress-text").textContent)`,
 				chromedp.WithPollingTimeout(60*time.Second)))
@@ -149,9 +149,17 @@ func TestBrowser(t *testing.T) {
 	a := launch("the edited scenario", `input[name=stored]`)
 
 	// 3. the result
-	step("open the run", chromedp.Navigate(f.ts.URL+"/runs/"+a), chromedp.WaitVisible("#cases table"), chromedp.WaitVisible("#report iframe"))
+	step("open the run", chromedp.Navigate(f.ts.URL+"/runs/"+a), chromedp.WaitVisible("#cases table"), chromedp.WaitVisible("#countries table"),
+		chromedp.WaitVisible("#report iframe"))
 	if s := text("#cases"); !strings.Contains(s, "GAS_RDK") || !strings.Contains(s, "x1-dear-gas") {
 		t.Errorf("run %s key numbers = %q, want GAS_RDK under x1-dear-gas", a, s)
+	}
+	// both views' commitment of the decider named from the result and the data set
+	if s := text("#cases"); !strings.Contains(s, "P(Russia commits)") || !strings.Contains(s, "bargaining") || !strings.Contains(s, "accounting") || !strings.Contains(s, "strategic value") {
+		t.Errorf("run %s key numbers = %q, want P(Russia commits) in the bargaining and accounting views and its strategic value", a, s)
+	}
+	if s := text("#countries"); !strings.Contains(s, "RUS") || !strings.Contains(s, "strategic value") {
+		t.Errorf("run %s by country = %q, want the strategic value of RUS", a, s)
 	}
 	if s := text("#verdicts"); !strings.Contains(s, "GAS_RDK") {
 		t.Errorf("run %s verdicts = %q", a, s)
@@ -189,8 +197,8 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(moved) == 0 {
 		t.Errorf("moved outputs on the compare page = %v, %v; want some", moved, err)
 	}
-	if s := text("#outputs"); !strings.Contains(s, "KOR") {
-		t.Errorf("compare outputs lack the ROK's NPV:\n%s", s)
+	if s := text("#outputs"); !strings.Contains(s, "KOR") || !strings.Contains(s, "bargaining") || !strings.Contains(s, "accounting") || !strings.Contains(s, "strategic value") {
+		t.Errorf("compare outputs lack the ROK's NPV, both views' commitment or strategic values:\n%s", s)
 	}
 	screenshot("compare")
 	if full, err := chromedp.Run(tctx, chromedp.FullScreenshot(100)); err == nil {

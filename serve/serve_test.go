@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -185,6 +187,10 @@ func TestBadRequests(t *testing.T) {
 		{"unknown project", "POST", "/api/runs", `{"draws":1,"projects":["NOPE"]}`, auth, 400, "projects/0"},
 		{"unknown scenario", "POST", "/api/runs", `{"draws":1,"scenarios":["x1","x99"]}`, auth, 400, "scenarios/1"},
 		{"unknown stored scenario", "POST", "/api/runs", `{"draws":1,"scenario_ids":[42]}`, auth, 400, "scenario_ids/0"},
+		{"premium not money a year", "POST", "/api/runs", `{"draws":1,"premium":"50 MUSD"}`, auth, 400, "premium"},
+		{"premium negative", "POST", "/api/runs", `{"draws":1,"premium":"-5MUSD/yr"}`, auth, 400, "premium"},
+		{"premium not a quantity", "POST", "/api/runs", `{"draws":1,"premium":"lots"}`, auth, 400, "premium"},
+		{"premium not a string", "POST", "/api/runs", `{"draws":1,"premium":50}`, auth, 400, "premium"},
 		{"missing run", "GET", "/api/runs/999", "", nil, 404, ""},
 		{"missing scenario", "GET", "/api/scenarios/999", "", nil, 404, ""},
 		{"id not a number", "GET", "/api/runs/abc", "", nil, 404, ""},
@@ -239,6 +245,115 @@ func TestOpenAPI(t *testing.T) {
 		if !seen[p] {
 			t.Errorf("openapi.json documents %s, which is not registered", p)
 		}
+	}
+	// the result schema check below finds what it should
+	bad := `{"schema_version": 2, "version": "x", "input_hash": "h", "seed": 1, "draws": 1, "decider": "RUS", "scenarios": [], "verdicts": [], "countries": [],
+		"cases": [{"project": "P", "bargaining": {"commit": "high"}, "Commit": 0.5}]}`
+	probs := strings.Join(schemaProblems(t, "Assessment", json.RawMessage(bad)), "\n")
+	for _, want := range []string{`cases/0/Commit: key "Commit" is not in schema Case`, "cases/0/bargaining/commit: string, want number or null",
+		`cases/0: lacks required key "scenario"`, `cases/0/bargaining: lacks required key "commit_stderr"`} {
+		if !strings.Contains(probs, want) {
+			t.Errorf("schema check of a bad result: want %q among\n%s", want, probs)
+		}
+	}
+}
+
+// schemaProblems checks a JSON value against a schema of openapi.json's components: every key
+// must be a property of its schema, every required key present, every value of a declared type.
+// It follows $ref, items and properties: enough for the shapes the document uses.
+func schemaProblems(t testing.TB, name string, v json.RawMessage) []string {
+	t.Helper()
+	b, err := assets.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct{ Schemas map[string]map[string]any } `json:"components"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	var val any
+	if err := json.Unmarshal(v, &val); err != nil {
+		t.Fatal(err)
+	}
+	var probs []string
+	var check func(schema map[string]any, schemaName string, v any, path string)
+	check = func(schema map[string]any, schemaName string, v any, path string) {
+		if ref, ok := schema["$ref"].(string); ok {
+			n, _ := strings.CutPrefix(ref, "#/components/schemas/")
+			s, ok := doc.Components.Schemas[n]
+			if !ok {
+				probs = append(probs, fmt.Sprintf("%s: no schema %s", path, ref))
+				return
+			}
+			schema, schemaName = s, n
+		}
+		var kind string
+		switch x := v.(type) {
+		case nil:
+			kind = "null"
+		case bool:
+			kind = "boolean"
+		case float64:
+			kind = "number"
+			if x == float64(int64(x)) {
+				kind = "integer"
+			}
+		case string:
+			kind = "string"
+		case []any:
+			kind = "array"
+		case map[string]any:
+			kind = "object"
+		}
+		var types []string
+		switch ty := schema["type"].(type) {
+		case string:
+			types = []string{ty}
+		case []any:
+			for _, x := range ty {
+				types = append(types, fmt.Sprint(x))
+			}
+		}
+		if len(types) > 0 && !slices.Contains(types, kind) && !(kind == "integer" && slices.Contains(types, "number")) {
+			probs = append(probs, fmt.Sprintf("%s: %s, want %s", path, kind, strings.Join(types, " or ")))
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			if items, ok := schema["items"].(map[string]any); ok {
+				for i, e := range x {
+					check(items, "", e, fmt.Sprintf("%s/%d", path, i))
+				}
+			}
+		case map[string]any:
+			props, _ := schema["properties"].(map[string]any)
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				p, ok := props[k].(map[string]any)
+				if !ok {
+					probs = append(probs, fmt.Sprintf("%s/%s: key %q is not in schema %s", path, k, k, schemaName))
+					continue
+				}
+				check(p, "", x[k], path+"/"+k)
+			}
+			req, _ := schema["required"].([]any)
+			for _, k := range req {
+				if _, ok := x[k.(string)]; !ok {
+					probs = append(probs, fmt.Sprintf("%s: lacks required key %q", path, k))
+				}
+			}
+		}
+	}
+	check(map[string]any{"$ref": "#/components/schemas/" + name}, name, val, "")
+	return probs
+}
+
+// checkResult checks a run's result JSON against the Assessment schema of openapi.json.
+func checkResult(t testing.TB, result json.RawMessage) {
+	t.Helper()
+	for _, p := range schemaProblems(t, "Assessment", result) {
+		t.Errorf("result vs openapi.json: %s", p)
 	}
 }
 
@@ -342,6 +457,7 @@ func TestRunLifecycle(t *testing.T) {
 	if v.Done != 2 || v.Total != 2 {
 		t.Errorf("progress = %d/%d, want 2/2", v.Done, v.Total)
 	}
+	checkResult(t, v.Result)
 
 	// reproducible from the stored spec and seed
 	stored, err := f.st.Get(t.Context(), created.ID)
@@ -373,6 +489,64 @@ func TestRunLifecycle(t *testing.T) {
 	if code := f.do(t, "POST", fmt.Sprintf("/api/runs/%d/cancel", created.ID), "", nil, nil); code != 409 {
 		t.Errorf("cancel a complete run = %d, want 409", code)
 	}
+}
+
+// TestRunPremium runs with a strategic premium: it is stored in the spec (trimmed), reaches every
+// case, and the stored spec re-runs to the same bytes. The run has the base-case analysis, so
+// the result's check against openapi.json covers every part of a case.
+func TestRunPremium(t *testing.T) {
+	f := newFixture(t, nil)
+	var created struct{ ID int64 }
+	body := jsonBody(map[string]any{"scenarios": []string{"x1"}, "projects": []string{"TUMEN_ROAD_BRIDGE"}, "draws": 1, "premium": " 50MUSD/yr ", "analysis": true})
+	if code := f.do(t, "POST", "/api/runs", body, nil, &created); code != 202 {
+		t.Fatalf("POST /api/runs with a premium = %d, want 202", code)
+	}
+	v := f.wait(t, created.ID)
+	if v.Status != store.Complete {
+		t.Fatalf("run status = %s (%s), want complete", v.Status, v.Error)
+	}
+	var spec RunSpec
+	if err := json.Unmarshal(v.Spec, &spec); err != nil || spec.Premium != "50MUSD/yr" || spec.Draws != 1 {
+		t.Errorf("stored spec = %s (%v), want premium 50MUSD/yr", v.Spec, err)
+	}
+	var result struct {
+		Cases []struct {
+			Premium float64          `json:"premium_usd_per_yr"`
+			Base    *json.RawMessage `json:"base"`
+		}
+	}
+	if err := json.Unmarshal(v.Result, &result); err != nil {
+		t.Fatal(err)
+	}
+	if len(result.Cases) != 1 || result.Cases[0].Premium != 50e6 || result.Cases[0].Base == nil {
+		t.Errorf("result cases = %+v, want one with a premium of 50e6 USD/yr and a base case", result.Cases)
+	}
+	checkResult(t, v.Result)
+	stored, err := f.st.Get(t.Context(), created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.srv.Execute(t.Context(), stored.Spec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(stored.Result) {
+		t.Errorf("re-running the stored spec gave a different result (%d vs %d bytes)", len(again), len(stored.Result))
+	}
+
+	// without a premium the spec has none, and the default draws are the CLI's
+	var plain struct{ ID int64 }
+	if code := f.do(t, "POST", "/api/runs", jsonBody(map[string]any{"scenarios": []string{"x1"}, "projects": []string{"TUMEN_ROAD_BRIDGE"}, "premium": ""}), nil, &plain); code != 202 {
+		t.Fatalf("POST /api/runs with an empty premium = %d, want 202", code)
+	}
+	r, err := f.st.Get(t.Context(), plain.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Draws != DefaultDraws || strings.Contains(string(r.Spec), "premium") {
+		t.Errorf("run without premium or draws: %d draws, spec %s; want %d draws and no premium", r.Draws, r.Spec, DefaultDraws)
+	}
+	f.do(t, "POST", fmt.Sprintf("/api/runs/%d/cancel", plain.ID), "", nil, nil)
 }
 
 func TestCancel(t *testing.T) {

@@ -37,6 +37,10 @@ const (
 	DefaultQueue        = 32
 )
 
+// DefaultDraws is a run's Monte Carlo draws when its request gives none: the same as corridor
+// assess.
+const DefaultDraws = 100
+
 // Server timeouts (Serve). The SSE endpoint clears its write deadline.
 const (
 	ReadHeaderTimeout = 5 * time.Second

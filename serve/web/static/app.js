@@ -55,14 +55,66 @@ function showErrors(ul, err) {
   }
 }
 
+// Formatting. Every number of a result may be null (a decision of a decider with no part in a
+// project, a field an older result lacks): it shows as "—".
+const num = (v) => typeof v === "number" && Number.isFinite(v);
 const money = (v) => {
+  if (!num(v)) return "—";
   const a = Math.abs(v), s = v < 0 ? "-$" : "$";
+  if (a < 0.5) return "$0"; // below a dollar: solver noise in a national-scale appraisal
   if (a >= 1e9) return s + (a / 1e9).toFixed(2) + " bn";
   if (a >= 1e6) return s + (a / 1e6).toFixed(1) + " m";
   return s + (a / 1e6).toFixed(2) + " m";
 };
-const pct = (p) => (100 * p).toFixed(0) + "%";
-const russia = (c) => ((c.Countries || []).find((x) => x.Country === "RUS") || { NPV: { Mean: 0 } }).NPV;
+const pct = (p) => (num(p) ? (100 * p).toFixed(0) + "%" : "—");
+
+// Reading a result (schema_version 2, as corridor assess --json prints it). A decision
+// (bargaining or accounting) has a null commit when the decider has no part in the project.
+const schemaOK = (res) => !!res && res.schema_version >= 2 && Array.isArray(res.cases);
+const commitOf = (d) => (d && num(d.commit) ? d.commit : null);
+const commitText = (d) => {
+  const p = commitOf(d);
+  if (p === null) return "—";
+  return pct(p) + (num(d.commit_stderr) ? ` ±${(100 * d.commit_stderr).toFixed(0)}` : "");
+};
+const breakEven = (d) => {
+  const v = d ? d.break_even_premium_usd_per_yr : null;
+  return !num(v) ? "—" : v > 0 ? money(v) : "none needed";
+};
+const countryOf = (c, id) => (c && id ? (c.countries || []).find((x) => x.country === id) || null : null);
+const mean = (s) => (s && num(s.mean) ? s.mean : null);
+// shows says a summary's mean is not zero at the displayed precision.
+const shows = (s) => mean(s) !== null && /[1-9]/.test(money(mean(s)));
+const range = (s) => (s && num(s.p10) && num(s.p90) ? `${money(s.p10)} … ${money(s.p90)}` : "—");
+
+// countryNames maps country ids to names from the data set (empty when it does not load).
+async function countryNames() {
+  try {
+    const d = await api("GET", "/api/data");
+    return new Map((d.Countries || []).map((c) => [c.ID, c.Name || c.ID]));
+  } catch {
+    return new Map();
+  }
+}
+// deciderName names a result's deciding country.
+const deciderName = (res, names) => (res && res.decider ? names.get(res.decider) || res.decider : "the decider");
+
+// groupHead returns a two-row table header: a string is a column spanning both rows, a
+// [name, [sub, …]] pair a group of columns.
+function groupHead(cols) {
+  const top = [], sub = [];
+  for (const c of cols) {
+    if (typeof c === "string") top.push(el("th", { rowspan: 2 }, c));
+    else {
+      top.push(el("th", { colspan: c[1].length, class: "group" }, c[0]));
+      sub.push(...c[1].map((x) => el("th", {}, x)));
+    }
+  }
+  return [el("tr", {}, top), el("tr", {}, sub)];
+}
+
+const viewsNote = (who) => `Bargaining (the headline): ${who}'s strategic value in the network game of all countries against its cost. ` +
+  `Accounting: NPVs under the stated ownership, contracts and loans. "—": ${who} has no part in the project.`;
 
 // follow streams a run's progress (server-sent events) into the progress widgets.
 function follow(id, onEnd) {
@@ -215,7 +267,7 @@ async function runsPage() {
   $("#launch").addEventListener("submit", async (e) => {
     e.preventDefault();
     const vals = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((x) => x.value);
-    const body = { scenarios: vals("builtin"), scenario_ids: vals("stored").map(Number), projects: vals("project"), draws: +$("#draws").value, seed: +$("#seed").value, analysis: $("#analysis").checked };
+    const body = { scenarios: vals("builtin"), scenario_ids: vals("stored").map(Number), projects: vals("project"), draws: +$("#draws").value, seed: +$("#seed").value, analysis: $("#analysis").checked, premium: $("#premium").value.trim() };
     try {
       const r = await api("POST", "/api/runs", body);
       showErrors($("#errors"));
@@ -245,7 +297,7 @@ async function runsPage() {
         el("td", {}, el("a", { href: `/runs/${r.id}` }, `run ${r.id}`)),
         el("td", {}, r.status + (r.status === "running" ? ` ${r.done}/${r.total}` : "")),
         el("td", {}, scen), el("td", {}, (s.projects || []).join(", ") || "all"),
-        el("td", {}, r.draws), el("td", {}, r.seed), el("td", {}, new Date(r.created).toLocaleString()));
+        el("td", {}, r.draws), el("td", {}, r.seed), el("td", {}, s.premium || "—"), el("td", {}, new Date(r.created).toLocaleString()));
     }));
   }
   history();
@@ -264,11 +316,41 @@ async function runPage() {
   }
   if (!r.result) return;
   const res = r.result;
-  $("#verdicts").replaceChildren(el("h2", {}, "Verdicts"), el("ul", {}, (res.verdicts || []).map((v) => el("li", {}, el("b", {}, v.Project), ": ", v.Verdict))));
-  $("#cases").replaceChildren(el("h2", {}, "Key numbers"), el("table", {},
-    el("tr", {}, ["project", "scenario", "P(Russia commits)", "Russia NPV mean", "P10", "P90", "break-even premium/yr"].map((h) => el("th", {}, h))),
-    res.cases.map((c) => { const n = russia(c); return el("tr", {}, el("td", {}, c.Project), el("td", {}, c.Scenario), el("td", { class: "num" }, `${pct(c.Commit)} ±${(100 * c.CommitStdErr).toFixed(0)}`), el("td", { class: "num" }, money(n.Mean)), el("td", { class: "num" }, money(n.P10)), el("td", { class: "num" }, money(n.P90)), el("td", { class: "num" }, c.BreakEvenPremium > 0 ? money(c.BreakEvenPremium) : "none needed")); })),
-    el("p", { class: "muted" }, `input hash ${res.input_hash}, model ${res.version}`));
+  if (!schemaOK(res)) {
+    $("#cases").replaceChildren(el("p", { class: "muted" }, `This run's result is in an older format (schema ${res.schema_version || 1}); run its inputs again to see its key numbers here.`));
+  } else {
+    const names = await countryNames(), who = deciderName(res, names);
+    $("#verdicts").replaceChildren(el("h2", {}, "Verdicts"), el("ul", {}, (res.verdicts || []).map((v) => el("li", {}, el("b", {}, v.project), ": ", v.verdict))));
+    $("#cases").replaceChildren(el("h2", {}, "Key numbers"), el("table", {},
+      groupHead(["project", "scenario", [`P(${who} commits)`, ["bargaining", "accounting"]],
+        [`${who}`, ["strategic value", "outlay", "NPV mean", "NPV P10 … P90"]], ["break-even premium/yr", ["bargaining", "accounting"]], "premium/yr"]),
+      res.cases.map((c) => {
+        const d = countryOf(c, res.decider), why = c.decider_involved ? null : `${who} has no part in this project`;
+        return el("tr", {}, el("td", {}, c.project), el("td", {}, c.scenario),
+          el("td", { class: "num commit", title: why }, commitText(c.bargaining)), el("td", { class: "num commit", title: why }, commitText(c.accounting)),
+          el("td", { class: "num" }, money(mean(d && d.strategic_value))), el("td", { class: "num" }, money(mean(d && d.outlay))),
+          el("td", { class: "num" }, money(mean(d && d.npv))), el("td", { class: "num" }, range(d && d.npv)),
+          el("td", { class: "num" }, breakEven(c.bargaining)), el("td", { class: "num" }, breakEven(c.accounting)),
+          el("td", { class: "num", title: c.premium_source || null }, num(c.premium_usd_per_yr) && c.premium_usd_per_yr > 0 ? money(c.premium_usd_per_yr) : "none"));
+      })),
+      el("p", { class: "muted" }, viewsNote(who)),
+      el("p", { class: "muted" }, `decider ${res.decider || "none"}, input hash ${res.input_hash}, model ${res.version}, schema ${res.schema_version}`));
+    // every country's strategic value beside its NPV
+    const rows = [];
+    for (const c of res.cases) {
+      for (const x of c.countries || []) {
+        if (![x.strategic_value, x.npv, x.outlay].some(shows)) continue;
+        rows.push(el("tr", { class: x.country === res.decider ? "decider" : null }, el("td", {}, c.project), el("td", {}, c.scenario), el("td", {}, x.country),
+          el("td", { class: "num" }, money(mean(x.strategic_value))), el("td", { class: "num" }, range(x.strategic_value)),
+          el("td", { class: "num" }, money(mean(x.npv))), el("td", { class: "num" }, range(x.npv)), el("td", { class: "num" }, pct(x.npv && x.npv.p_positive)),
+          el("td", { class: "num" }, money(mean(x.outlay)))));
+      }
+    }
+    $("#countries").replaceChildren(el("h2", {}, "By country"), rows.length ? el("table", { id: "country-values" },
+      groupHead(["project", "scenario", "country", ["strategic value", ["mean", "P10 … P90"]], ["NPV", ["mean", "P10 … P90", "P(NPV>0)"]], "outlay"]), rows)
+      : el("p", { class: "muted" }, "No country has a strategic value, NPV or outlay."),
+      el("p", { class: "muted" }, `Countries with none of the three are left out; ${who}'s rows are in bold.`));
+  }
   const rep = `/api/runs/${id}/report.html`;
   if ((await fetch(rep, { method: "HEAD" })).ok) {
     $("#report").replaceChildren(el("h2", {}, "Report ", el("small", {}, el("a", { href: rep, target: "_blank" }, "open on its own"))),
@@ -281,6 +363,7 @@ const specRows = [
   ["saved scenarios", (s) => (s.custom || []).map((c) => `#${c.id} ${c.name}`).join(", ") || "—"],
   ["projects", (s) => (s.projects || []).join(", ") || "all"],
   ["draws", (s) => s.draws], ["seed", (s) => s.seed], ["analysis", (s) => (s.analysis ? "yes" : "no")],
+  ["premium", (s) => s.premium || "the data's"],
   ["data", (s) => s.data], ["model version", (s) => s.version],
 ];
 
@@ -372,43 +455,57 @@ async function comparePage() {
     $("#outputs").replaceChildren(el("p", {}, "Both runs must be complete to compare outputs."));
     return;
   }
+  const old = [a, b].filter((r) => !schemaOK(r.result)).map((r) => r.id);
+  if (old.length) {
+    $("#outputs").replaceChildren(el("p", {}, `The result of run ${old.join(" and ")} is in an older format; run its inputs again to compare outputs.`));
+    return;
+  }
+  const names = await countryNames(), who = deciderName(a.result, names);
   // match cases by project and the scenario's position in its run
-  const key = (res) => { const m = new Map(); for (const c of res.cases) m.set(`${c.Project}|${res.scenarios.indexOf(c.Scenario)}`, c); return m; };
+  const key = (res) => { const m = new Map(); for (const c of res.cases) m.set(`${c.project}|${res.scenarios.indexOf(c.scenario)}`, c); return m; };
   const ka = key(a.result), kb = key(b.result);
   const keys = [...new Set([...ka.keys(), ...kb.keys()])];
   const sign = (v, f) => (v > 0 ? "+" : "") + f(v);
   // a delta cell; "moved" marks a change that shows at the displayed precision
   const delta = (ok, v, f) => el("td", { class: "num delta" + (ok && /[1-9]/.test(f(v)) ? " moved" : "") }, ok ? sign(v, f) : "");
+  const pts = (v) => v.toFixed(0) + " pts";
+  const runs = [`run ${a.id}`, `run ${b.id}`], withDelta = [...runs, "Δ"];
+  // both views' commitment: A, B and the change in percentage points (none when either is "—")
+  const commitCells = (ca, cb, view) => {
+    const pa = commitOf(ca && ca[view]), pb = commitOf(cb && cb[view]);
+    return [el("td", { class: "num commit" }, ca ? commitText(ca[view]) : "—"), el("td", { class: "num commit" }, cb ? commitText(cb[view]) : "—"),
+      delta(pa !== null && pb !== null, 100 * (pb - pa), pts)];
+  };
+  const be = (c, view) => el("td", { class: "num" }, c ? breakEven(c[view]) : "—");
   $("#outputs").replaceChildren(el("h2", {}, "Outputs"), el("table", { id: "compare-table" },
-    el("tr", {}, ["project", `scenario (run ${a.id})`, `scenario (run ${b.id})`, `P(commit) ${a.id}`, `P(commit) ${b.id}`, "Δ", `Russia NPV ${a.id}`, `Russia NPV ${b.id}`, "Δ", `break-even ${a.id}`, `break-even ${b.id}`].map((h) => el("th", {}, h))),
+    groupHead(["project", ["scenario", runs], [`P(${who} commits), bargaining`, withDelta], [`P(${who} commits), accounting`, withDelta],
+      ["break-even premium/yr, bargaining", runs], ["break-even premium/yr, accounting", runs]]),
     keys.map((k) => {
       const ca = ka.get(k), cb = kb.get(k);
-      const na = ca ? russia(ca).Mean : NaN, nb = cb ? russia(cb).Mean : NaN;
-      const be = (c) => (c ? (c.BreakEvenPremium > 0 ? money(c.BreakEvenPremium) : "none needed") : "—");
-      return el("tr", {}, el("td", {}, (ca || cb).Project), el("td", {}, ca ? ca.Scenario : "—"), el("td", {}, cb ? cb.Scenario : "—"),
-        el("td", { class: "num" }, ca ? pct(ca.Commit) : "—"), el("td", { class: "num" }, cb ? pct(cb.Commit) : "—"),
-        delta(ca && cb, 100 * ((cb || {}).Commit - (ca || {}).Commit), (v) => v.toFixed(0) + " pts"),
-        el("td", { class: "num" }, ca ? money(na) : "—"), el("td", { class: "num" }, cb ? money(nb) : "—"),
-        delta(ca && cb, nb - na, money),
-        el("td", { class: "num" }, be(ca)), el("td", { class: "num" }, be(cb)));
-    })));
-  // every country's NPV, for the cases both runs have
+      return el("tr", {}, el("td", {}, (ca || cb).project), el("td", {}, ca ? ca.scenario : "—"), el("td", {}, cb ? cb.scenario : "—"),
+        commitCells(ca, cb, "bargaining"), commitCells(ca, cb, "accounting"),
+        be(ca, "bargaining"), be(cb, "bargaining"), be(ca, "accounting"), be(cb, "accounting"));
+    })),
+  el("p", { class: "muted" }, viewsNote(who)));
+  // every country's strategic value and NPV, for the cases both runs have
   const rows = [];
+  const deltaOf = (x, y) => { const u = mean(x), v = mean(y); return delta(u !== null && v !== null, v - u, money); };
   for (const k of keys) {
     const ca = ka.get(k), cb = kb.get(k);
     if (!ca || !cb) continue;
-    const cs = new Map((cb.Countries || []).map((c) => [c.Country, c]));
-    for (const x of ca.Countries || []) {
-      const y = cs.get(x.Country);
-      if (!y || (x.NPV.Mean === 0 && y.NPV.Mean === 0)) continue;
-      rows.push(el("tr", {}, el("td", {}, ca.Project), el("td", {}, `${ca.Scenario} → ${cb.Scenario}`), el("td", {}, x.Country),
-        el("td", { class: "num" }, money(x.NPV.Mean)), el("td", { class: "num" }, money(y.NPV.Mean)), delta(true, y.NPV.Mean - x.NPV.Mean, money),
-        el("td", { class: "num" }, pct(x.NPV.PPositive)), el("td", { class: "num" }, pct(y.NPV.PPositive))));
+    const cs = new Map((cb.countries || []).map((c) => [c.country, c]));
+    for (const x of ca.countries || []) {
+      const y = cs.get(x.country);
+      if (!y || ![x.strategic_value, y.strategic_value, x.npv, y.npv].some(shows)) continue;
+      rows.push(el("tr", { class: x.country === a.result.decider ? "decider" : null }, el("td", {}, ca.project), el("td", {}, `${ca.scenario} → ${cb.scenario}`), el("td", {}, x.country),
+        el("td", { class: "num" }, money(mean(x.strategic_value))), el("td", { class: "num" }, money(mean(y.strategic_value))), deltaOf(x.strategic_value, y.strategic_value),
+        el("td", { class: "num" }, money(mean(x.npv))), el("td", { class: "num" }, money(mean(y.npv))), deltaOf(x.npv, y.npv),
+        el("td", { class: "num" }, pct(x.npv && x.npv.p_positive)), el("td", { class: "num" }, pct(y.npv && y.npv.p_positive))));
     }
   }
-  $("#outputs").append(el("h3", {}, "NPV by country"), rows.length ? el("table", { id: "country-table" },
-    el("tr", {}, ["project", "scenarios", "country", `NPV mean ${a.id}`, `NPV mean ${b.id}`, "Δ", `P(NPV>0) ${a.id}`, `P(NPV>0) ${b.id}`].map((h) => el("th", {}, h))), rows)
-    : el("p", { class: "muted" }, "No country has a non-zero NPV in either run."));
+  $("#outputs").append(el("h3", {}, "Strategic value and NPV by country"), rows.length ? el("table", { id: "country-table" },
+    groupHead(["project", "scenarios", "country", ["strategic value, mean", withDelta], ["NPV, mean", withDelta], ["P(NPV>0)", runs]]), rows)
+    : el("p", { class: "muted" }, "No country has a non-zero strategic value or NPV in either run."));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
