@@ -16,7 +16,7 @@ import (
 //	accounting: NPV_d − Σ_partners max(0, −NPV_c)
 //
 // A partner whose territory or money the project needs and that would lose by it is paid its
-// loss by the decider (transferable utility: a side payment, as Russia carries partners' shares
+// loss by the decider (transferable utility: a side payment, as a decider carries partners' shares
 // in practice), instead of vetoing the project whatever the decider's gain. Each partner's loss
 // is valued at its own rate.
 type margin struct {
@@ -24,9 +24,10 @@ type margin struct {
 	compensation float64 // Σ of the partners' losses the decider covers
 }
 
-// bargainingMargin and accountingMargin compute the margins from per-country values indexed like
-// ev.countries: strategic values and outlays, or NPVs.
-func (ev *evaluator) bargainingMargin(p *model.Project, strategic, outlay []float64) margin {
+// marginOf computes the decider's margin from each country's net value of the project, indexed
+// like ev.countries: strategic value less outlay in the bargaining view, NPV in the accounting
+// view. A partner's loss is the negative part of its net value.
+func (ev *evaluator) marginOf(p *model.Project, net []float64) margin {
 	d := slices.Index(ev.countries, ev.decider)
 	if d < 0 {
 		return margin{}
@@ -34,25 +35,10 @@ func (ev *evaluator) bargainingMargin(p *model.Project, strategic, outlay []floa
 	m := margin{}
 	for _, c := range ev.partners(p) {
 		if i := slices.Index(ev.countries, c); i >= 0 {
-			m.compensation += math.Max(0, outlay[i]-strategic[i])
+			m.compensation += math.Max(0, -net[i])
 		}
 	}
-	m.value = strategic[d] - outlay[d] - m.compensation
-	return m
-}
-
-func (ev *evaluator) accountingMargin(p *model.Project, npv []float64) margin {
-	d := slices.Index(ev.countries, ev.decider)
-	if d < 0 {
-		return margin{}
-	}
-	m := margin{}
-	for _, c := range ev.partners(p) {
-		if i := slices.Index(ev.countries, c); i >= 0 {
-			m.compensation += math.Max(0, -npv[i])
-		}
-	}
-	m.value = npv[d] - m.compensation
+	m.value = net[d] - m.compensation
 	return m
 }
 

@@ -452,8 +452,12 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	}
 	threat := Shapley(ev.game.players, func(m uint64) float64 { return opt[m] })
 	copy(cd.threat, threat)
-	cd.bargain = ev.bargainingMargin(p, cd.strategic, cd.outlay)
-	cd.account = ev.accountingMargin(p, cd.npv)
+	net := make([]float64, nc)
+	for ci := range net {
+		net[ci] = cd.strategic[ci] - cd.outlay[ci]
+	}
+	cd.bargain = ev.marginOf(p, net)
+	cd.account = ev.marginOf(p, cd.npv)
 	det.strategic = sv
 	return cd, det, nil
 }

@@ -3,6 +3,7 @@ package simplex_test
 import (
 	"compress/gzip"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -33,15 +34,21 @@ func TestWarmAfterCostFlip(t *testing.T) {
 	if err := e.SetCosts(idx, cost); err != nil {
 		t.Fatal(err)
 	}
+	warmAgreesWithCold(t, e, &flipped)
+}
+
+// warmAgreesWithCold re-solves e warm and wants the optimum a cold solve of m finds.
+func warmAgreesWithCold(t *testing.T, e *simplex.Engine, m *lp.Model) {
+	t.Helper()
 	warm, err := e.Resolve(t.Context(), lp.Options{})
 	if err != nil || warm.Status != lp.StatusOptimal {
-		t.Fatalf("warm re-solve after negating the costs: %v, %v; want optimal", warm.Status, err)
+		t.Fatalf("warm re-solve: %v, %v; want optimal", warm.Status, err)
 	}
-	cold, err := simplex.New(simplex.Config{}).Solve(t.Context(), &flipped, lp.Options{})
+	cold, err := simplex.New(simplex.Config{}).Solve(t.Context(), m, lp.Options{})
 	if err != nil || cold.Status != lp.StatusOptimal {
-		t.Fatalf("cold solve of the negated LP: %v, %v", cold.Status, err)
+		t.Fatalf("cold solve: %v, %v", cold.Status, err)
 	}
-	if d := warm.Objective - cold.Objective; d > 1e-7*max(1, cold.Objective) || d < -1e-7*max(1, -cold.Objective) {
+	if d := math.Abs(warm.Objective - cold.Objective); d > 1e-7*math.Max(1, math.Abs(cold.Objective)) {
 		t.Errorf("warm objective %.12g, cold %.12g", warm.Objective, cold.Objective)
 	}
 }
@@ -63,17 +70,7 @@ func TestBoundFlipsThatClearTheViolationExactly(t *testing.T) {
 	if err := e.SetBasis(t.Context(), b); err != nil {
 		t.Fatal(err)
 	}
-	warm, err := e.Resolve(t.Context(), lp.Options{})
-	if err != nil || warm.Status != lp.StatusOptimal {
-		t.Fatalf("warm re-solve: %v, %v; want optimal", warm.Status, err)
-	}
-	cold, err := simplex.New(simplex.Config{}).Solve(t.Context(), m, lp.Options{})
-	if err != nil || cold.Status != lp.StatusOptimal {
-		t.Fatalf("cold solve: %v, %v", cold.Status, err)
-	}
-	if d := warm.Objective - cold.Objective; d > 1e-7*cold.Objective || d < -1e-7*cold.Objective {
-		t.Errorf("warm objective %.12g, cold %.12g", warm.Objective, cold.Objective)
-	}
+	warmAgreesWithCold(t, e, m)
 }
 
 func readGzipMPS(t *testing.T, name string) *lp.Model {
