@@ -135,7 +135,7 @@ func TestBrowser(t *testing.T) {
 			// tick exactly the wanted scenario and project
 			chromedp.Evaluate[chromedp.Void](`for (const c of document.querySelectorAll("#launch input[type=checkbox]")) c.checked = false`),
 			chromedp.Click(scenario), chromedp.Click(`input[name=project][value=GAS_RDK]`),
-			chromedp.SetValue("#draws", "2"), chromedp.SetValue("#seed", "1"), chromedp.SetValue("#premium", ""), chromedp.Click("#run"),
+			chromedp.SetValue("#draws", "2"), chromedp.SetValue("#seed", "1"), chromedp.Click("#run"),
 			chromedp.WaitVisible("#progress"),
 			chromedp.Poll[chromedp.Void](`/: (complete|failed|canceled|interrupted) /.test(document.querySelector("#progress-text").textContent)`,
 				chromedp.WithPollingTimeout(60*time.Second)))
