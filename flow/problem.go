@@ -39,8 +39,7 @@ type Options struct {
 	// Method chooses how Solve solves the LP (Update always re-solves it whole, warm).
 	Method Method
 	// NewFaceEngine makes the engines that pick the canonical optimum of every solve (package
-	// lp/face); nil means pure-Go simplex engines. Give ones with a cold-solve fallback when LPs
-	// are decomposed: their solutions come without a basis to start from.
+	// lp/face); nil means pure-Go simplex engines.
 	NewFaceEngine func() (lp.Incremental, error)
 }
 

@@ -28,7 +28,10 @@
 // that successive picks for states of one model (a flow problem re-solved draw after draw)
 // re-solve each extreme warm from its last optimum, pushing only the bounds and costs that
 // changed; after Reset each starts from the optimal basis of the solution given. A pick then
-// costs about four short warm re-solves. The package knows nothing of networks.
+// costs about four short warm re-solves. A solution without a basis (one assembled by a
+// decomposition) has its extremes solved on restrictions of the model instead: the primal face
+// on the columns it can move, the directional LPs by column generation (restrict.go). The
+// package knows nothing of networks.
 package face
 
 import (
@@ -82,9 +85,10 @@ const (
 
 // Picker computes canonical optima. Use one Picker per goroutine.
 type Picker struct {
-	roles [roles]role
-	stats Stats
-	buf   buffers
+	roles     [roles]role
+	newEngine func() (lp.Incremental, error) // engines for the restricted extremes (restrict.go)
+	stats     Stats
+	buf       buffers
 }
 
 // role is one extreme's engine and the bounds and costs it holds.
@@ -120,15 +124,14 @@ func (b *buffers) prepare(m *lp.Model) {
 	}
 }
 
-// New returns a Picker whose four engines come from newEngine (nil: pure-Go simplex engines
-// without fallback, which suit models of up to some thousands of rows; give engines with a
-// fallback for large models whose solutions come without a basis). The Picker owns its engines:
-// Close closes them.
+// New returns a Picker whose four engines come from newEngine (nil: pure-Go simplex engines).
+// newEngine also makes the short-lived engines of the restricted extremes of solutions without a
+// basis. The Picker owns its engines: Close closes them.
 func New(newEngine func() (lp.Incremental, error)) (*Picker, error) {
 	if newEngine == nil {
 		newEngine = func() (lp.Incremental, error) { return simplex.New(simplex.Config{}), nil }
 	}
-	p := &Picker{}
+	p := &Picker{newEngine: newEngine}
 	for i := range p.roles {
 		e, err := newEngine()
 		if err != nil {
@@ -182,7 +185,7 @@ func (p *Picker) Pick(ctx context.Context, m *lp.Model, sol *lp.Solution) (*Poin
 	}
 	b := &p.buf
 	b.prepare(m)
-	xbar, err := p.primal(ctx, m, sol)
+	xbar, start, err := p.primal(ctx, m, sol)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +198,7 @@ func (p *Picker) Pick(ctx context.Context, m *lp.Model, sol *lp.Solution) (*Poin
 			}
 		}
 	}
-	ybar, err := p.dual(ctx, m, sol, xbar, act, det)
+	ybar, err := p.dual(ctx, m, sol, start, xbar, act, det)
 	if err != nil {
 		return nil, err
 	}
@@ -212,13 +215,15 @@ func (p *Picker) Pick(ctx context.Context, m *lp.Model, sol *lp.Solution) (*Poin
 	return pt, nil
 }
 
-// primal returns x̄, the midpoint of the extremes of the optimal primal face in direction w.
-func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]float64, error) {
+// primal returns x̄, the midpoint of the extremes of the optimal primal face in direction w, and
+// an optimal basis of m to start the directional LPs from: sol's, or for a solution without one,
+// that of a primal extreme.
+func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]float64, *lp.Basis, error) {
 	n, nr := len(m.Vars), len(m.Rows)
 	xbar := snapped(m, sol.X)
 	if primalUnique(m, sol) {
 		p.stats.UniqueX++
-		return xbar, nil
+		return xbar, sol.Basis, nil
 	}
 	b := &p.buf
 	b.lo, b.hi, b.rlo, b.rhi, b.cost = grow(b.lo, n), grow(b.hi, n), grow(b.rlo, nr), grow(b.rhi, nr), grow(b.cost, n)
@@ -241,13 +246,23 @@ func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]f
 		}
 	}
 	var ext [2]*lp.Solution
+	start := sol.Basis
+	if start == nil {
+		var err error
+		if ext, start, err = p.primalRestricted(ctx, m, xbar); err != nil {
+			return nil, nil, err
+		}
+	}
 	for k, sign := range [2]float64{1, -1} {
+		if ext[k] != nil {
+			break
+		}
 		for j := range b.cost {
 			b.cost[j] = sign * b.wCol[j]
 		}
 		s, err := p.solve(ctx, primalMax+k, m, sol.Basis, lp.PartDual|lp.PartBasis)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ext[k] = s
 	}
@@ -267,14 +282,14 @@ func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]f
 		}
 		copy(xbar, keep.X)
 	default:
-		return nil, fmt.Errorf("face: primal face LP ended %s and %s: the solution given is not optimal for the model", first.Status, second.Status)
+		return nil, nil, fmt.Errorf("face: primal face LP ended %s and %s: the solution given is not optimal for the model", first.Status, second.Status)
 	}
-	return snapped(m, xbar), nil
+	return snapped(m, xbar), start, nil
 }
 
 // dual returns ȳ, the midpoint of the extremes of the optimal dual face in direction ±ω over
-// the determined rows.
-func (p *Picker) dual(ctx context.Context, m *lp.Model, sol *lp.Solution, xbar, act []float64, det []bool) ([]float64, error) {
+// the determined rows, each solved from start (an optimal basis of m) or warm from the last pick.
+func (p *Picker) dual(ctx context.Context, m *lp.Model, sol *lp.Solution, start *lp.Basis, xbar, act []float64, det []bool) ([]float64, error) {
 	n, nr := len(m.Vars), len(m.Rows)
 	ybar := append([]float64(nil), sol.RowDual...)
 	if dualUnique(m, sol) {
@@ -295,20 +310,8 @@ func (p *Picker) dual(ctx context.Context, m *lp.Model, sol *lp.Solution, xbar, 
 	}
 	var ext [2]*lp.Solution
 	for k, sign := range [2]float64{1, -1} {
-		for i, r := range m.Rows {
-			w := 0.0
-			if det[i] {
-				w = sign * b.wRow[i]
-			}
-			b.rlo[i], b.rhi[i] = math.Inf(-1), math.Inf(1)
-			if onBound(act[i], r.Lower) {
-				b.rlo[i] = w
-			}
-			if onBound(act[i], r.Upper) {
-				b.rhi[i] = w
-			}
-		}
-		s, err := p.solve(ctx, dualPlus+k, m, sol.Basis, lp.PartPrimal|lp.PartBasis)
+		localRows(m, act, det, sign, b)
+		s, err := p.solve(ctx, dualPlus+k, m, start, lp.PartPrimal|lp.PartBasis)
 		if err != nil {
 			return nil, err
 		}
@@ -550,4 +553,22 @@ func grow2(s [][]int, n int) [][]int {
 		return append(s[:cap(s)], make([][]int, n-cap(s))...)
 	}
 	return s[:n]
+}
+
+// localRows fills the buffered row bounds with the local form of each row's bounds at the
+// activity act: ±ω on the determined rows at a bound, 0 on the others at a bound, free elsewhere.
+func localRows(m *lp.Model, act []float64, det []bool, sign float64, b *buffers) {
+	for i, r := range m.Rows {
+		w := 0.0
+		if det[i] {
+			w = sign * b.wRow[i]
+		}
+		b.rlo[i], b.rhi[i] = math.Inf(-1), math.Inf(1)
+		if onBound(act[i], r.Lower) {
+			b.rlo[i] = w
+		}
+		if onBound(act[i], r.Upper) {
+			b.rhi[i] = w
+		}
+	}
 }

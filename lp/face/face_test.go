@@ -157,6 +157,13 @@ func TestPickIsCanonical(t *testing.T) {
 		}
 		a, b := solveFrom(t, m, p1, 1e-4), solveFrom(t, m, p2, 1e-4)
 		pa, pb := pick(t, m, a), pick(t, m, b)
+		if trial%2 == 1 {
+			// b as a decomposition returns it, without a basis: the extremes are solved on
+			// restrictions of the model (restrict.go) and must give the same point.
+			nb := *b
+			nb.Basis = nil
+			pb = pick(t, m, &nb)
+		}
 		scale := 1.0
 		for _, x := range pa.X {
 			scale = math.Max(scale, math.Abs(x))
@@ -252,5 +259,27 @@ func TestPickRefusesNonOptimal(t *testing.T) {
 	defer p.Close()
 	if _, err := p.Pick(t.Context(), &lp.Model{}, &lp.Solution{Status: lp.StatusInfeasible}); err != face.ErrNotOptimal {
 		t.Errorf("Pick of an infeasible solution: err = %v, want ErrNotOptimal", err)
+	}
+}
+
+// TestPriceBoundedByIdleSupplier: a price that may lie anywhere between the cost of the
+// supplier in use (1) and that of an idle one (4) is 2.5. Given the optimum without a basis and
+// with the price at 1, the idle supplier's column is not complementary to the dual given, so the
+// first restriction of one directional LP is infeasible: the pick must box the duals and still
+// find the middle of the interval.
+func TestPriceBoundedByIdleSupplier(t *testing.T) {
+	// max −s1 − 4·s2 s.t. A: −s1 − s2 + arc = 0, B: arc ≥ 5; s1 ≤ 5
+	m := &lp.Model{Sense: lp.Maximize, Vars: []lp.Var{{Upper: 5, Cost: -1}, {Upper: lp.Inf, Cost: -4}, {Upper: lp.Inf}},
+		Rows: []lp.Row{
+			{Name: "A", Index: []int{0, 1, 2}, Coef: []float64{-1, -1, 1}},
+			{Name: "B", Index: []int{2}, Coef: []float64{1}, Lower: 5, Upper: lp.Inf},
+		}}
+	for _, yA := range []float64{1, 4} {
+		sol := &lp.Solution{Status: lp.StatusOptimal, Objective: -5, X: []float64{5, 0, 5}, RowActivity: []float64{0, 5},
+			RowDual: []float64{yA, -yA}, ReducedCost: []float64{-1 + yA, -4 + yA, 0}}
+		pt := pick(t, m, sol)
+		if math.Abs(pt.RowDual[0]-2.5) > 1e-9 || math.Abs(pt.RowDual[1]+2.5) > 1e-9 {
+			t.Errorf("given price %g: duals %v, want [2.5 -2.5]", yA, pt.RowDual)
+		}
 	}
 }
