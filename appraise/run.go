@@ -154,6 +154,11 @@ type caseDraw struct {
 	bargain, account    margin    // the decider's margins without premium
 }
 
+// MaxDraws is the most Monte Carlo draws one run takes: every draw's figures are kept for the
+// percentiles (tens of bytes per draw, case and country), so the bound keeps a typo from asking
+// for gigabytes.
+const MaxDraws = 1_000_000
+
 // Run appraises every project under every scenario over in.Draws Monte Carlo draws. Draw i
 // samples each uncertain input from its own stream risk.Keyed(in.Seed, i, key), so results are
 // identical for any worker count and whatever else is selected.
@@ -237,8 +242,8 @@ func newEvaluator(in Input) (*evaluator, error) {
 	if in.Net == nil || len(in.Scenarios) == 0 || in.NewEngine == nil {
 		return nil, errors.New("appraise: need a network, at least one scenario and an engine")
 	}
-	if in.Draws < 0 {
-		panic("appraise: negative draw count")
+	if in.Draws < 0 || in.Draws > MaxDraws {
+		return nil, fmt.Errorf("appraise: %d draws: expected 0..%d", in.Draws, MaxDraws)
 	}
 	ev := &evaluator{in: in, net: in.Net, year: in.ReferenceYear, decider: in.Net.Meta.Decider}
 	if ev.year == 0 {

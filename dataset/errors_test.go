@@ -38,6 +38,8 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`sources.csv:3:`}},
 		{"malformed yaml", map[string]string{"markets.yaml": "markets:\n  - id: x\n    node: [A, B\n"},
 			[]string{`markets.yaml:3:11: malformed YAML:`}},
+		{"nested too deep", map[string]string{"markets.yaml": "markets:\n  - id: x\n    node: " + strings.Repeat("{a: ", 1<<16) + strings.Repeat("}", 1<<16) + "\n"},
+			[]string{`markets.yaml:3: YAML nested more than 64 levels deep (a data set file nests fewer than ten)`}},
 		{"malformed geojson", map[string]string{"nodes.csv": "", "links.csv": "",
 			"network.geojson": "{\"type\": \"FeatureCollection\", \"features\": [\n  {\"type\": \"Feature\",,}\n]}\n"},
 			[]string{`network.geojson:2:22: malformed JSON: invalid character ','`}},

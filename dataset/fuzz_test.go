@@ -94,7 +94,8 @@ func FuzzProjects(f *testing.F) {
 func FuzzDatasetYAML(f *testing.F) {
 	fuzzSeeds(f, FileMeta, "name: !!str x\nbase_year: 0x10\n", "---\n...\n", tinyFullFiles()[FileMeta],
 		"name: x\nbase_year: 2024\ndecider: [RUS]\nstrategic_premium: -1\nreference_periods: {rail: , ship: 3, rail: {value: 1}, 4: [1]}\n",
-		"name: x\nbase_year: 2024\nreference_periods: [rail]\n")
+		"name: x\nbase_year: 2024\nreference_periods: [rail]\n",
+		"name: x\nbase_year: 2024\nreference_periods: "+strings.Repeat("{a: ", 70)+strings.Repeat("}", 70)+"\n") // #17: nesting
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzLoad(t, FileMeta, in) })
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/corridor-dev/corridor/internal/yamldepth"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
 	"github.com/goccy/go-yaml"
@@ -114,6 +115,11 @@ func (d *decoder) parseYAML(file string, data []byte) (body ast.Node, ok bool) {
 			body, ok = nil, false
 		}
 	}()
+	var deep *yamldepth.Error
+	if errors.As(yamldepth.Check(data, yamldepth.Limit), &deep) {
+		d.add(pos{file: file, line: deep.Line}, "", fmt.Errorf("%w (a data set file nests fewer than ten)", deep))
+		return nil, false
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		var ye yaml.Error

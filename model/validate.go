@@ -76,6 +76,7 @@ func Rules() []Rule {
 		{"decider", "the decider, if given, is a known country", checkDecider},
 		{"reference-periods", "reference periods are positive, one per project class; when any is given, every class of project has one (else a warning)", checkReferencePeriods},
 		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
+		{"appraisal", "the base year lies within 1900..2200; horizon_years, if given, within 1..200; discount rates (value and range) below 100 %; project lifetimes within 1..200 yr and construction within 0..50 yr; start years within 1900..2200", checkAppraisal},
 	}
 }
 
@@ -860,6 +861,48 @@ func checkStrategicPremium(n *Network) []Issue {
 	}
 	if n.Meta.Decider == "" {
 		out = append(out, warn(CompMeta, "dataset", "strategic_premium", "a strategic premium without a decider: say whose it is with decider"))
+	}
+	return out
+}
+
+// Bounds of the appraisal's time and rate inputs. They are far wider than any real study needs
+// and exist so that a typo (a horizon of 2,000,000,000 years, a rate of 150 %) is an error rather
+// than a run that exhausts memory or a silently absurd answer.
+const (
+	minYear, maxYear = 1900, 2200
+	maxHorizonYears  = 200 // yr
+	maxLifetimeYears = 200 // yr
+	maxBuildYears    = 50  // yr
+)
+
+func checkAppraisal(n *Network) []Issue {
+	var out []Issue
+	m := n.Meta
+	if m.BaseYear != 0 && (m.BaseYear < minYear || m.BaseYear > maxYear) {
+		out = append(out, issue(CompMeta, "dataset", "base_year", "base year %d: expected a year within %d..%d", m.BaseYear, minYear, maxYear))
+	}
+	if m.HorizonYears < 0 || m.HorizonYears > maxHorizonYears {
+		out = append(out, issue(CompMeta, "dataset", "horizon_years", "horizon of %d years: expected 1..%d (or leave it out for the reference periods)", m.HorizonYears, maxHorizonYears))
+	}
+	rate := func(c Component, id, field string, q Q) {
+		if _, hi := span(q); q.IsSet() && q.Dim == quantity.DimNone && !(hi < 1) {
+			out = append(out, issue(c, id, field, "discount rate %s: expected a rate below 100 %% a year", described(q)))
+		}
+	}
+	rate(CompMeta, "dataset", "social_discount_rate", m.SocialDiscountRate)
+	for _, c := range n.Countries {
+		rate(CompCountries, c.ID, "discount_rate", c.DiscountRate)
+	}
+	for _, p := range n.Projects {
+		if lo, hi := span(p.Lifetime); p.Lifetime.IsSet() && (!(lo >= 1) || hi > maxLifetimeYears) {
+			out = append(out, issue(CompProjects, p.ID, "lifetime", "lifetime %s: expected 1..%d years of service", described(p.Lifetime), maxLifetimeYears))
+		}
+		if _, hi := span(p.ConstructionYears); p.ConstructionYears.IsSet() && hi > maxBuildYears {
+			out = append(out, issue(CompProjects, p.ID, "construction_years", "construction of %s: expected at most %d years", described(p.ConstructionYears), maxBuildYears))
+		}
+		if p.StartYear != 0 && (p.StartYear < minYear || p.StartYear > maxYear) {
+			out = append(out, issue(CompProjects, p.ID, "start_year", "start year %d: expected a year within %d..%d", p.StartYear, minYear, maxYear))
+		}
 	}
 	return out
 }

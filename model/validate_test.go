@@ -241,6 +241,17 @@ func TestValidateOwnershipRules(t *testing.T) {
 		{"strategic premium in USD", func(n *model.Network) { n.Meta.StrategicPremium = q(t, "5 MUSD") }, "unit", "meta dataset strategic_premium", model.Error},
 		{"strategic premium without decider", func(n *model.Network) { n.Meta.Decider = "" }, "strategic-premium", "meta dataset strategic_premium", model.Warning},
 		{"strategic premium without source", func(n *model.Network) { n.Meta.StrategicPremium.Source = quantity.Provenance{} }, "provenance", "meta dataset strategic_premium_source", model.Error},
+		// #17: inputs that ran out of memory or gave absurd answers silently
+		{"horizon two billion years", func(n *model.Network) { n.Meta.HorizonYears = 2_000_000_000 }, "appraisal", "meta dataset horizon_years", model.Error},
+		{"horizon negative", func(n *model.Network) { n.Meta.HorizonYears = -5 }, "appraisal", "meta dataset horizon_years", model.Error},
+		{"base year -1", func(n *model.Network) { n.Meta.BaseYear = -1 }, "appraisal", "meta dataset base_year", model.Error},
+		{"discount rate 150 %", func(n *model.Network) { n.Countries[0].DiscountRate = q(t, "150 %") }, "appraisal", "countries RUS discount_rate", model.Error},
+		{"social rate range to 100 %", func(n *model.Network) {
+			n.Meta.SocialDiscountRate = withRange(t, q(t, "4 %"), "2..100")
+		}, "appraisal", "meta dataset social_discount_rate", model.Error},
+		{"lifetime zero", func(n *model.Network) { n.Projects[0].Lifetime = q(t, "0 yr") }, "appraisal", "projects P1 lifetime", model.Error},
+		{"construction a century", func(n *model.Network) { n.Projects[0].ConstructionYears = q(t, "100 yr") }, "appraisal", "projects P1 construction_years", model.Error},
+		{"start year 20250", func(n *model.Network) { n.Projects[0].StartYear = 20250 }, "appraisal", "projects P1 start_year", model.Error},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := tinyFull(t)

@@ -240,6 +240,7 @@ func (c *checker) overrides(field string, os []Override) {
 	for p, q := range c.n.Quantities() {
 		have[p] = q.Dim
 	}
+	at := map[string]string{} // field path of the override of each quantity path that fits
 	for i, o := range os {
 		p := field + "/" + strconv.Itoa(i)
 		c.source(p+"/source", o.Value.Source)
@@ -250,6 +251,37 @@ func (c *checker) overrides(field string, os []Override) {
 			c.errorf(p+"/path", "no quantity %q in the network (paths look like links/<id>/capacity, nodes/<id>/throughput, markets/<id>/steps/0/price; an unset quantity cannot be overridden)", o.Path)
 		case o.Value.IsSet() && o.Value.Dim != d:
 			c.errorf(p+"/value", "%s is %s, but %s is %s (e.g. %s)", o.Value, o.Value.Dim, o.Path, d, quantity.Canonical(d))
+		case o.Value.IsSet():
+			at[string(o.Path)] = p + "/value"
+		}
+	}
+	c.overriddenValues(os, at)
+}
+
+// overriddenValues applies the overrides that fit to a copy of the network and reports what the
+// data set's own rules say of their values (a negative capacity, a rate of 150 %), as they would
+// had the data set held them.
+func (c *checker) overriddenValues(os []Override, at map[string]string) {
+	if len(at) == 0 {
+		return
+	}
+	n := c.n.Clone()
+	for _, o := range os {
+		if _, ok := at[string(o.Path)]; ok {
+			*n.Quantity(o.Path) = cloneQ(o.Value)
+		}
+	}
+	for _, is := range model.Validate(n) {
+		if is.Severity != model.Error {
+			continue
+		}
+		path := string(is.Component) + "/" + is.ID + "/" + is.Field
+		field, ok := at[path]
+		if !ok {
+			field, ok = at[strings.TrimSuffix(path, "_range")]
+		}
+		if ok {
+			c.errorf(field, "%s", is.Message)
 		}
 	}
 }

@@ -28,6 +28,11 @@ func TestCheck(t *testing.T) {
 			`overrides/0/path: no quantity "links/L1/tariff" in the network`},
 		{"override dimension mismatch", edit(t, valid, "value: 3 Mt/yr\n    range: 2..4", "value: 3 bcm/yr"),
 			`valid.yaml:44:12: overrides/0/value: 3 bcm/yr is gas volume/time, but links/L1/capacity is mass/time (e.g. t/yr)`},
+		// #17: a negative capacity passed, and flows reported it with shadow prices
+		{"override negative capacity", edit(t, valid, "value: 3 Mt/yr\n    range: 2..4", "value: -5 Mt/yr"),
+			`valid.yaml:44:12: overrides/0/value: negative capacity -5 Mt/yr: capacities are ≥ 0`},
+		{"override range below zero", edit(t, valid, "value: 3 Mt/yr\n    range: 2..4", "value: 3 Mt/yr\n    range: -1..4"),
+			`valid.yaml:44:12: overrides/0/value: range "-1..3..4" goes below zero: expected low ≥ 0`},
 		{"cap in the wrong unit", edit(t, valid, `{value: "525000 t/yr", range: "500000..550000", source: S15}`, `{value: "4000000 bbl/yr", source: S15}`),
 			`valid.yaml:30:18: rules/1/cap: cap 4e+06 bbl/yr does not fit commodity "crude" counted in t: expected a quantity per year in the commodity's unit (t/yr)`},
 		{"premium in the wrong unit", edit(t, valid, `"5 USD/mcm"`, `"5 USD/t"`),

@@ -112,6 +112,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad indentation", "name: x\nrules:\n  - id: a\n   kind: [\n",
 			[]string{`f.yaml:4:4: malformed YAML:`}},
 		{"empty file", "", []string{`f.yaml: empty file`}},
+		{"nested too deep", "name: x\nrules:\n  - " + strings.Repeat("[", 1<<16) + strings.Repeat("]", 1<<16) + "\n",
+			[]string{`f.yaml:3: YAML nested more than 64 levels deep (a scenario nests fewer than ten)`}},
 		{"not a mapping", "- a\n- b\n", []string{`f.yaml:1:1: expected a mapping of keys (name,`}},
 		{"two documents", "name: x\n---\nname: y\n", []string{`f.yaml:3:1: more than one YAML document`}},
 		{"alias", "name: &a x\ntitle: *a\n", []string{`f.yaml:2:8: title: YAML aliases (*name) are not supported`}},

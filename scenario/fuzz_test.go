@@ -26,6 +26,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add("name: x\npremium: {value: \"50 MUSD/yr\", range: \"0..100\", source: \"assumption: x\"}\n")
 	f.Add("name: x\npremium: -5 USD\n")
 	f.Add("name: x\npremium: [1]\n")
+	f.Add("name: x\nrules: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n") // #17: nesting
+	f.Add("name: x\nrules:\n" + strings.Repeat("- ", 70) + "x\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := Decode("fuzz.yaml", strings.NewReader(in))
 		if err != nil {

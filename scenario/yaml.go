@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/corridor-dev/corridor/internal/diag"
+	"github.com/corridor-dev/corridor/internal/yamldepth"
 	"github.com/corridor-dev/corridor/quantity"
 )
 
@@ -33,6 +34,11 @@ func newReader(file string) *reader {
 // parse parses src into the body of its single document. It returns nil after recording an error
 // for malformed YAML, more than one document, or an empty file.
 func (r *reader) parse(src []byte) ast.Node {
+	var deep *yamldepth.Error
+	if errors.As(yamldepth.Check(src, yamldepth.Limit), &deep) {
+		r.errs.Add(&diag.Error{File: r.file, Line: deep.Line, Err: fmt.Errorf("%w (a scenario nests fewer than ten)", deep)})
+		return nil
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		var ye yaml.Error

@@ -130,6 +130,8 @@ func TestScenarios(t *testing.T) {
 		{"bad kind", "/api/scenarios", "name: x\nrules:\n  - id: a\n    kind: embargo\n    commodities: [coal]\n", 400, "", true},
 		{"unknown country", "/api/scenarios/validate", strings.Replace(validYAML, "[RUS, CHN, KOR]", "[RUS, ATL]", 1), 400, "", true},
 		{"not yaml", "/api/scenarios", "name: [", 400, "", true},
+		// #17: 128 kB of nesting once took the server to "out of memory".
+		{"nested too deep", "/api/scenarios/validate", "name: x\nrules: " + strings.Repeat("[", 1<<16) + strings.Repeat("]", 1<<16) + "\n", 400, "", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got struct {

@@ -69,7 +69,7 @@ type Config struct {
 	Queue int
 	// MaxBodyBytes caps request bodies (default DefaultMaxBodyBytes); beyond it: 413.
 	MaxBodyBytes int64
-	// MaxDraws caps a run's draws (default DefaultMaxDraws).
+	// MaxDraws caps a run's draws (default DefaultMaxDraws; at most appraise.MaxDraws).
 	MaxDraws int
 	// EventInterval is how often the events stream looks for progress (default 250 ms).
 	EventInterval time.Duration

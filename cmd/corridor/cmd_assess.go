@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/corridor-dev/corridor/appraise"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/report"
@@ -110,8 +111,8 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 // runPipeline runs the whole pipeline for "corridor assess" and "corridor report" and prints
 // the data set's warnings.
 func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, error) {
-	if o.draws < 1 {
-		return nil, usageError{fmt.Errorf("--draws must be at least 1, got %d", o.draws)}
+	if o.draws < 1 || o.draws > appraise.MaxDraws {
+		return nil, usageError{fmt.Errorf("--draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
 	}
 	fsys, name := dataFS(o.data)
 	if o.premium != "" {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corridor-dev/corridor/appraise"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/serve"
@@ -80,6 +81,9 @@ func defaultDB() (string, error) {
 func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr string)) error {
 	if o.concurrent < 1 {
 		return usageError{fmt.Errorf("--concurrent must be at least 1, got %d", o.concurrent)}
+	}
+	if o.draws < 1 || o.draws > appraise.MaxDraws {
+		return usageError{fmt.Errorf("--max-draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
 	}
 	if o.db == "" {
 		p, err := defaultDB()
