@@ -403,7 +403,8 @@ func (s *Server) runBody(r *store.Run) (*body, bool, error) {
 	return newBody(append(b, '\n'), "application/json; charset=utf-8"), r.Status == store.Complete, nil
 }
 
-// listRuns serves the run history, newest first, without results.
+// listRuns serves the run history, newest first, without results: limit runs (default 200) with
+// ids below before (default: from the newest).
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	limit := 200
 	if v := r.URL.Query().Get("limit"); v != "" {
@@ -414,7 +415,16 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	runs, err := s.cfg.Store.List(r.Context(), limit)
+	var before int64
+	if v := r.URL.Query().Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "invalid query", []FieldError{{Path: "before", Message: "must be a run id (a positive integer)"}})
+			return
+		}
+		before = n
+	}
+	runs, err := s.cfg.Store.List(r.Context(), limit, before)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -466,6 +476,45 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	s.log.InfoContext(r.Context(), "run canceled", "run_id", id)
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": store.Canceled})
+}
+
+// deleteRun deletes a finished run with its result and report.
+func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(w, r)
+	if !ok {
+		return
+	}
+	if err := s.cfg.Store.Delete(r.Context(), id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.forget(id)
+	s.log.InfoContext(r.Context(), "run deleted", "run_id", id)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// forget drops a deleted run's cached bodies.
+func (s *Server) forget(ids ...int64) {
+	for _, id := range ids {
+		s.cache.remove(cacheKey{id, "run"})
+		s.cache.remove(cacheKey{id, "report"})
+	}
+}
+
+// prune keeps the newest Config.Keep runs, when set.
+func (s *Server) prune(ctx context.Context) {
+	if s.cfg.Keep <= 0 {
+		return
+	}
+	ids, err := s.cfg.Store.Prune(ctx, s.cfg.Keep)
+	if err != nil {
+		s.log.ErrorContext(ctx, "prune runs", "err", err)
+		return
+	}
+	s.forget(ids...)
+	if len(ids) > 0 {
+		s.log.InfoContext(ctx, "runs pruned", "runs", len(ids), "keep", s.cfg.Keep)
+	}
 }
 
 // runEvents streams a run's progress as server-sent events: "progress" events with status, done
@@ -572,6 +621,7 @@ func (s *Server) execute(id int64) {
 		}
 		return // canceled while queued
 	}
+	defer s.prune(context.WithoutCancel(ctx))
 	res, html, err := s.runOnce(ctx, id, func(done, total int) {
 		s.mu.Lock()
 		a.done, a.total = done, total

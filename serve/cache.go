@@ -54,7 +54,7 @@ type cacheKey struct {
 
 // bodyCache is a size-bounded LRU cache of response bodies that never change (those of complete
 // runs: a run reaches complete once, in one transaction, and is never written again), so it
-// needs no invalidation. Concurrent misses on one key share a single load. It is safe for
+// needs no invalidation beyond removal when a run is deleted. Concurrent misses on one key share a single load. It is safe for
 // concurrent use.
 type bodyCache struct {
 	max int64 // bytes; ≤ 0 disables caching (loads are still shared)
@@ -123,6 +123,17 @@ func (c *bodyCache) addLocked(k cacheKey, b *body) {
 		c.lru.Remove(e)
 		delete(c.items, it.key)
 		c.size -= cost(it.b)
+	}
+}
+
+// remove drops k's body (its run was deleted).
+func (c *bodyCache) remove(k cacheKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.size -= cost(e.Value.(*cacheItem).b)
+		c.lru.Remove(e)
+		delete(c.items, k)
 	}
 }
 

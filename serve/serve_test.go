@@ -200,7 +200,7 @@ func TestBadRequests(t *testing.T) {
 		{"traversal", "GET", "/api/scenarios/..%2f..%2fetc%2fpasswd", "", nil, 404, ""},
 		{"negative id", "GET", "/api/runs/-1", "", nil, 404, ""},
 		{"unknown endpoint", "GET", "/api/nope", "", nil, 404, ""},
-		{"wrong method", "DELETE", "/api/runs/1", "", nil, 405, ""},
+		{"wrong method", "PUT", "/api/runs/1", "", nil, 405, ""},
 		{"cancel missing run", "POST", "/api/runs/999/cancel", ``, auth, 404, ""},
 		{"bad limit", "GET", "/api/runs?limit=x", "", nil, 400, "limit"},
 		{"static traversal", "GET", "/static/..%2fserver.go", "", nil, 404, ""},
@@ -601,5 +601,55 @@ func TestCloseInterrupts(t *testing.T) {
 	r, err := f.st.Get(t.Context(), a.ID)
 	if err != nil || r.Status != store.Interrupted {
 		t.Errorf("after Close: %+v, %v, want interrupted", r, err)
+	}
+}
+
+// The run list pages with before; DELETE removes a finished run (cached bodies included); Keep
+// prunes the history after each run (#17: the list once read every stored result, and nothing
+// was ever deleted).
+func TestRunHistoryPagingDeleteKeep(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Keep = 2; c.Token = "tok" })
+	auth := map[string]string{"Authorization": "Bearer tok"}
+	body := jsonBody(map[string]any{"scenarios": []string{"x1"}, "projects": []string{"TUMEN_ROAD_BRIDGE"}, "draws": 1, "analysis": false})
+	var ids []int64
+	for range 3 {
+		var created struct{ ID int64 }
+		if code := f.do(t, "POST", "/api/runs", body, auth, &created); code != 202 {
+			t.Fatalf("POST /api/runs = %d", code)
+		}
+		f.wait(t, created.ID)
+		ids = append(ids, created.ID)
+	}
+	// the last run prunes right after it completes
+	var list []struct{ ID int64 }
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if code := f.do(t, "GET", "/api/runs", "", nil, &list); code != 200 || len(list) == 2 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if len(list) != 2 || list[0].ID != ids[2] || list[1].ID != ids[1] {
+		t.Fatalf("GET /api/runs with Keep 2 = %+v, want runs %d and %d", list, ids[2], ids[1])
+	}
+	if code := f.do(t, "GET", fmt.Sprintf("/api/runs?before=%d", ids[2]), "", nil, &list); code != 200 || len(list) != 1 || list[0].ID != ids[1] {
+		t.Errorf("GET /api/runs?before=%d = %d %+v, want run %d", ids[2], code, list, ids[1])
+	}
+	if code := f.do(t, "GET", "/api/runs?before=x", "", nil, nil); code != 400 {
+		t.Errorf("GET /api/runs?before=x = %d, want 400", code)
+	}
+	del := fmt.Sprintf("/api/runs/%d", ids[2])
+	if code := f.do(t, "DELETE", del, "", nil, nil); code != 401 {
+		t.Errorf("DELETE without the token = %d, want 401", code)
+	}
+	if code := f.do(t, "DELETE", del, "", auth, nil); code != 204 {
+		t.Fatalf("DELETE %s = %d, want 204", del, code)
+	}
+	if code := f.do(t, "GET", del, "", nil, nil); code != 404 {
+		t.Errorf("GET deleted run = %d, want 404 (not served from the cache)", code)
+	}
+	if code := f.do(t, "GET", del+"/report.html", "", nil, nil); code != 404 {
+		t.Errorf("GET deleted report = %d, want 404", code)
+	}
+	if code := f.do(t, "DELETE", del, "", auth, nil); code != 404 {
+		t.Errorf("DELETE again = %d, want 404", code)
 	}
 }

@@ -59,7 +59,7 @@ type Config struct {
 	Deps pipeline.Deps
 	// Logger nil discards.
 	Logger *slog.Logger
-	// Token, when not empty, is the bearer token every write (POST) request must carry.
+	// Token, when not empty, is the bearer token every write (POST, DELETE) request must carry.
 	Token string
 	// Concurrent is how many runs execute at once (default 1); RunWorkers is each run's
 	// Monte Carlo worker count (0: number of CPUs; results do not depend on it).
@@ -71,6 +71,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxDraws caps a run's draws (default DefaultMaxDraws; at most appraise.MaxDraws).
 	MaxDraws int
+	// Keep, when positive, is how many runs the store keeps: after each run finishes, older
+	// finished runs are deleted with their results.
+	Keep int
 	// EventInterval is how often the events stream looks for progress (default 250 ms).
 	EventInterval time.Duration
 	// CacheBytes bounds the in-memory cache of complete runs' response bodies (default
@@ -182,6 +185,7 @@ func (s *Server) register() {
 		{"POST", "/api/runs", true, s.createRun},
 		{"GET", "/api/runs/{id}", false, s.getRun},
 		{"POST", "/api/runs/{id}/cancel", true, s.cancelRun},
+		{"DELETE", "/api/runs/{id}", true, s.deleteRun},
 		{"GET", "/api/runs/{id}/events", false, s.runEvents},
 		{"GET", "/api/runs/{id}/report.html", false, s.runReport},
 		{"GET", "/api/openapi.json", false, s.openAPI},
@@ -197,7 +201,7 @@ func (s *Server) register() {
 	// Unmatched API requests get JSON errors: 405 (with Allow) when another method matches.
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		var allow []string
-		for _, m := range []string{"GET", "POST"} {
+		for _, m := range []string{"GET", "POST", "DELETE"} {
 			r2 := r.Clone(r.Context())
 			r2.Method = m
 			if _, p := s.mux.Handler(r2); p != "/api/" {
@@ -336,7 +340,7 @@ func writeError(w http.ResponseWriter, status int, msg string, fields []FieldErr
 }
 
 // writeGuard requires the bearer token (when configured) and a JSON content type on write
-// requests, and caps the body. The content type rule also keeps other web sites from posting
+// requests (POST; DELETE has no body), and caps the body. The content type rule also keeps other web sites from posting
 // forms to a loopback server: a cross-origin JSON POST needs a CORS preflight, which fails.
 func (s *Server) writeGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -348,7 +352,8 @@ func (s *Server) writeGuard(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		// DELETE carries no body, and a cross-origin DELETE needs a preflight anyway.
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" && r.Method != http.MethodDelete {
 			writeError(w, http.StatusUnsupportedMediaType, "send Content-Type: application/json", nil)
 			return
 		}

@@ -15,3 +15,10 @@ func Exec(ctx context.Context, s *Store, query string, args ...any) error {
 	_, err := s.db.ExecContext(ctx, query, args...)
 	return err
 }
+
+// QueryInt runs a query returning one integer.
+func QueryInt(ctx context.Context, s *Store, query string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, query).Scan(&n)
+	return n, err
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/url"
 	"path"
 	"slices"
@@ -355,7 +356,10 @@ func (s *Store) Complete(ctx context.Context, id int64, result json.RawMessage, 
 		return errors.New("complete run: result is not valid JSON")
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := s.transition(ctx, tx, id, []Status{Running}, Complete, `, result = ?, report = ?, finished_at = ?`, string(result), nullText(report), s.stamp()); err != nil {
+		if err := s.transition(ctx, tx, id, []Status{Running}, Complete, `, finished_at = ?`, s.stamp()); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO run_outputs (run_id, result, report) VALUES (?, ?, ?)`, id, string(result), nullText(report)); err != nil {
 			return err
 		}
 		if s.beforeCommit != nil {
@@ -413,7 +417,7 @@ func nullText(b []byte) any {
 // Report returns a run's HTML report, or ErrNotFound when the run or its report does not exist.
 func (s *Store) Report(ctx context.Context, id int64) ([]byte, error) {
 	var rep sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT report FROM runs WHERE id = ?`, id).Scan(&rep)
+	err := s.db.QueryRowContext(ctx, `SELECT report FROM run_outputs WHERE run_id = ?`, id).Scan(&rep)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !rep.Valid {
 		return nil, fmt.Errorf("report of run %d: %w", id, ErrNotFound)
 	}
@@ -445,7 +449,7 @@ func scanRun(sc interface{ Scan(...any) error }, extra ...any) (*Run, error) {
 // Get returns a run with its result (when complete), or ErrNotFound.
 func (s *Store) Get(ctx context.Context, id int64) (*Run, error) {
 	var result sql.NullString
-	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+`, result FROM runs WHERE id = ?`, id), &result)
+	r, err := scanRun(s.db.QueryRowContext(ctx, `SELECT `+runColumns+`, result FROM runs LEFT JOIN run_outputs ON run_id = id WHERE id = ?`, id), &result)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("run %d: %w", id, ErrNotFound)
 	}
@@ -458,12 +462,17 @@ func (s *Store) Get(ctx context.Context, id int64) (*Run, error) {
 	return r, nil
 }
 
-// List returns up to limit runs (all when limit ≤ 0), newest first, without their results.
-func (s *Store) List(ctx context.Context, limit int) ([]Run, error) {
+// List returns up to limit runs (all when limit ≤ 0) with ids below before (all when before ≤ 0),
+// newest first, without their results: a page of the history, the next page starting before the
+// last id returned. It reads no result or report (they live in run_outputs).
+func (s *Store) List(ctx context.Context, limit int, before int64) ([]Run, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs ORDER BY id DESC LIMIT ?`, limit)
+	if before <= 0 {
+		before = math.MaxInt64
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+runColumns+` FROM runs WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -477,4 +486,68 @@ func (s *Store) List(ctx context.Context, limit int) ([]Run, error) {
 		out = append(out, *r)
 	}
 	return out, rows.Err()
+}
+
+// finished lists the statuses a run never leaves, as SQL.
+const finished = `('complete', 'failed', 'canceled', 'interrupted')`
+
+// Delete removes a finished run with its result and report. A queued or running run is
+// ErrState (cancel it first); an unknown one ErrNotFound.
+func (s *Store) Delete(ctx context.Context, id int64) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM runs WHERE id = ? AND status IN `+finished, id)
+	if err != nil {
+		return fmt.Errorf("delete run %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var st Status
+	err = s.db.QueryRowContext(ctx, `SELECT status FROM runs WHERE id = ?`, id).Scan(&st)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("run %d: %w", id, ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("delete run %d: %w", id, err)
+	}
+	return fmt.Errorf("run %d is %s: %w", id, st, ErrState)
+}
+
+// Prune deletes the finished runs older than the newest keep runs (keep ≥ 1; queued and running
+// runs count towards keep but are never deleted) and returns the ids it deleted, oldest first.
+func (s *Store) Prune(ctx context.Context, keep int) ([]int64, error) {
+	if keep < 1 {
+		return nil, fmt.Errorf("prune runs: keep %d: expected at least 1", keep)
+	}
+	var ids []int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var cutoff int64 // the oldest run kept
+		err := tx.QueryRowContext(ctx, `SELECT id FROM runs ORDER BY id DESC LIMIT 1 OFFSET ?`, keep-1).Scan(&cutoff)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no more than keep runs
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM runs WHERE id < ? AND status IN `+finished+` ORDER BY id`, cutoff)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM runs WHERE id < ? AND status IN `+finished, cutoff)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("prune runs: %w", err)
+	}
+	return ids, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,8 +32,8 @@ func open(t *testing.T, path string) *store.Store {
 func TestOpenMigrates(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "c.db"))
 	v, err := s.SchemaVersion(t.Context())
-	if err != nil || v != 2 {
-		t.Errorf("SchemaVersion() = %d, %v, want 2, nil", v, err)
+	if err != nil || v != 3 {
+		t.Errorf("SchemaVersion() = %d, %v, want 3, nil", v, err)
 	}
 	for _, bad := range []string{"", ":memory:", "x.db?mode=ro"} {
 		if _, err := store.Open(t.Context(), bad, nil); err == nil {
@@ -177,7 +178,7 @@ func TestListAndReopen(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Errorf("RecoverInterrupted() = %d, %v, want 2 (one running, one queued)", n, err)
 	}
-	list, err := s.List(ctx, 0)
+	list, err := s.List(ctx, 0, 0)
 	if err != nil || len(list) != 3 {
 		t.Fatalf("List(0) = %d runs, %v, want 3", len(list), err)
 	}
@@ -187,8 +188,11 @@ func TestListAndReopen(t *testing.T) {
 			t.Errorf("List()[%d] = %s result %s, want %s without result", i, r.Status, r.Result, want[i])
 		}
 	}
-	if l, _ := s.List(ctx, 1); len(l) != 1 || l[0].ID != ids[2] {
+	if l, _ := s.List(ctx, 1, 0); len(l) != 1 || l[0].ID != ids[2] {
 		t.Errorf("List(1) = %+v, want the newest run only", l)
+	}
+	if l, _ := s.List(ctx, 5, ids[2]); len(l) != 2 || l[0].ID != ids[1] || l[1].ID != ids[0] {
+		t.Errorf("List(5, before %d) = %+v, want the two older runs", ids[2], l)
 	}
 	r, _ := s.Get(ctx, ids[0])
 	if string(r.Result) != `{"r":1}` || r.Finished == nil || r.Started == nil {
@@ -223,7 +227,7 @@ func TestConcurrentWriters(t *testing.T) {
 			t.Errorf("concurrent write: %v", err)
 		}
 	}
-	if l, _ := a.List(ctx, 0); len(l) != 40 {
+	if l, _ := a.List(ctx, 0, 0); len(l) != 40 {
 		t.Errorf("List() = %d runs, want 40", len(l))
 	}
 }
@@ -326,4 +330,71 @@ func killChild(path string) {
 	err = s.Complete(context.Background(), 1, json.RawMessage(big), []byte(big))
 	fmt.Println("complete returned:", err)
 	os.Exit(3)
+}
+
+// Delete removes a finished run with its output; Prune keeps the newest runs and never touches
+// unfinished ones.
+func TestDeleteAndPrune(t *testing.T) {
+	ctx := t.Context()
+	s := open(t, filepath.Join(t.TempDir(), "p.db"))
+	var ids []int64
+	for i := range 6 {
+		id, err := s.CreateRun(ctx, json.RawMessage(`{}`), uint64(i), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	// runs 0, 2, 3 and 5 complete; 1 stays running; 4 stays queued
+	s.MarkRunning(ctx, ids[1])
+	for _, i := range []int{0, 2, 3, 5} {
+		if err := s.MarkRunning(ctx, ids[i]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Complete(ctx, ids[i], json.RawMessage(`{"i":1}`), []byte("<html>")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Delete(ctx, ids[1]); !errors.Is(err, store.ErrState) {
+		t.Errorf("Delete(running) = %v, want ErrState", err)
+	}
+	if err := s.Delete(ctx, 999); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Delete(unknown) = %v, want ErrNotFound", err)
+	}
+	if err := s.Delete(ctx, ids[5]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, ids[5]); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get(deleted) = %v, want ErrNotFound", err)
+	}
+	if _, err := s.Report(ctx, ids[5]); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Report(deleted) = %v, want ErrNotFound", err)
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM run_outputs`); n != 3 {
+		t.Errorf("%d outputs after deleting one of four, want 3", n)
+	}
+	// runs left: 0 (complete), 1 (running), 2, 3 (complete), 4 (queued); keep the newest 3
+	got, err := s.Prune(ctx, 3)
+	if err != nil || !slices.Equal(got, []int64{ids[0]}) {
+		t.Errorf("Prune(3) = %v, %v, want [%d] (run 1 is running)", got, err, ids[0])
+	}
+	if got, err := s.Prune(ctx, 10); err != nil || len(got) != 0 {
+		t.Errorf("Prune(10) = %v, %v, want nothing", got, err)
+	}
+	if _, err := s.Prune(ctx, 0); err == nil {
+		t.Error("Prune(0) = nil error, want one")
+	}
+	list, _ := s.List(ctx, 0, 0)
+	if len(list) != 4 {
+		t.Errorf("List after prune = %d runs, want 4", len(list))
+	}
+}
+
+func count(t *testing.T, s *store.Store, query string) int {
+	t.Helper()
+	n, err := store.QueryInt(t.Context(), s, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

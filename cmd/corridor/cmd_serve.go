@@ -27,6 +27,7 @@ type serveOptions struct {
 	concurrent int
 	workers    int
 	draws      int
+	keep       int
 	hosts      []string
 }
 
@@ -62,6 +63,7 @@ whenever the server listens beyond loopback.`,
 	f.IntVar(&o.concurrent, "concurrent", 1, "runs executed at once; the rest wait in a queue")
 	f.IntVar(&o.workers, "workers", 0, "Monte Carlo workers per run (default: number of CPUs)")
 	f.IntVar(&o.draws, "max-draws", serve.DefaultMaxDraws, "largest number of draws a run may ask for")
+	f.IntVar(&o.keep, "keep", 0, "runs to keep: after each run, older finished runs are deleted with their results (default: keep all)")
 	f.StringSliceVar(&o.hosts, "allow-host", nil, "Host header values to answer, e.g. corridor.example.org (default on loopback: localhost, 127.0.0.1 and [::1] with the port; elsewhere: any)")
 	return c
 }
@@ -81,6 +83,9 @@ func defaultDB() (string, error) {
 func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr string)) error {
 	if o.concurrent < 1 {
 		return usageError{fmt.Errorf("--concurrent must be at least 1, got %d", o.concurrent)}
+	}
+	if o.keep < 0 {
+		return usageError{fmt.Errorf("--keep must be 0 (keep all) or more, got %d", o.keep)}
 	}
 	if o.draws < 1 || o.draws > appraise.MaxDraws {
 		return usageError{fmt.Errorf("--max-draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
@@ -115,7 +120,7 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	srv := serve.New(serve.Config{
 		Store: st, Data: fsys, DataName: name, Logger: log, Token: o.token,
 		Deps:       pipeline.Deps{NewEngine: warmEngines(rt), Logger: log},
-		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws, AllowedHosts: o.hosts,
+		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws, Keep: o.keep, AllowedHosts: o.hosts,
 	})
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
