@@ -173,12 +173,38 @@ func baseFlows(ctx context.Context, n *model.Network, scs []*scenario.Scenario, 
 // name, when names is nil). A name matches a file stem ("x1-status-quo"), its first part ("x1")
 // or the scenario's own name.
 func Scenarios(fsys fs.FS, names []string) ([]*scenario.Scenario, error) {
+	b, err := LoadBuiltins(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if names == nil {
+		return b.All(), nil
+	}
+	var out []*scenario.Scenario
+	for _, name := range names {
+		sc, err := b.Lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// Builtins are the scenarios of a data set's scenarios/ folder, read once.
+type Builtins struct {
+	stems []string // file stems, sorted
+	all   []*scenario.Scenario
+}
+
+// LoadBuiltins reads every scenario of fsys's scenarios/ folder.
+func LoadBuiltins(fsys fs.FS) (*Builtins, error) {
 	files, err := fs.Glob(fsys, "scenarios/*.yaml")
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(files)
-	var all []*scenario.Scenario
+	b := &Builtins{}
 	var errs []error
 	for _, f := range files {
 		sc, err := scenario.Load(fsys, f)
@@ -186,31 +212,32 @@ func Scenarios(fsys fs.FS, names []string) ([]*scenario.Scenario, error) {
 			errs = append(errs, err)
 			continue
 		}
-		all = append(all, sc)
+		b.stems = append(b.stems, strings.TrimSuffix(path.Base(f), path.Ext(f)))
+		b.all = append(b.all, sc)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	if names == nil {
-		return all, nil
-	}
-	var out []*scenario.Scenario
-	for _, name := range names {
-		i := slices.IndexFunc(files, func(f string) bool {
-			stem := strings.TrimSuffix(path.Base(f), path.Ext(f))
-			first, _, _ := strings.Cut(stem, "-")
-			return strings.EqualFold(name, stem) || strings.EqualFold(name, first) || strings.EqualFold(name, all[slices.Index(files, f)].Name)
-		})
-		if i < 0 {
-			var known []string
-			for _, sc := range all {
-				known = append(known, sc.Name)
-			}
-			return nil, fmt.Errorf("no built-in scenario %q (known: %s)", name, strings.Join(known, ", "))
+	return b, nil
+}
+
+// All returns every scenario, sorted by file name.
+func (b *Builtins) All() []*scenario.Scenario { return slices.Clone(b.all) }
+
+// Lookup returns the scenario a name matches: a file stem ("x1-status-quo"), its first part
+// ("x1") or the scenario's own name, regardless of case.
+func (b *Builtins) Lookup(name string) (*scenario.Scenario, error) {
+	for i, stem := range b.stems {
+		first, _, _ := strings.Cut(stem, "-")
+		if strings.EqualFold(name, stem) || strings.EqualFold(name, first) || strings.EqualFold(name, b.all[i].Name) {
+			return b.all[i], nil
 		}
-		out = append(out, all[i])
 	}
-	return out, nil
+	known := make([]string, len(b.all))
+	for i, sc := range b.all {
+		known[i] = sc.Name
+	}
+	return nil, fmt.Errorf("no built-in scenario %q (known: %s)", name, strings.Join(known, ", "))
 }
 
 // ParsePremium reads a strategic premium given on the command line or in a request: money per

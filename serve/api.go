@@ -277,6 +277,9 @@ func (s *Server) pipelineSpec(n *model.Network, rs RunSpec) (pipeline.Spec, erro
 	return spec, nil
 }
 
+// maxFieldErrors is the most field errors a response lists.
+const maxFieldErrors = 50
+
 // createRun validates a run request, stores the run as queued and queues it: 202 with its id.
 func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	var req RunRequest
@@ -304,19 +307,47 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 			fields = append(fields, FieldError{Path: "premium", Message: err.Error()})
 		}
 	}
+	rs.Projects = nil
 	for i, p := range req.Projects {
-		if n.Project(p) == nil {
+		switch {
+		case n.Project(p) == nil:
 			fields = append(fields, FieldError{Path: fmt.Sprintf("projects/%d", i), Message: fmt.Sprintf("no project %q", p)})
+		case !slices.Contains(rs.Projects, p):
+			rs.Projects = append(rs.Projects, p)
+		}
+		if len(fields) >= maxFieldErrors {
+			break
 		}
 	}
-	for i, name := range req.Scenarios {
-		if _, err := pipeline.Scenarios(s.cfg.Data, []string{name}); err != nil {
-			fields = append(fields, FieldError{Path: fmt.Sprintf("scenarios/%d", i), Message: err.Error()})
-			continue
+	if len(req.Scenarios) > 0 {
+		// read once per request; a scenario named twice (or by two of its names) runs once
+		builtins, err := pipeline.LoadBuiltins(s.cfg.Data)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error(), nil)
+			return
 		}
-		rs.Scenarios = append(rs.Scenarios, name)
+		seen := map[*scenario.Scenario]bool{}
+		for i, name := range req.Scenarios {
+			sc, err := builtins.Lookup(name)
+			switch {
+			case err != nil:
+				fields = append(fields, FieldError{Path: fmt.Sprintf("scenarios/%d", i), Message: err.Error()})
+			case !seen[sc]:
+				seen[sc] = true
+				rs.Scenarios = append(rs.Scenarios, name)
+			}
+			if len(fields) >= maxFieldErrors {
+				break
+			}
+		}
 	}
 	for i, id := range req.ScenarioIDs {
+		if slices.ContainsFunc(rs.Custom, func(c CustomScenario) bool { return c.ID == id }) {
+			continue // named twice
+		}
+		if len(fields) >= maxFieldErrors {
+			break
+		}
 		sc, err := s.cfg.Store.GetScenario(r.Context(), id)
 		if errors.Is(err, store.ErrNotFound) {
 			fields = append(fields, FieldError{Path: fmt.Sprintf("scenario_ids/%d", i), Message: fmt.Sprintf("no stored scenario %d", id)})

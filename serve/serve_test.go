@@ -653,3 +653,48 @@ func TestRunHistoryPagingDeleteKeep(t *testing.T) {
 		t.Errorf("DELETE again = %d, want 404", code)
 	}
 }
+
+// A run request names each scenario and project once however often it lists them, resolving
+// the built-in scenarios once (#17: 7,000 names cost 89 s of CPU); unknown names give at most
+// maxFieldErrors field errors; no project means every project.
+func TestRunRequestNamesOnce(t *testing.T) {
+	f := newFixture(t, nil)
+	names := append(slices.Repeat([]string{"x1"}, 7000), "X1-STATUS-QUO")
+	body := jsonBody(map[string]any{"scenarios": names, "projects": slices.Repeat([]string{"TUMEN_ROAD_BRIDGE"}, 3000), "draws": 1})
+	var created struct{ ID int64 }
+	if code := f.do(t, "POST", "/api/runs", body, nil, &created); code != 202 {
+		t.Fatalf("POST /api/runs with 7,001 names of one scenario = %d, want 202", code)
+	}
+	run, err := f.st.Get(t.Context(), created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec RunSpec
+	if err := json.Unmarshal(run.Spec, &spec); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(spec.Scenarios, []string{"x1"}) || !slices.Equal(spec.Projects, []string{"TUMEN_ROAD_BRIDGE"}) {
+		t.Errorf("stored spec scenarios %v projects %v, want [x1] and [TUMEN_ROAD_BRIDGE]", spec.Scenarios, spec.Projects)
+	}
+	var bad apiError
+	body = jsonBody(map[string]any{"scenarios": slices.Repeat([]string{"nope"}, 7000)})
+	if code := f.do(t, "POST", "/api/runs", body, nil, &bad); code != 400 || len(bad.Fields) != maxFieldErrors {
+		t.Errorf("POST with 7,000 unknown names = %d with %d field errors, want 400 with %d", code, len(bad.Fields), maxFieldErrors)
+	}
+	body = jsonBody(map[string]any{"scenarios": []string{"x1"}, "projects": []string{}, "draws": 1, "analysis": false})
+	if code := f.do(t, "POST", "/api/runs", body, nil, &created); code != 202 {
+		t.Fatalf("POST with no project = %d, want 202", code)
+	}
+	if v := f.wait(t, created.ID); v.Status != store.Complete {
+		t.Fatalf("run with no project ended %s", v.Status)
+	}
+	var res struct {
+		Result struct {
+			Cases []json.RawMessage `json:"cases"`
+		} `json:"result"`
+	}
+	f.do(t, "GET", fmt.Sprintf("/api/runs/%d", created.ID), "", nil, &res)
+	if len(res.Result.Cases) < 2 {
+		t.Errorf("a run with no project ticked has %d cases, want every project's", len(res.Result.Cases))
+	}
+}
