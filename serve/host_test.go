@@ -75,3 +75,43 @@ func TestAllowedHosts(t *testing.T) {
 		}
 	}
 }
+
+// With ReadToken (what Serve sets beyond loopback when a token is configured), reads of the API
+// need the token too, in the header or the web UI's cookie; writes take the header only (#17:
+// reads needed no token even when bound beyond loopback).
+func TestReadToken(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.Token = "s3 cret/+"; c.ReadToken = true })
+	get := func(path string, hdr map[string]string) int { return f.do(t, "GET", path, "", hdr, nil) }
+	bearer := map[string]string{"Authorization": "Bearer s3 cret/+"}
+	cookie := map[string]string{"Cookie": "corridor-token=s3%20cret%2F%2B"}
+	for _, tt := range []struct {
+		name, method, path string
+		hdr                map[string]string
+		want               int
+	}{
+		{"read without token", "GET", "/api/runs", nil, 401},
+		{"read with wrong token", "GET", "/api/runs", map[string]string{"Authorization": "Bearer nope"}, 401},
+		{"read with bearer", "GET", "/api/runs", bearer, 200},
+		{"read with cookie", "GET", "/api/runs", cookie, 200},
+		{"the API description stays public", "GET", "/api/openapi.json", nil, 200},
+		{"pages are shells without data", "GET", "/runs", nil, 200},
+		{"write with cookie only", "POST", "/api/scenarios/validate", cookie, 401},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var code int
+			if tt.method == "GET" {
+				code = get(tt.path, tt.hdr)
+			} else {
+				code = f.do(t, tt.method, tt.path, `{"yaml":"name: x"}`, tt.hdr, nil)
+			}
+			if code != tt.want {
+				t.Errorf("%s %s = %d, want %d", tt.method, tt.path, code, tt.want)
+			}
+		})
+	}
+	// without ReadToken, reads stay open
+	open := newFixture(t, func(c *Config) { c.Token = "s3cret" })
+	if code := open.do(t, "GET", "/api/runs", "", nil, nil); code != 200 {
+		t.Errorf("GET /api/runs on a loopback-style server = %d, want 200", code)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,11 @@ type Config struct {
 	// 127.0.0.1 and [::1] with the listener's port (LoopbackHosts) and always checks, which
 	// defeats DNS rebinding; elsewhere an empty list allows any host.
 	AllowedHosts []string
+	// ReadToken makes reads of the API need the token too (the Authorization header, or the
+	// corridor-token cookie the web UI sets, which EventSource and report links carry). Serve
+	// sets it on a listener beyond loopback when Token is set: there, anyone who can reach the
+	// port could otherwise read every run.
+	ReadToken bool
 }
 
 // Server is the HTTP API and web UI. It owns its mux and its run workers; all state is in the
@@ -105,8 +111,9 @@ type Server struct {
 	mu     sync.Mutex
 	active map[int64]*activeRun
 
-	cache *bodyCache                      // bodies of complete runs
-	hosts atomic.Pointer[map[string]bool] // allowed Host header values; nil: any
+	cache     *bodyCache                      // bodies of complete runs
+	hosts     atomic.Pointer[map[string]bool] // allowed Host header values; nil: any
+	readToken atomic.Bool                     // reads need the token (Config.ReadToken)
 }
 
 // activeRun is a run a worker holds.
@@ -156,6 +163,7 @@ func New(cfg Config) *Server {
 	if len(cfg.AllowedHosts) > 0 {
 		s.allowHosts(cfg.AllowedHosts)
 	}
+	s.readToken.Store(cfg.ReadToken && cfg.Token != "")
 	s.net = sync.OnceValues(func() (*model.Network, error) {
 		n, _, err := dataset.Load(context.Background(), cfg.Data)
 		return n, err
@@ -259,6 +267,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMisdirectedRequest, fmt.Sprintf("this server does not answer for host %q; use http://localhost:PORT/ or http://127.0.0.1:PORT/", r.Host), nil)
 		return
 	}
+	if s.readToken.Load() && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/openapi.json" && !s.authorized(r, true) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="corridor"`)
+		writeError(w, http.StatusUnauthorized, "this server needs its token for reads too (Authorization: Bearer …, or set it in the web UI)", nil)
+		return
+	}
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -285,6 +298,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if host, port, err := net.SplitHostPort(ln.Addr().String()); err == nil {
 		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 			s.allowHosts(append(LoopbackHosts(port), s.cfg.AllowedHosts...))
+		} else if s.cfg.Token != "" {
+			s.readToken.Store(true)
 		}
 	}
 	hs := &http.Server{
@@ -339,18 +354,32 @@ func writeError(w http.ResponseWriter, status int, msg string, fields []FieldErr
 	writeJSON(w, status, apiError{Error: msg, Fields: fields})
 }
 
+// authorized reports whether r carries the token (always, when none is configured): in the
+// Authorization header, or for reads (cookie true) in the corridor-token cookie. Writes never
+// take the cookie, which a browser would send on another site's behalf.
+func (s *Server) authorized(r *http.Request, cookie bool) bool {
+	if s.cfg.Token == "" {
+		return true
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok && cookie {
+		if c, err := r.Cookie("corridor-token"); err == nil {
+			got, err = url.PathUnescape(c.Value) // the UI writes it with encodeURIComponent
+			ok = err == nil
+		}
+	}
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) == 1
+}
+
 // writeGuard requires the bearer token (when configured) and a JSON content type on write
 // requests (POST; DELETE has no body), and caps the body. The content type rule also keeps other web sites from posting
 // forms to a loopback server: a cross-origin JSON POST needs a CORS preflight, which fails.
 func (s *Server) writeGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.Token != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="corridor"`)
-				writeError(w, http.StatusUnauthorized, "this server needs a bearer token for changes (Authorization: Bearer …)", nil)
-				return
-			}
+		if !s.authorized(r, false) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="corridor"`)
+			writeError(w, http.StatusUnauthorized, "this server needs a bearer token for changes (Authorization: Bearer …)", nil)
+			return
 		}
 		// DELETE carries no body, and a cross-origin DELETE needs a preflight anyway.
 		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" && r.Method != http.MethodDelete {

@@ -128,7 +128,7 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 		return err
 	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); o.token == "" && !net.ParseIP(host).IsLoopback() {
-		fmt.Fprintf(a.stderr, "warning: listening on %s without a token: anyone who can reach it can launch runs (set --token or %s)\n", host, tokenEnv)
+		fmt.Fprintf(a.stderr, "warning: listening on %s without a token: anyone who can reach it can read every run and launch runs (set --token or %s)\n", host, tokenEnv)
 	}
 	fmt.Fprintf(a.stderr, "corridor: serving http://%s/ (database %s); Ctrl-C stops\n", ln.Addr(), o.db)
 	if ready != nil {

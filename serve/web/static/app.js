@@ -21,11 +21,9 @@ function el(tag, attrs, ...kids) {
 // api calls the JSON API; it throws an Error carrying the response's {error, fields}.
 async function api(method, path, body) {
   const headers = {};
-  if (method !== "GET") {
-    headers["Content-Type"] = "application/json";
-    const tok = localStorage.getItem("corridor-token");
-    if (tok) headers["Authorization"] = "Bearer " + tok;
-  }
+  const tok = localStorage.getItem("corridor-token");
+  if (tok) headers["Authorization"] = "Bearer " + tok;
+  if (method !== "GET") headers["Content-Type"] = "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? (method === "GET" ? undefined : "{}") : JSON.stringify(body) });
   const data = await res.json().catch(() => ({ error: res.statusText }));
   if (!res.ok) {
@@ -511,7 +509,14 @@ async function comparePage() {
 document.addEventListener("DOMContentLoaded", () => {
   const tok = $("#token");
   tok.value = localStorage.getItem("corridor-token") || "";
-  tok.addEventListener("change", () => localStorage.setItem("corridor-token", tok.value));
+  // The cookie carries the token on reads a script cannot give headers to (the event stream,
+  // report links) when the server asks for it on reads; writes send the header only.
+  const setCookie = (v) => (document.cookie = "corridor-token=" + encodeURIComponent(v) + "; path=/; SameSite=Strict" + (v ? "" : "; max-age=0"));
+  setCookie(tok.value);
+  tok.addEventListener("change", () => {
+    localStorage.setItem("corridor-token", tok.value);
+    setCookie(tok.value);
+  });
   const pages = { map: mapPage, scenarios: scenariosPage, runs: runsPage, run: runPage, compare: comparePage };
   const f = pages[document.body.dataset.page];
   if (f) f().catch((e) => toast(e.message));
