@@ -29,6 +29,10 @@ import (
 // Version is the version of corridor's model, recorded with every result.
 const Version = "0.1.0"
 
+// DefaultDraws is the Monte Carlo draws of a run that names none, in the CLI, the API and the
+// web UI alike.
+const DefaultDraws = 100
+
 // Spec is everything a run depends on besides the code.
 type Spec struct {
 	Data      fs.FS    // the data set; scenarios are read from its scenarios/ folder

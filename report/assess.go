@@ -66,18 +66,22 @@ func country(c *appraise.Case, id string) appraise.CountryResult {
 	return appraise.CountryResult{Country: id}
 }
 
-// money formats USD as "$12.3 m" or "$1.23 bn".
+// money formats USD as "$12.3 m", "-$1.23 bn" (the sign before the symbol, as the web UI).
 func money(v float64) string {
 	a := math.Abs(v)
+	sign := ""
+	if v < 0 {
+		sign = "-"
+	}
 	switch {
 	case a >= 1e9:
-		return fmt.Sprintf("$%.2f bn", v/1e9)
+		return fmt.Sprintf("%s$%.2f bn", sign, a/1e9)
 	case a >= 1e6:
-		return fmt.Sprintf("$%.1f m", v/1e6)
+		return fmt.Sprintf("%s$%.1f m", sign, a/1e6)
 	case a < 0.5: // below a dollar: solver noise in a national-scale appraisal
 		return "$0"
 	default:
-		return fmt.Sprintf("$%.2f m", v/1e6)
+		return fmt.Sprintf("%s$%.2f m", sign, a/1e6)
 	}
 }
 

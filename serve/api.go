@@ -229,7 +229,7 @@ type RunRequest struct {
 	Projects    []string `json:"projects"`     // empty: every project
 	Draws       int      `json:"draws"`        // 0: DefaultDraws
 	Seed        *uint64  `json:"seed"`         // nil: 1
-	Analysis    bool     `json:"analysis"`     // base-case tornado, switching values, Shapley
+	Analysis    *bool    `json:"analysis"`     // base-case tornado, switching values, Shapley; nil: true, as the CLI
 	// Premium is the deciding country's strategic premium in every scenario of the run, money
 	// a year in service ("50 MUSD/yr", "50MUSD/yr"; see pipeline.ParsePremium); empty: each
 	// scenario's, else the data set's.
@@ -290,7 +290,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Projects: req.Projects, Draws: req.Draws, Seed: 1, Analysis: req.Analysis,
+	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Projects: req.Projects, Draws: req.Draws, Seed: 1, Analysis: req.Analysis == nil || *req.Analysis,
 		Premium: strings.TrimSpace(req.Premium)}
 	if req.Seed != nil {
 		rs.Seed = *req.Seed

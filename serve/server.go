@@ -40,7 +40,7 @@ const (
 
 // DefaultDraws is a run's Monte Carlo draws when its request gives none: the same as corridor
 // assess.
-const DefaultDraws = 100
+const DefaultDraws = pipeline.DefaultDraws
 
 // Server timeouts (Serve). The SSE endpoint clears its write deadline.
 const (
@@ -456,7 +456,7 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 // page renders a server-side page; its content comes from the API through web/static/app.js.
 func (s *Server) page(name string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		data := map[string]any{"Page": name, "ID": ""}
+		data := map[string]any{"Page": name, "ID": "", "DefaultDraws": DefaultDraws}
 		if name == "run" {
 			id, ok := pathID(w, r)
 			if !ok {

@@ -26,3 +26,29 @@ func TestDrawBounds(t *testing.T) {
 		})
 	}
 }
+
+// Command-line mistakes exit 2 as the README says (#17: unknown commands exited 0 or 1, --year
+// 1900 was accepted, a missing output folder failed only after the whole appraisal).
+func TestUsageMistakesExit2(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nosuch"}, `unknown command "nosuch" for "corridor"`},
+		{[]string{"data", "nosuch"}, `unknown command "nosuch" for "corridor data"`},
+		{[]string{"scenario"}, "corridor scenario needs a command"},
+		{[]string{"flows", "--year", "1900"}, "--year 1900: the data set describes 2024 and years up to 2054"},
+		{[]string{"report", "--out", "/nonexistent-corridor-dir/x.html"}, "cannot write /nonexistent-corridor-dir/x.html: there is no folder /nonexistent-corridor-dir"},
+		{[]string{"assess", "--html", "/nonexistent-corridor-dir/r.html"}, "cannot write /nonexistent-corridor-dir/r.html"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, errOut := runCLI(t, tt.args...)
+			if code != 2 || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tt.want)
+			}
+		})
+	}
+	if code, _, _ := runCLI(t, "data", "--help"); code != 0 {
+		t.Errorf("corridor data --help exit %d, want 0", code)
+	}
+}

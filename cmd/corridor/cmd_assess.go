@@ -20,7 +20,7 @@ import (
 
 // Default Monte Carlo settings of "corridor assess".
 const (
-	defaultDraws = 100
+	defaultDraws = pipeline.DefaultDraws
 	defaultSeed  = 1
 )
 
@@ -79,6 +79,9 @@ that move the answer most.`,
 }
 
 func runAssess(ctx context.Context, a *app, o assessOptions) error {
+	if err := checkOutputs(o.html); err != nil {
+		return err
+	}
 	res, err := runPipeline(ctx, a, o.runOptions)
 	if err != nil {
 		return err

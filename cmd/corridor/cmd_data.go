@@ -495,15 +495,27 @@ func newDataExportCmd(a *app, dir *string) *cobra.Command {
 	return c
 }
 
-// writeFileAtomic writes through a temporary file in the same folder and renames it into place,
-// so a failed export never leaves a half-written file.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
+// writeFileAtomic writes through a temporary file in the same folder, flushed to disk, and
+// renames it into place, so a failed or interrupted write never leaves a half-written file.
+// Errors name path.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("write %s: %w", path, err)
+		}
+	}()
 	f, err := os.CreateTemp(filepath.Dir(path), ".corridor-*")
-	if err != nil {
+	if pe := new(fs.PathError); errors.As(err, &pe) {
+		return pe.Err // the temporary file's name means nothing to the user
+	} else if err != nil {
 		return err
 	}
 	defer os.Remove(f.Name())
 	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
 		f.Close()
 		return err
 	}
@@ -514,4 +526,19 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// checkOutputs fails, before any work, when the folder an output file goes to does not exist
+// (a whole appraisal used to run first and then fail).
+func checkOutputs(files ...string) error {
+	for _, f := range files {
+		if f == "" || f == "-" {
+			continue
+		}
+		dir := filepath.Dir(f)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usageError{fmt.Errorf("cannot write %s: there is no folder %s", f, dir)}
+		}
+	}
+	return nil
 }

@@ -91,6 +91,14 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	if year == 0 {
 		year = n.Meta.BaseYear
 	}
+	// The data describe the base year and grow from it; earlier years are not modelled.
+	last := n.Meta.BaseYear + 100
+	if n.Meta.HorizonYears > 0 {
+		last = n.Meta.BaseYear + n.Meta.HorizonYears
+	}
+	if year < n.Meta.BaseYear || year > last {
+		return usageError{fmt.Errorf("--year %d: the data set describes %d and years up to %d", year, n.Meta.BaseYear, last)}
+	}
 	st, _, err := scenario.Apply(n, sc, scenario.Options{Regime: o.regime, Year: year, Projects: projects})
 	if err != nil {
 		return err

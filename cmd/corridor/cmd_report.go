@@ -44,6 +44,9 @@ comparison, the main corridors' flows and every input value with its source. --c
 }
 
 func runReport(ctx context.Context, a *app, o reportOptions) error {
+	if err := checkOutputs(o.htmlOut, o.jsonOut, o.geojson); err != nil {
+		return err
+	}
 	res, err := runPipeline(ctx, a, o.runOptions)
 	if err != nil {
 		return err

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 )
 
@@ -31,5 +33,27 @@ The built-in data set covers Northeast Asia (Russia, North and South Korea, Chin
 		newScenarioCmd(a),
 		newServeCmd(a),
 	)
+	groupsNeedACommand(root)
 	return root
+}
+
+// groupsNeedACommand makes every command that only groups others (root, data, lp, scenario)
+// a command-line mistake (exit 2) when called without a known command, instead of printing its
+// help and exiting 0 (an unknown command under root, cobra's own error, exited 1).
+func groupsNeedACommand(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		groupsNeedACommand(sub)
+	}
+	if !c.HasSubCommands() || c.Run != nil || c.RunE != nil {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageError{fmt.Errorf("unknown command %q for %q (run %s --help)", args[0], cmd.CommandPath(), cmd.CommandPath())}
+		}
+		cmd.SetOut(cmd.ErrOrStderr())
+		_ = cmd.Help()
+		return usageError{fmt.Errorf("%s needs a command", cmd.CommandPath())}
+	}
 }
