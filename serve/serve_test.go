@@ -124,6 +124,7 @@ func TestScenarios(t *testing.T) {
 		wantPos          bool   // some field error carries line and column
 	}{
 		{"valid", "/api/scenarios", validYAML, 201, "", false},
+		{"the same name again", "/api/scenarios", validYAML, 409, "", false},
 		{"validate only", "/api/scenarios/validate", validYAML, 200, "", false},
 		{"empty", "/api/scenarios", "", 400, "yaml", false},
 		{"unknown key", "/api/scenarios", "name: x\nrulez: []\n", 400, "yaml/rulez", true},

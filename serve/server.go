@@ -445,7 +445,7 @@ func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusNotFound, err.Error(), nil)
-	case errors.Is(err, store.ErrState):
+	case errors.Is(err, store.ErrState), errors.Is(err, store.ErrExists):
 		writeError(w, http.StatusConflict, err.Error(), nil)
 	default:
 		s.log.ErrorContext(r.Context(), "store", "err", err)

@@ -36,6 +36,8 @@ var (
 	// ErrState means the run is not in a state that allows the change (e.g. completing a
 	// canceled run, or canceling a finished one).
 	ErrState = errors.New("store: run is not in a state that allows this")
+	// ErrExists means a scenario of that name is stored already.
+	ErrExists = errors.New("store: a scenario of that name exists")
 )
 
 // Status is where a run is in its life.
@@ -241,13 +243,30 @@ func parseTime(v sql.NullString) *time.Time {
 	return &t
 }
 
-// CreateScenario stores a scenario and returns its id.
+// CreateScenario stores a scenario and returns its id. A name stored already (ignoring case) is
+// ErrExists: runs name scenarios, and two of one name could not be told apart.
 func (s *Store) CreateScenario(ctx context.Context, name, yaml string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO scenarios (name, yaml, created_at) VALUES (?, ?, ?)`, name, yaml, s.stamp())
+	var id int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var other int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM scenarios WHERE name = ? COLLATE NOCASE`, name).Scan(&other)
+		if err == nil {
+			return fmt.Errorf("%q (scenario %d): %w", name, other, ErrExists)
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO scenarios (name, yaml, created_at) VALUES (?, ?, ?)`, name, yaml, s.stamp())
+		if err != nil {
+			return err
+		}
+		id, err = res.LastInsertId()
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("create scenario: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // GetScenario returns the scenario with the given id, or ErrNotFound.

@@ -61,6 +61,10 @@ func TestScenarios(t *testing.T) {
 	if _, err := s.GetScenario(ctx, 99); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("GetScenario(99) = %v, want ErrNotFound", err)
 	}
+	// #17: two stored scenarios of one name could not be told apart in a run
+	if _, err := s.CreateScenario(ctx, "A", "name: A\n"); !errors.Is(err, store.ErrExists) {
+		t.Errorf("CreateScenario of a name stored already = %v, want ErrExists", err)
+	}
 }
 
 func TestRunTransitions(t *testing.T) {
