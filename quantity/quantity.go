@@ -139,7 +139,9 @@ func (q Quantity) RangeString() string {
 	if f == 0 {
 		f = 1
 	}
-	g := func(v float64) string { return strconv.FormatFloat(v/f, 'g', -1, 64) }
+	// 12 significant digits: dividing by the unit's factor leaves noise in the last bits
+	// (0.074 / 0.01 = 7.400000000000001), which no written range has.
+	g := func(v float64) string { return strconv.FormatFloat(v/f, 'g', 12, 64) }
 	r := q.Range
 	var s string
 	switch r.Dist {

@@ -60,6 +60,8 @@ func TestRange(t *testing.T) {
 		{"10 bcm/yr", "8..9..12 pert", 8000, 9000, 12000, PERT, "", "8..9..12 pert"},
 		{"100 MUSD", "80..200 lognormal", 80e6, 100e6, 200e6, Lognormal, "", "80..200 lognormal"},
 		{"1 t", "0..2 uniform", 0, 1, 2, Uniform, "", "0..2 uniform"},
+		// #17: the mode printed as 7.400000000000001 (7.4 / the percent's factor 0.01)
+		{"7.4 %", "3.2..10", 0.032, 0.074, 0.1, Triangular, "", "3.2..7.4..10"},
 		{"10 km", "12..14", 0, 0, 0, "", "outside its range", ""},
 		{"10 km", "8..12 gamma", 0, 0, 0, "", "unknown distribution", ""},
 		{"10 km", "8-12", 0, 0, 0, "", "not a range", ""},
@@ -81,7 +83,8 @@ func TestRange(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := *q.Range
-			if r.Low != tt.low || r.Mode != tt.mode || r.High != tt.hi || r.Dist != tt.dist {
+			near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
+			if !near(r.Low, tt.low) || !near(r.Mode, tt.mode) || !near(r.High, tt.hi) || r.Dist != tt.dist {
 				t.Errorf("ParseRange(%q) = %+v, want %g %g %g %s", tt.cell, r, tt.low, tt.mode, tt.hi, tt.dist)
 			}
 			if got := q.RangeString(); got != tt.wantString {
