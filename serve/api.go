@@ -379,8 +379,14 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	}
 	select {
 	case s.queue <- id:
+		s.lists.changed()
 	default:
-		s.cfg.Store.Fail(r.Context(), id, "the run queue is full")
+		// a rejected request leaves no run behind
+		ctx := context.WithoutCancel(r.Context())
+		if err := errors.Join(s.cfg.Store.Fail(ctx, id, "the run queue is full"), s.cfg.Store.Delete(ctx, id)); err != nil {
+			s.log.ErrorContext(ctx, "drop rejected run", "run_id", id, "err", err)
+		}
+		s.lists.changed()
 		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the run queue is full (%d waiting); try again later", cap(s.queue)), nil)
 		return
 	}
@@ -455,16 +461,25 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		before = n
 	}
-	runs, err := s.cfg.Store.List(r.Context(), limit, before)
+	// Many clients polling the history share one store read and one encoding.
+	b, err := s.lists.load(listKey{limit, before}, func() ([]byte, error) {
+		runs, err := s.cfg.Store.List(context.WithoutCancel(r.Context()), limit, before)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]runView, len(runs))
+		for i := range runs {
+			out[i] = s.view(&runs[i])
+		}
+		b, err := json.Marshal(out)
+		return append(b, '\n'), err
+	})
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	out := make([]runView, len(runs))
-	for i := range runs {
-		out[i] = s.view(&runs[i])
-	}
-	writeJSON(w, http.StatusOK, out)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(b)
 }
 
 // getRun serves a run with its status, progress and (when complete) result.
@@ -500,6 +515,7 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	s.lists.changed()
 	s.mu.Lock()
 	if a := s.active[id]; a != nil {
 		a.cancel()
@@ -519,6 +535,7 @@ func (s *Server) deleteRun(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	s.lists.changed()
 	s.forget(id)
 	s.log.InfoContext(r.Context(), "run deleted", "run_id", id)
 	w.WriteHeader(http.StatusNoContent)
@@ -544,6 +561,7 @@ func (s *Server) prune(ctx context.Context) {
 	}
 	s.forget(ids...)
 	if len(ids) > 0 {
+		s.lists.changed()
 		s.log.InfoContext(ctx, "runs pruned", "runs", len(ids), "keep", s.cfg.Keep)
 	}
 }
@@ -652,6 +670,8 @@ func (s *Server) execute(id int64) {
 		}
 		return // canceled while queued
 	}
+	s.lists.changed()
+	defer s.lists.changed() // finished, one way or another
 	defer s.prune(context.WithoutCancel(ctx))
 	res, html, err := s.runOnce(ctx, id, func(done, total int) {
 		s.mu.Lock()

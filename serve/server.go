@@ -112,6 +112,7 @@ type Server struct {
 	active map[int64]*activeRun
 
 	cache     *bodyCache                      // bodies of complete runs
+	lists     *listCache                      // bodies of recent run lists
 	hosts     atomic.Pointer[map[string]bool] // allowed Host header values; nil: any
 	readToken atomic.Bool                     // reads need the token (Config.ReadToken)
 }
@@ -159,7 +160,7 @@ func New(cfg Config) *Server {
 		cfg.CacheBytes = DefaultCacheBytes
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, mux: http.NewServeMux(), queue: make(chan int64, cfg.Queue), active: map[int64]*activeRun{},
-		cache: newBodyCache(cfg.CacheBytes)}
+		cache: newBodyCache(cfg.CacheBytes), lists: newListCache()}
 	if len(cfg.AllowedHosts) > 0 {
 		s.allowHosts(cfg.AllowedHosts)
 	}
