@@ -143,7 +143,7 @@ func (ev *evaluator) baseEval(ctx context.Context, s *solver, pi, si int, v vari
 		r.Transitions = slices.Clone(reg.Transitions)
 		for i := range r.Transitions {
 			if isRelief(r.Transitions[i].To) {
-				r.Transitions[i].Probability.Value = math.Min(1, r.Transitions[i].Probability.Value*v.relief)
+				r.Transitions[i].Probability.Value = min(1, r.Transitions[i].Probability.Value*v.relief)
 			}
 		}
 		x.regimes[si] = &r
@@ -175,7 +175,7 @@ func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes, years int) occupan
 				next[b.To] += p * b.Probability
 				stay -= b.Probability
 			}
-			next[from] += p * math.Max(0, stay)
+			next[from] += p * max(0, stay)
 		}
 		cur = next
 	}

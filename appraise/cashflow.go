@@ -39,19 +39,19 @@ type schedule struct {
 // horizon ends the period).
 func newSchedule(p *model.Project, meta *model.Meta, c, life, ref float64) schedule {
 	start := float64(max(p.StartYear, meta.BaseYear) - meta.BaseYear)
-	c, life = math.Max(c, 0), math.Max(life, 0)
+	c, life = max(c, 0), max(life, 0)
 	open, end := start+c, start+c+life
 	var periodEnd float64
 	switch {
 	case ref > 0:
-		periodEnd = open + math.Min(ref, life)
+		periodEnd = open + min(ref, life)
 	case meta.HorizonYears > 0:
 		periodEnd = float64(meta.HorizonYears + 1)
 	default:
 		periodEnd = defaultHorizon + 1
 	}
 	period := max(1, int(math.Ceil(periodEnd-1e-9)))
-	tail := math.Max(0, end-float64(period))
+	tail := max(0, end-float64(period))
 	years := period + int(math.Ceil(tail-1e-9))
 	s := schedule{capex: make([]float64, years), service: make([]float64, years), ramp: make([]float64, years), period: period, tail: tail}
 	if c == 0 {
@@ -64,7 +64,7 @@ func newSchedule(p *model.Project, meta *model.Meta, c, life, ref float64) sched
 		}
 		s.service[t] = overlap(y0, y1, open, end)
 		if s.service[t] > 0 {
-			s.ramp[t] = s.service[t] * math.Min(1, (y1-open)/RampUpYears)
+			s.ramp[t] = s.service[t] * min(1, (y1-open)/RampUpYears)
 		}
 	}
 	// capex before year 0 (a project already under way) is booked in year 0
@@ -74,7 +74,7 @@ func newSchedule(p *model.Project, meta *model.Meta, c, life, ref float64) sched
 	return s
 }
 
-func overlap(a0, a1, b0, b1 float64) float64 { return math.Max(0, math.Min(a1, b1)-math.Max(a0, b0)) }
+func overlap(a0, a1, b0, b1 float64) float64 { return max(0, min(a1, b1)-max(a0, b0)) }
 
 func sumOf(xs []float64) float64 {
 	s := 0.0
@@ -132,7 +132,7 @@ func loanFlows(outlay []float64, share, rate, tenor, grace, q float64) []float64
 	for k := range tenorYears {
 		t := first + k
 		if t < len(outlay) {
-			draw := share * math.Max(0, outlay[t])
+			draw := share * max(0, outlay[t])
 			balance += draw
 			out[t] += draw
 		}

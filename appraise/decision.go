@@ -1,7 +1,6 @@
 package appraise
 
 import (
-	"math"
 	"slices"
 
 	"github.com/corridor-dev/corridor/model"
@@ -35,7 +34,7 @@ func (ev *evaluator) marginOf(p *model.Project, net []float64) margin {
 	m := margin{}
 	for _, c := range ev.partners(p) {
 		if i := slices.Index(ev.countries, c); i >= 0 {
-			m.compensation += math.Max(0, -net[i])
+			m.compensation += max(0, -net[i])
 		}
 	}
 	m.value = net[d] - m.compensation

@@ -310,7 +310,7 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 			if err != nil {
 				return caseDraw{}, nil, err
 			}
-			noise := welfareNoise * math.Max(math.Abs(with.total), math.Abs(without.total))
+			noise := welfareNoise * max(math.Abs(with.total), math.Abs(without.total))
 			for ci := range ev.countries {
 				d := with.welfare[ci] - without.welfare[ci]
 				if math.Abs(d) < noise {
@@ -447,7 +447,7 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	opt := make([]float64, len(dv))
 	for mask, v := range dv {
 		if v != nil {
-			opt[mask] = math.Max(0, NPV(v, social)-cost)
+			opt[mask] = max(0, NPV(v, social)-cost)
 		}
 	}
 	threat := Shapley(ev.game.players, func(m uint64) float64 { return opt[m] })

@@ -285,7 +285,7 @@ func (g *game) play(ctx context.Context, s *solver, ev *evaluator, x *inputs, pi
 				return nil, err
 			}
 			d = vw.v - vo.v
-			if math.Abs(d) < welfareNoise*math.Max(math.Abs(vw.v), math.Abs(vo.v)) {
+			if math.Abs(d) < welfareNoise*max(math.Abs(vw.v), math.Abs(vo.v)) {
 				d = 0
 			}
 		}

@@ -707,7 +707,7 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 		found := false
 		for ri := range p.rules {
 			if p.rules[ri].ID == ar.Rule.ID {
-				active[ri] = math.Max(0, math.Min(1, ar.Enforcement))
+				active[ri] = max(0, min(1, ar.Enforcement))
 				found = true
 			}
 		}
@@ -787,13 +787,13 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 		case rowRuleCap:
 			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Inf(1)
 			if !math.IsNaN(active[r.rule]) {
-				v.rowHi[i] = math.Max(0, p.rules[r.rule].Cap.Value)
+				v.rowHi[i] = max(0, p.rules[r.rule].Cap.Value)
 			}
 		case rowLinkCap:
 			l := &n.Links[p.arcs[r.arc].link]
-			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Max(0, l.Capacity.Value)
+			v.rowLo[i], v.rowHi[i] = math.Inf(-1), max(0, l.Capacity.Value)
 		case rowNodeCap:
-			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Max(0, n.Nodes[r.node].Throughput.Value)
+			v.rowLo[i], v.rowHi[i] = math.Inf(-1), max(0, n.Nodes[r.node].Throughput.Value)
 		}
 	}
 	return v, nil

@@ -245,7 +245,7 @@ func (p *Problem) projectIndex(pr *model.Project) *projectIx {
 func (p *Problem) costScale() float64 {
 	s := 1.0
 	for _, v := range p.model.Vars {
-		s = math.Max(s, math.Abs(v.Cost))
+		s = max(s, math.Abs(v.Cost))
 	}
 	return s
 }
@@ -458,7 +458,7 @@ func (p *Problem) extract(ctx context.Context, raw *lp.Solution) (*Result, error
 	for i := range res.Links {
 		lr := &res.Links[i]
 		if lr.Capacity > 0 {
-			lr.Utilisation = math.Max(lr.Forward, lr.Backward) / lr.Capacity
+			lr.Utilisation = max(lr.Forward, lr.Backward) / lr.Capacity
 		}
 		lr.sortFlows()
 	}
@@ -560,7 +560,7 @@ func (p *Problem) extract(ctx context.Context, raw *lp.Solution) (*Result, error
 	}
 	for i := range res.Markets {
 		if m := &res.Markets[i]; m.Kind == "demand" {
-			m.Unmet = math.Max(0, m.Capacity-m.Quantity)
+			m.Unmet = max(0, m.Capacity-m.Quantity)
 		}
 	}
 	for ri := range p.rules {
@@ -626,7 +626,7 @@ func (p *Problem) saturatedChains(sol *lp.Solution) [][]int {
 			continue
 		}
 		act, limit := sol.RowActivity[a.capRow], p.model.Rows[a.capRow].Upper
-		flowing[ai] = act > tol*math.Max(1, limit)
+		flowing[ai] = act > tol*max(1, limit)
 		full[ai] = limit > 0 && act >= limit*(1-1e-7)
 	}
 	for j, c := range p.cols { // arcs without a capacity row can carry flow too
@@ -718,7 +718,7 @@ func (p *Problem) enforcements() []float64 {
 func (p *Problem) enforcement(id string) float64 {
 	for _, ar := range p.state.Rules {
 		if ar.Rule.ID == id {
-			return math.Max(0, math.Min(1, ar.Enforcement))
+			return max(0, min(1, ar.Enforcement))
 		}
 	}
 	return math.NaN()

@@ -233,14 +233,14 @@ func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]f
 	// all held may sum to ±1e-9 rather than 0, and P look empty to the simplex.
 	scale := costScale(m)
 	for j, v := range m.Vars {
-		b.lo[j], b.hi[j] = math.Min(v.Lower, xbar[j]), math.Max(v.Upper, xbar[j])
-		if math.Abs(sol.ReducedCost[j]) > Tol*math.Max(scale, math.Abs(v.Cost)) {
+		b.lo[j], b.hi[j] = min(v.Lower, xbar[j]), max(v.Upper, xbar[j])
+		if math.Abs(sol.ReducedCost[j]) > Tol*max(scale, math.Abs(v.Cost)) {
 			b.lo[j], b.hi[j] = xbar[j], xbar[j]
 		}
 	}
 	act := activity(m, xbar)
 	for i, r := range m.Rows {
-		b.rlo[i], b.rhi[i] = math.Min(r.Lower, act[i]), math.Max(r.Upper, act[i])
+		b.rlo[i], b.rhi[i] = min(r.Lower, act[i]), max(r.Upper, act[i])
 		if math.Abs(sol.RowDual[i]) > Tol*scale && (onBound(act[i], r.Upper) || onBound(act[i], r.Lower)) {
 			b.rlo[i], b.rhi[i] = act[i], act[i]
 		}
@@ -447,7 +447,7 @@ func primalUnique(m *lp.Model, sol *lp.Solution) bool {
 	}
 	scale := costScale(m)
 	for j, v := range m.Vars {
-		if sol.Basis.Cols[j] != lp.BasisBasic && v.Lower != v.Upper && math.Abs(sol.ReducedCost[j]) <= Tol*math.Max(scale, math.Abs(v.Cost)) {
+		if sol.Basis.Cols[j] != lp.BasisBasic && v.Lower != v.Upper && math.Abs(sol.ReducedCost[j]) <= Tol*max(scale, math.Abs(v.Cost)) {
 			return false
 		}
 	}
@@ -479,7 +479,7 @@ func dualUnique(m *lp.Model, sol *lp.Solution) bool {
 }
 
 func onBound(v, bound float64) bool {
-	return !math.IsInf(bound, 0) && math.Abs(v-bound) <= Tol*math.Max(1, math.Abs(bound))
+	return !math.IsInf(bound, 0) && math.Abs(v-bound) <= Tol*max(1, math.Abs(bound))
 }
 
 // snapped returns a copy of x with each value within Tol of a bound of its column set to the
@@ -503,7 +503,7 @@ func snapped(m *lp.Model, x []float64) []float64 {
 func costScale(m *lp.Model) float64 {
 	s := 1.0
 	for _, v := range m.Vars {
-		s = math.Max(s, math.Abs(v.Cost))
+		s = max(s, math.Abs(v.Cost))
 	}
 	return s
 }

@@ -44,7 +44,7 @@ func (s *solver) dualSimplex(ctx context.Context) result {
 			return infeasible
 		}
 		s.enteringColumn(q)
-		if aq := s.colBuf[r]; math.Abs(aq-s.alpha[q]) > growthTol*math.Max(1, math.Abs(aq)) || math.Abs(aq) < pivotTol {
+		if aq := s.colBuf[r]; math.Abs(aq-s.alpha[q]) > growthTol*max(1, math.Abs(aq)) || math.Abs(aq) < pivotTol {
 			s.clearPivotRow()
 			if troubles >= maxTrouble {
 				return trouble
@@ -126,7 +126,7 @@ func (s *solver) withinCheck(r int, v, sigma float64) bool {
 	if sigma > 0 {
 		bound = s.up[j]
 	}
-	return v <= checkTol*math.Max(1, math.Abs(bound))
+	return v <= checkTol*max(1, math.Abs(bound))
 }
 
 // resetInfeasible lists every primal-infeasible basis position for the dual pricing; positions
@@ -195,9 +195,9 @@ func (s *solver) updateDSE(r int) {
 		if ratio == 0 {
 			continue
 		}
-		s.dse[i] = math.Max(s.dse[i]-2*ratio*tau[i]+ratio*ratio*wr, 1e-4)
+		s.dse[i] = max(s.dse[i]-2*ratio*tau[i]+ratio*ratio*wr, 1e-4)
 	}
-	s.dse[r] = math.Max(wr/(ar*ar), 1e-4)
+	s.dse[r] = max(wr/(ar*ar), 1e-4)
 	for _, i := range s.tauNz {
 		tau[i] = 0
 	}
@@ -243,7 +243,7 @@ func (s *solver) dualRatio(sigma, slope, ptol float64) int {
 	bps := s.bps[:0]
 	for _, j := range s.touched {
 		if a, ok := s.eligible(j, sigma); ok {
-			bps = append(bps, breakpoint{j, a, math.Max(0, s.d[j]/a)})
+			bps = append(bps, breakpoint{j, a, max(0, s.d[j]/a)})
 		}
 	}
 	s.bps = bps
@@ -276,9 +276,9 @@ func (s *solver) dualRatio(sigma, slope, ptol float64) int {
 	bound := math.Inf(1)
 	for _, b := range rest {
 		if b.a > 0 {
-			bound = math.Min(bound, (s.d[b.j]+tol)/b.a)
+			bound = min(bound, (s.d[b.j]+tol)/b.a)
 		} else {
-			bound = math.Min(bound, (s.d[b.j]-tol)/b.a)
+			bound = min(bound, (s.d[b.j]-tol)/b.a)
 		}
 	}
 	q, best := -1, 0.0

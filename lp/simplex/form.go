@@ -136,7 +136,7 @@ func (s *solver) scale() {
 					continue
 				}
 				i := s.colIdx[e]
-				lo[i], hi[i] = math.Min(lo[i], a), math.Max(hi[i], a)
+				lo[i], hi[i] = min(lo[i], a), max(hi[i], a)
 			}
 		}
 		for i := range m {
@@ -151,7 +151,7 @@ func (s *solver) scale() {
 				if a == 0 {
 					continue
 				}
-				cl, ch = math.Min(cl, a), math.Max(ch, a)
+				cl, ch = min(cl, a), max(ch, a)
 			}
 			if ch > 0 {
 				s.colScale[j] = 1 / math.Sqrt(cl*ch)

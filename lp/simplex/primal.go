@@ -95,9 +95,9 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 			j := s.head[i]
 			a *= dir // x_j changes by −θ·a
 			if a > 0 && s.lo[j] > math.Inf(-1) {
-				bound = math.Min(bound, (s.x[j]-s.lo[j]+s.tlo[j])/a)
+				bound = min(bound, (s.x[j]-s.lo[j]+s.tlo[j])/a)
 			} else if a < 0 && s.up[j] < math.Inf(1) {
-				bound = math.Min(bound, (s.up[j]-s.x[j]+s.tup[j])/-a)
+				bound = min(bound, (s.up[j]-s.x[j]+s.tup[j])/-a)
 			}
 		}
 		flip := s.up[q] - s.lo[q] // +Inf unless boxed
@@ -143,7 +143,7 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 				continue
 			}
 			if ratio <= bound && (math.Abs(a) > big || (math.Abs(a) == big && i < r)) {
-				r, big, theta, leaveSt = i, math.Abs(a), math.Max(0, ratio), st
+				r, big, theta, leaveSt = i, math.Abs(a), max(0, ratio), st
 			}
 		}
 		if r < 0 {
@@ -155,7 +155,7 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 		}
 		aq := s.colBuf[r]
 		s.pivotRow(r)
-		if math.Abs(aq-s.alpha[q]) > growthTol*math.Max(1, math.Abs(aq)) {
+		if math.Abs(aq-s.alpha[q]) > growthTol*max(1, math.Abs(aq)) {
 			s.clearPivotRow()
 			if troubles >= maxTrouble {
 				return trouble
@@ -187,7 +187,7 @@ func (s *solver) primalSimplex(ctx context.Context) result {
 		s.clearPivotRow()
 		s.d[q] = 0
 		s.d[p] = -t
-		s.weight[p] = math.Max(wq/(aq*aq), 1)
+		s.weight[p] = max(wq/(aq*aq), 1)
 		s.swap(r, q, leaveSt)
 		s.addCandidate(p)
 		if s.f.updates() >= refactorEvery {

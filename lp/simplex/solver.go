@@ -102,10 +102,10 @@ type solver struct {
 }
 
 // dtol is the dual feasibility tolerance.
-func (s *solver) dtol() float64 { return dualTol * math.Max(1, s.cmax) }
+func (s *solver) dtol() float64 { return dualTol * max(1, s.cmax) }
 
 // ptol is the primal feasibility tolerance at bound b.
-func ptol(b float64) float64 { return primalTol * math.Max(1, math.Abs(b)) }
+func ptol(b float64) float64 { return primalTol * max(1, math.Abs(b)) }
 
 // nonbasicValue is the value of nonbasic variable j.
 func (s *solver) nonbasicValue(j int) float64 {
@@ -431,7 +431,7 @@ func (s *solver) removeShifts() {
 func (s *solver) run(ctx context.Context) result {
 	s.cmax = 0
 	for _, v := range s.cost[:s.n] {
-		s.cmax = math.Max(s.cmax, math.Abs(v))
+		s.cmax = max(s.cmax, math.Abs(v))
 	}
 	s.normalize()
 	if !s.factored {
@@ -487,11 +487,11 @@ func (s *solver) normalize() {
 // isOptimal checks primal and dual feasibility with the final tolerances.
 func (s *solver) isOptimal() bool {
 	for _, j := range s.head {
-		if s.x[j] < s.lo[j]-checkTol*math.Max(1, math.Abs(s.lo[j])) || s.x[j] > s.up[j]+checkTol*math.Max(1, math.Abs(s.up[j])) {
+		if s.x[j] < s.lo[j]-checkTol*max(1, math.Abs(s.lo[j])) || s.x[j] > s.up[j]+checkTol*max(1, math.Abs(s.up[j])) {
 			return false
 		}
 	}
-	tol := checkTol * math.Max(1, s.cmax)
+	tol := checkTol * max(1, s.cmax)
 	for j, st := range s.status {
 		if s.lo[j] == s.up[j] {
 			continue
