@@ -307,14 +307,7 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 			if cr.NPV.Mean == 0 && cr.NPV.P90 == 0 && cr.NPV.P10 == 0 {
 				continue
 			}
-			irr := "—"
-			if cr.IRR.N > 0 {
-				irr = fmt.Sprintf("%.1f%%", 100*cr.IRR.P50)
-			}
-			payback := "—"
-			if cr.Payback.N > 0 && cr.PaybackNever < 0.5 {
-				payback = fmt.Sprintf("%.0f yr", cr.Payback.P50)
-			}
+			irr, payback := irrP50(cr), paybackP50(cr)
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, money(cr.NPV.Mean), money(cr.NPV.P10), money(cr.NPV.P50), money(cr.NPV.P90), pct(cr.NPV.PPositive), irr, payback)
 		}
 	}
@@ -397,6 +390,27 @@ func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 	return enc.Encode(out)
 }
 
+// irrP50 is the median IRR for the table: "none" when most draws have no IRR (the flows never
+// change sign), so a median over the few that do is not shown as the country's.
+func irrP50(cr appraise.CountryResult) string {
+	if cr.IRR.N == 0 || cr.IRRNone >= 0.5 {
+		return "none"
+	}
+	return fmt.Sprintf("%.1f%%", 100*cr.IRR.P50)
+}
+
+// paybackP50 is the median discounted payback for the table: "never" when most draws never pay
+// back, "—" when the country never has money to recover (no outlay).
+func paybackP50(cr appraise.CountryResult) string {
+	switch {
+	case cr.PaybackNever >= 0.5:
+		return "never"
+	case cr.Payback.N == 0 || cr.Payback.P50 == 0:
+		return "—"
+	}
+	return fmt.Sprintf("%.0f yr", cr.Payback.P50)
+}
+
 // SchemaVersion is the version of the JSON shape of an assessment (AssessJSON, the API's runs):
 // 2 since the bargaining and accounting decisions, strategic values and snake_case keys.
 const SchemaVersion = 2
@@ -409,6 +423,13 @@ func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 			return ""
 		}
 		return f(*p)
+	}
+	// the median of the draws where the quantity exists; empty, not 0, where none has it
+	defined := func(s risk.Summary) string {
+		if s.N == 0 {
+			return ""
+		}
+		return f(s.P50)
 	}
 	sum := func(s *risk.Summary) string {
 		if s == nil {
@@ -429,8 +450,8 @@ func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 				opt(c.Accounting.Commit), opt(c.Accounting.CommitStdErr), opt(c.Accounting.BreakEvenPremium),
 				f(cr.Strategic.Mean), f(cr.Strategic.P10), f(cr.Strategic.P90), f(cr.Outlay.Mean), f(cr.Threat.Mean),
 				f(cr.NPV.Mean), f(cr.NPV.P10), f(cr.NPV.P50), f(cr.NPV.P90), f(cr.NPV.StdErr), f(cr.NPV.PPositive),
-				f(cr.EconomicNPV.Mean), f(cr.BCR.P50), f(cr.IRR.P50), f(cr.IRRNone), f(cr.IRRSeveral),
-				f(cr.Payback.P50), f(cr.PaybackNever)})
+				f(cr.EconomicNPV.Mean), defined(cr.BCR), defined(cr.IRR), f(cr.IRRNone), f(cr.IRRSeveral),
+				defined(cr.Payback), f(cr.PaybackNever)})
 		}
 	}
 	vrows := [][]string{{"project", "verdict"}}

@@ -1,0 +1,32 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/risk"
+)
+
+// Undefined IRRs and paybacks read as words, not as a median of the few draws that have one or
+// as 0 (#17: payback "0 yr" for never, IRR 144.8 % where 98 % of draws had none).
+func TestIRRAndPaybackCells(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		cr           appraise.CountryResult
+		irr, payback string
+	}{
+		{"defined", appraise.CountryResult{IRR: risk.Summary{N: 90, P50: 0.124}, IRRNone: 0.1, Payback: risk.Summary{N: 95, P50: 8.6}, PaybackNever: 0.05}, "12.4%", "9 yr"},
+		{"most draws without an IRR", appraise.CountryResult{IRR: risk.Summary{N: 2, P50: 1.448}, IRRNone: 0.98, Payback: risk.Summary{N: 100, P50: 7}}, "none", "7 yr"},
+		{"never pays back", appraise.CountryResult{Payback: risk.Summary{N: 10, P50: 12}, PaybackNever: 0.9}, "none", "never"},
+		{"no outlay to recover", appraise.CountryResult{IRR: risk.Summary{N: 0}, IRRNone: 1, Payback: risk.Summary{N: 100, P50: 0}}, "none", "—"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := irrP50(tt.cr); got != tt.irr {
+				t.Errorf("irrP50 = %q, want %q", got, tt.irr)
+			}
+			if got := paybackP50(tt.cr); got != tt.payback {
+				t.Errorf("paybackP50 = %q, want %q", got, tt.payback)
+			}
+		})
+	}
+}
