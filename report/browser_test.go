@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -66,6 +67,17 @@ func TestHTMLInBrowser(t *testing.T) {
 	shot, err := chromedp.Run(tctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
+	}
+	// Printed, every section shows, closed ones included (#17: the inputs and sources did not).
+	if _, err := chromedp.Call(tctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("emulate print: %v", err)
+	}
+	unprinted, err := chromedp.Run(tctx, chromedp.Evaluate[int](`[...document.querySelectorAll("details > :not(summary)")].filter(e => !e.checkVisibility()).length`))
+	if err != nil {
+		t.Fatalf("measure printed sections: %v", err)
+	}
+	if unprinted > 0 {
+		t.Errorf("%d parts of closed sections do not print", unprinted)
 	}
 	mu.Lock()
 	defer mu.Unlock()
