@@ -63,7 +63,14 @@ func (e *MPSError) Unwrap() error { return e.Err }
 type MPSReader struct {
 	Format MPSFormat    // MPSAuto, MPSFree or MPSFixed
 	Logger *slog.Logger // receives warnings (a negative UP bound that frees the lower bound); nil discards
+	// MaxBytes bounds the text read (after any decompression the caller does); 0 means
+	// DefaultMaxMPSBytes. A gzip file of a few MB can expand to gigabytes.
+	MaxBytes int64
 }
+
+// DefaultMaxMPSBytes is the largest MPS text a reader takes by default: far above the netlib
+// and MIPLIB models (tens of MB), far below what would exhaust a machine's memory.
+const DefaultMaxMPSBytes = 512 << 20
 
 // ReadMPS reads an MPS model (free or fixed format, detected) from r; name labels errors
 // (usually the file name). It is MPSReader{}.Read.
@@ -90,9 +97,16 @@ func ReadMPS(r io.Reader, name string) (*Model, error) {
 //
 // Every error is an *MPSError carrying the line number. Read never panics.
 func (mr MPSReader) Read(r io.Reader, name string) (*Model, error) {
-	data, err := io.ReadAll(r)
+	limit := mr.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxMPSBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &MPSError{File: name, Err: fmt.Errorf("read: %w", err)}
+	}
+	if int64(len(data)) > limit {
+		return nil, &MPSError{File: name, Err: fmt.Errorf("the model text is larger than %d bytes (MPSReader.MaxBytes)", limit)}
 	}
 	switch mr.Format {
 	case MPSFree:

@@ -556,3 +556,17 @@ func TestWriteMPSInvalid(t *testing.T) {
 		})
 	}
 }
+
+// A model text beyond MaxBytes is refused after reading at most MaxBytes+1 bytes (#17: a 2.2 MB
+// .mps.gz took 3.7 GB).
+func TestReadMPSMaxBytes(t *testing.T) {
+	src := strings.Repeat("*\n", 1<<19) + "NAME x\nROWS\n N obj\nCOLUMNS\nENDATA\n"
+	_, err := MPSReader{MaxBytes: 1 << 20}.Read(strings.NewReader(src), "big.mps")
+	var me *MPSError
+	if !errors.As(err, &me) || me.File != "big.mps" || !strings.Contains(err.Error(), "larger than 1048576 bytes") {
+		t.Fatalf("Read of %d bytes under a 1 MiB limit = %v, want an MPSError naming the limit", len(src), err)
+	}
+	if _, err := (MPSReader{MaxBytes: 2 << 20}).Read(strings.NewReader(src), "big.mps"); err != nil {
+		t.Errorf("the same text under a 2 MiB limit: %v", err)
+	}
+}
