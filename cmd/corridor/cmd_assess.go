@@ -138,7 +138,7 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if len(o.scenarios) > 0 && spec.Scenarios == nil {
 		spec.Scenarios = []string{}
 	}
-	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
+	rt, err := a.newRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,7 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	if err != nil {
 		return err
 	}
-	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: a.logger()})
+	rt, err := a.newRuntime(ctx, highs.Config{Logger: a.logger()})
 	if err != nil {
 		return err
 	}

@@ -111,7 +111,7 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	} else if n > 0 {
 		fmt.Fprintf(a.stderr, "%d run(s) left unfinished by a previous server marked interrupted\n", n)
 	}
-	rt, err := highs.NewRuntime(ctx, highs.Config{Logger: log, Presolve: "off"})
+	rt, err := a.newRuntime(ctx, highs.Config{Logger: log, Presolve: "off"})
 	if err != nil {
 		return err
 	}

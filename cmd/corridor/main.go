@@ -13,7 +13,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
+	"time"
+
+	"github.com/corridor-dev/corridor/lp/highs"
 )
 
 // Exit codes, documented in the README.
@@ -90,3 +94,21 @@ type usageError struct{ error }
 
 // quietError is a failure whose details the command already printed; run only sets the exit code.
 type quietError struct{ error }
+
+// newRuntime compiles the LP engine, saying so on stderr when that takes more than a second (the
+// first run compiles HiGHS to machine code; later runs read the compilation cache).
+func (a *app) newRuntime(ctx context.Context, cfg highs.Config) (*highs.Runtime, error) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			fmt.Fprintln(a.stderr, "compiling the LP engine (HiGHS); the first run takes a few seconds, later runs reuse the cache")
+		}
+	})
+	rt, err := highs.NewRuntime(ctx, cfg)
+	close(done)
+	wg.Wait() // the notice is written before anything the caller writes next
+	return rt, err
+}
