@@ -203,8 +203,10 @@ func usdShort(v float64) string {
 		return sign + "$" + strconv.FormatFloat(v/1e9, 'g', 3, 64) + "bn"
 	case v >= 1e6:
 		return sign + "$" + strconv.FormatFloat(v/1e6, 'g', 3, 64) + "m"
-	default:
+	case v >= 1e3:
 		return sign + "$" + strconv.FormatFloat(v/1e3, 'g', 3, 64) + "k"
+	default:
+		return sign + "$" + strconv.FormatFloat(v, 'g', 3, 64)
 	}
 }
 
@@ -300,6 +302,9 @@ func (c *Chart) Render() string {
 	lo, hi := c.valueRange()
 	ticks := niceTicks(lo, hi, 5)
 	vlo, vhi := ticks[0], ticks[len(ticks)-1]
+	if lo == 0 && hi == 0 { // nothing to scale (every value zero): one tick, at zero, centred
+		ticks, vlo, vhi = []float64{0}, -1, 1
+	}
 	if band {
 		sx := func(v float64) float64 { return left + (v-vlo)/(vhi-vlo)*(right-left) }
 		rowH := (bottom - top) / float64(len(c.Rows))

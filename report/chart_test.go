@@ -42,6 +42,8 @@ func TestFormats(t *testing.T) {
 		{"usd bn", usdShort, -1.234e9, "−$1.23bn"},
 		{"usd m", usdShort, 35e6, "$35m"},
 		{"usd zero", usdShort, 0, "$0"},
+		{"usd k", usdShort, 2500, "$2.5k"},
+		{"usd below a thousand", usdShort, -1, "−$1"}, // was "−$0.001k" (#17)
 		{"pct", pctShort, 0.254, "25%"},
 		{"compact", compact, 55.18e6, "55.2M"},
 		{"f1 neg zero", f1, -0.01, "0.0"},
@@ -107,5 +109,17 @@ func TestClipSegment(t *testing.T) {
 				t.Errorf("clipSegment = %v %v, want %v %v", [4]float64{x0, y0, x1, y1}, ok, tt.want, tt.ok)
 			}
 		})
+	}
+}
+
+// A chart whose values are all zero gets one tick, at zero, centred, not an axis from $0 to
+// "$0.001k" (#17: an all-zero Shapley chart).
+func TestChartAllZero(t *testing.T) {
+	c := Chart{ID: "zero", Title: "Strategic value", Format: usdShort, Zero: true, Rows: []string{"RUS", "PRK"},
+		Series: []Series{{Name: "value", Color: "#1f77b4"}},
+		Bars:   []Bar{{Row: 0, From: 0, To: 0}, {Row: 1, From: 0, To: 0}}}
+	got := c.Render()
+	if strings.Contains(got, "0.001k") || strings.Count(got, `text-anchor="middle">$0</text>`) != 1 {
+		t.Errorf("all-zero chart axis:\n%s", got)
 	}
 }
