@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corridor-dev/corridor/model"
@@ -426,7 +427,7 @@ func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 			case len(parts) > 2 && parts[2] == "upgrades":
 				add(p.ID+" capacity", path) // with its links' capacity: one driver
 			default:
-				add(p.ID+" "+strings.ReplaceAll(strings.TrimPrefix(string(path), "projects/"+p.ID+"/"), "_", " "), path)
+				add(p.ID+" "+fieldWords(strings.TrimPrefix(string(path), "projects/"+p.ID+"/")), path)
 			}
 		}
 	}
@@ -517,4 +518,18 @@ func (ev *evaluator) switching(npvD func(variant) (float64, error), carried map[
 		out = append(out, sw)
 	}
 	return out, firstErr
+}
+
+// fieldWords turns a quantity's field path into words for a label: "construction_years" →
+// "construction years", "loans/0/rate" → "loan 1 rate", "contracts/1/tariff" → "contract 2
+// tariff".
+func fieldWords(field string) string {
+	parts := strings.Split(field, "/")
+	for i, w := range parts {
+		if n, err := strconv.Atoi(w); err == nil && i > 0 {
+			parts[i-1] = strings.TrimSuffix(parts[i-1], "s")
+			parts[i] = strconv.Itoa(n + 1)
+		}
+	}
+	return strings.ReplaceAll(strings.Join(parts, " "), "_", " ")
 }
