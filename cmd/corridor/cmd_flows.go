@@ -36,6 +36,7 @@ type flowsOptions struct {
 	asJSON      bool
 	csvDir      string
 	geojson     string
+	mps         string
 	method      string
 }
 
@@ -60,6 +61,7 @@ prices and welfare by country. Projects are not built unless named with --with o
 	f.BoolVar(&o.asJSON, "json", false, "print JSON")
 	f.StringVar(&o.csvDir, "csv", "", "write CSV tables into this folder")
 	f.StringVar(&o.geojson, "geojson", "", "write links with flows as GeoJSON to this file")
+	f.StringVar(&o.mps, "mps", "", "write the state's LP (free MPS, named columns and rows) to this file, to re-solve it with any solver")
 	f.StringVar(&o.method, "method", "auto", "how to solve the LP: whole (HiGHS), decompose (Dantzig–Wolfe, masters re-solved by the pure-Go simplex), or auto (decompose from "+strconv.Itoa(flow.DecomposeColumns)+" columns)")
 	return c
 }
@@ -67,6 +69,9 @@ prices and welfare by country. Projects are not built unless named with --with o
 func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	if o.allProjects && len(o.with) > 0 {
 		return usageError{errors.New("give --with or --all-projects, not both")}
+	}
+	if err := checkOutputs(o.geojson, o.mps); err != nil {
+		return err
 	}
 	n, err := loadData(ctx, a.stderr, o.data)
 	if err != nil {
@@ -149,6 +154,11 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	}
 	if o.geojson != "" {
 		if err := writeFileAtomic(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
+			return err
+		}
+	}
+	if o.mps != "" {
+		if err := writeFileAtomic(o.mps, func(w io.Writer) error { return lp.WriteMPS(w, p.Model()) }); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,6 +74,22 @@ type lpSolveResult struct {
 	Iterations   int      `json:"iterations"`
 	ReadSeconds  float64  `json:"read_seconds"`
 	SolveSeconds float64  `json:"solve_seconds"` // wall time of Engine.Solve, engine start-up excluded
+	// ColumnValues and RowValues are the optimal primal and dual values (JSON only, optimal LPs only);
+	// duals are ∂objective/∂bound in the model's sense, as lp.Solution's.
+	ColumnValues []lpColumnValue `json:"column_values,omitempty"`
+	RowValues    []lpRowValue    `json:"row_values,omitempty"`
+}
+
+type lpColumnValue struct {
+	Name        string  `json:"name"`
+	Value       float64 `json:"value"`
+	ReducedCost float64 `json:"reduced_cost"`
+}
+
+type lpRowValue struct {
+	Name     string  `json:"name"`
+	Activity float64 `json:"activity"`
+	Dual     float64 `json:"dual"`
 }
 
 // runLPSolve reads path, solves it and prints the result to w.
@@ -103,6 +120,14 @@ func runLPSolve(ctx context.Context, w io.Writer, path string, opt lpSolveOption
 	res.Status, res.Iterations = sol.Status.String(), sol.Iterations
 	if sol.Status == lp.StatusOptimal || sol.Status == lp.StatusLimit && sol.X != nil {
 		res.Objective = &sol.Objective
+	}
+	if opt.JSON && sol.Status == lp.StatusOptimal && sol.X != nil && sol.RowDual != nil && !m.IsMIP() {
+		for j, v := range m.Vars {
+			res.ColumnValues = append(res.ColumnValues, lpColumnValue{Name: orIndex(v.Name, "C", j), Value: sol.X[j], ReducedCost: sol.ReducedCost[j]})
+		}
+		for i, r := range m.Rows {
+			res.RowValues = append(res.RowValues, lpRowValue{Name: orIndex(r.Name, "R", i), Activity: sol.RowActivity[i], Dual: sol.RowDual[i]})
+		}
 	}
 	if opt.JSON {
 		enc := json.NewEncoder(w)
@@ -146,4 +171,12 @@ func readMPSFile(path string) (*lp.Model, error) {
 		r = z
 	}
 	return lp.ReadMPS(r, path)
+}
+
+// orIndex is name, or prefix and the 0-based index for an unnamed column or row.
+func orIndex(name, prefix string, i int) string {
+	if name != "" {
+		return name
+	}
+	return prefix + strconv.Itoa(i)
 }

@@ -88,3 +88,64 @@ func TestLPSolvePlainMPS(t *testing.T) {
 		t.Errorf("stdout =\n%s\nwant objective 36 (Wyndor Glass, Hillier & Lieberman)", stdout.String())
 	}
 }
+
+// lp solve --json gives the optimal primal and dual values (#17), checked against the textbook
+// Wyndor Glass answer (Hillier and Lieberman): x = 2, y = 6; shadow prices 0, 1.5 and 1.
+func TestLPSolveJSONValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wyndor.mps")
+	mps := "NAME WYNDOR\nOBJSENSE MAX\nROWS\n N z\n L p1\n L p2\n L p3\nCOLUMNS\n x z 3 p1 1\n x p3 3\n y z 5 p2 2\n y p3 2\nRHS\n b p1 4 p2 12\n b p3 18\nENDATA\n"
+	if err := os.WriteFile(path, []byte(mps), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), []string{"lp", "solve", "--json", path}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var got lpSolveResult
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	wantCols := []lpColumnValue{{"x", 2, 0}, {"y", 6, 0}}
+	wantRows := []lpRowValue{{"p1", 2, 0}, {"p2", 12, 1.5}, {"p3", 18, 1}}
+	if len(got.ColumnValues) != 2 || len(got.RowValues) != 3 {
+		t.Fatalf("values = %+v %+v", got.ColumnValues, got.RowValues)
+	}
+	for i, w := range wantCols {
+		if c := got.ColumnValues[i]; c.Name != w.Name || !near(c.Value, w.Value) || !near(c.ReducedCost, w.ReducedCost) {
+			t.Errorf("column %d = %+v, want %+v", i, c, w)
+		}
+	}
+	for i, w := range wantRows {
+		if r := got.RowValues[i]; r.Name != w.Name || !near(r.Activity, w.Activity) || !near(r.Dual, w.Dual) {
+			t.Errorf("row %d = %+v, want %+v", i, r, w)
+		}
+	}
+}
+
+// flows --mps writes the state's LP, which re-solves to the same optimum (#17).
+func TestFlowsMPS(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x1.mps")
+	code, out, errOut := runCLI(t, "flows", "--scenario", "x1", "--mps", path, "--json")
+	if code != 0 {
+		t.Fatalf("flows --mps: exit %d: %s", code, errOut)
+	}
+	var flows struct {
+		Result struct{ Objective float64 } `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(out), &flows); err != nil {
+		t.Fatal(err)
+	}
+	total := flows.Result.Objective // USD/yr
+	code, solved, errOut := runCLI(t, "lp", "solve", "--json", path)
+	if code != 0 {
+		t.Fatalf("lp solve: exit %d: %s", code, errOut)
+	}
+	var got lpSolveResult
+	if err := json.Unmarshal([]byte(solved), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Objective == nil || total <= 0 || math.Abs(*got.Objective-total) > 1e-6*total {
+		t.Errorf("re-solved objective %v, flows' total surplus %g", got.Objective, total)
+	}
+}
