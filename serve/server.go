@@ -83,7 +83,8 @@ type Config struct {
 	// AllowedHosts are Host header values (host or host:port, case-insensitive) the server
 	// answers; requests for other hosts get 421. On a loopback listener, Serve adds localhost,
 	// 127.0.0.1 and [::1] with the listener's port (LoopbackHosts) and always checks, which
-	// defeats DNS rebinding; elsewhere an empty list allows any host.
+	// defeats DNS rebinding; elsewhere an empty list allows any host (corridor serve requires
+	// the list there).
 	AllowedHosts []string
 	// ReadToken makes reads of the API need the token too (the Authorization header, or the
 	// corridor-token cookie the web UI sets, which EventSource and report links carry). Serve
@@ -265,7 +266,7 @@ func LoopbackHosts(port string) []string {
 // from another site that rebinds its DNS name to 127.0.0.1 still sends its own name as Host.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if hosts := s.hosts.Load(); hosts != nil && !(*hosts)[strings.ToLower(r.Host)] {
-		writeError(w, http.StatusMisdirectedRequest, fmt.Sprintf("this server does not answer for host %q; use http://localhost:PORT/ or http://127.0.0.1:PORT/", r.Host), nil)
+		writeError(w, http.StatusMisdirectedRequest, fmt.Sprintf("this server does not answer for host %q; use a name it serves (on loopback: localhost or 127.0.0.1 with the port; elsewhere the --allow-host names)", r.Host), nil)
 		return
 	}
 	if s.readToken.Load() && strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api/openapi.json" && !s.authorized(r, true) {

@@ -40,6 +40,8 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{[]string{"flows", "--year", "1900"}, "--year 1900: the data set describes 2024 and years up to 2054"},
 		{[]string{"report", "--out", "/nonexistent-corridor-dir/x.html"}, "cannot write /nonexistent-corridor-dir/x.html: there is no folder /nonexistent-corridor-dir"},
 		{[]string{"assess", "--html", "/nonexistent-corridor-dir/r.html"}, "cannot write /nonexistent-corridor-dir/r.html"},
+		{[]string{"serve", "--addr", "0.0.0.0:0"}, "serves beyond loopback: give the names clients use with --allow-host"},
+		{[]string{"serve", "--addr", "8080"}, `--addr "8080": want host:port`},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			code, _, errOut := runCLI(t, tt.args...)

@@ -64,7 +64,7 @@ whenever the server listens beyond loopback.`,
 	f.IntVar(&o.workers, "workers", 0, "Monte Carlo workers per run (default: number of CPUs)")
 	f.IntVar(&o.draws, "max-draws", serve.DefaultMaxDraws, "largest number of draws a run may ask for")
 	f.IntVar(&o.keep, "keep", 0, "runs to keep: after each run, older finished runs are deleted with their results (default: keep all)")
-	f.StringSliceVar(&o.hosts, "allow-host", nil, "Host header values to answer, e.g. corridor.example.org (default on loopback: localhost, 127.0.0.1 and [::1] with the port; elsewhere: any)")
+	f.StringSliceVar(&o.hosts, "allow-host", nil, "Host header values to answer, e.g. corridor.example.org (on loopback, localhost, 127.0.0.1 and [::1] with the port are added; beyond loopback, required)")
 	return c
 }
 
@@ -83,6 +83,12 @@ func defaultDB() (string, error) {
 func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr string)) error {
 	if o.concurrent < 1 {
 		return usageError{fmt.Errorf("--concurrent must be at least 1, got %d", o.concurrent)}
+	}
+	if host, _, err := net.SplitHostPort(o.addr); err != nil {
+		return usageError{fmt.Errorf("--addr %q: want host:port, e.g. 127.0.0.1:8080", o.addr)}
+	} else if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) && len(o.hosts) == 0 {
+		// Beyond loopback the server checks the Host header against names it must be told.
+		return usageError{fmt.Errorf("--addr %s serves beyond loopback: give the names clients use with --allow-host (e.g. --allow-host corridor.example.org:8080), so that requests for other hosts are refused", o.addr)}
 	}
 	if o.keep < 0 {
 		return usageError{fmt.Errorf("--keep must be 0 (keep all) or more, got %d", o.keep)}
