@@ -11,10 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/corridor-dev/corridor/appraise"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/risk"
+	"github.com/corridor-dev/corridor/scenario"
 )
 
 // caseOf returns the case of a project under a scenario.
@@ -257,12 +259,9 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	head := r.Scenarios[0].Name
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "corridor assess — %s; %d draws, seed %d; USD of %d; deciding country %s\n\n", r.Net.Meta.Name, a.Draws, a.Seed, r.Net.Meta.BaseYear, orDash(a.Decider))
-	fmt.Fprintf(tw, "P(%s COMMITS): bargaining view (network game) / accounting view (NPVs under contracts); ± standard error of the first\n", who)
-	cols := []string{"project"}
-	for _, sc := range r.Scenarios {
-		cols = append(cols, sc.Name)
-	}
-	fmt.Fprintln(tw, strings.Join(cols, "\t"))
+	fmt.Fprintf(tw, "P(%s COMMITS): bargaining view / accounting view, ± standard error of the first\n", who)
+	short := shortNames(r.Scenarios)
+	fmt.Fprintln(tw, "project\t"+strings.Join(short, "\t"))
 	order := projectOrder(r)
 	for _, p := range order {
 		row := []string{p}
@@ -276,8 +275,17 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for i, sc := range r.Scenarios {
+		if short[i] != sc.Name || sc.Title != "" {
+			fmt.Fprint(w, wrap(short[i]+": "+orDash(sc.Title), textWidth, "  "))
+		}
+	}
 	fmt.Fprintf(tw, "\n%s'S DECISION under %s (means; USD present values at %s's rate)\n", who, head, who)
-	fmt.Fprintln(tw, "project\tstrategic value\toutlay\tpartners' losses\tmargin\tbreak-even premium/yr\tNPV\tbreak-even premium/yr (NPV)")
+	fmt.Fprintln(tw, "premium: the strategic premium a year at which it would break even")
+	fmt.Fprintln(tw, "project\tstrategic value\toutlay\tto partners\tmargin\tpremium\tNPV\tpremium (NPV)")
 	for _, p := range order {
 		c := caseOf(a, p, head)
 		d := country(c, a.Decider)
@@ -316,13 +324,67 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	}
 	fmt.Fprintln(w, "\nVERDICTS")
 	for _, p := range order {
-		fmt.Fprintf(w, "- %s: %s\n", projectName(r, p), Verdict(r, p))
+		fmt.Fprint(w, wrap("- "+projectName(r, p)+": "+Verdict(r, p), textWidth, "  "))
 	}
 	work := a.Work
 	lp := work.LPTime + work.GameTime
 	fmt.Fprintf(w, "\n%d market solves with their canonical optima and %d coalition values (%.0f%% of worker time), %.1f s in all\n",
 		work.LPSolves, work.GameSolves, 100*lp.Seconds()/math.Max(1e-9, float64(a.Workers)*work.Elapsed.Seconds()), work.Elapsed.Seconds())
 	return nil
+}
+
+// textWidth is the width, in characters, that prose in the terminal report wraps at.
+const textWidth = 100
+
+// wrap breaks text into lines of at most width characters at spaces (a longer word stands
+// alone), continuation lines starting with indent; it ends with a newline.
+func wrap(text string, width int, indent string) string {
+	var words []string
+	for _, w := range strings.Fields(text) {
+		// a unit stays with its number: "$464.2 m", "$1.30 bn"
+		if k := len(words) - 1; k >= 0 && (w == "m" || w == "bn" || strings.HasPrefix(w, "m)") || strings.HasPrefix(w, "m,") || strings.HasPrefix(w, "m.") || strings.HasPrefix(w, "m;") || strings.HasPrefix(w, "bn")) && endsInDigit(words[k]) {
+			words[k] += " " + w
+			continue
+		}
+		words = append(words, w)
+	}
+	var b strings.Builder
+	line := 0
+	for i, word := range words {
+		n := utf8.RuneCountInString(word)
+		switch {
+		case i == 0:
+		case line+1+n > width:
+			b.WriteString("\n" + indent)
+			line = utf8.RuneCountInString(indent)
+		default:
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(word)
+		line += n
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
+func endsInDigit(s string) bool { return s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9' }
+
+// shortNames returns the scenarios' names for table headers: the part before the first "-"
+// ("x1" for "x1-status-quo") when that is unique, else the whole name.
+func shortNames(scs []*scenario.Scenario) []string {
+	out := make([]string, len(scs))
+	seen := map[string]int{}
+	for i, sc := range scs {
+		out[i], _, _ = strings.Cut(sc.Name, "-")
+		seen[out[i]]++
+	}
+	for i, sc := range scs {
+		if seen[out[i]] > 1 {
+			out[i] = sc.Name
+		}
+	}
+	return out
 }
 
 // premiumCell formats a break-even premium.

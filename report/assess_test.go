@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/corridor-dev/corridor/appraise"
@@ -28,5 +29,20 @@ func TestIRRAndPaybackCells(t *testing.T) {
 				t.Errorf("paybackP50 = %q, want %q", got, tt.payback)
 			}
 		})
+	}
+}
+
+// Prose wraps at the width, continuation lines indented, money kept with its unit (#17:
+// verdicts were 350–520-character lines).
+func TestWrap(t *testing.T) {
+	got := wrap("- A: Russia gains rents $464.2 m; North Korea (DPRK) gains $1.30 bn, consumers $292.8 m.", 30, "  ")
+	want := "- A: Russia gains rents\n  $464.2 m; North Korea (DPRK)\n  gains $1.30 bn, consumers\n  $292.8 m.\n"
+	if got != want {
+		t.Errorf("wrap =\n%s\nwant\n%s", got, want)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		if len(line) > 30 {
+			t.Errorf("line %q is longer than 30", line)
+		}
 	}
 }
