@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -52,5 +54,27 @@ func TestUsageMistakesExit2(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "data", "--help"); code != 0 {
 		t.Errorf("corridor data --help exit %d, want 0", code)
+	}
+}
+
+// A set of output files is written all or nothing, without temporary files left behind (#17).
+func TestWriteFilesAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	err := writeFiles(dir, map[string][]byte{"a.csv": []byte("a\n"), "no/such/b.csv": []byte("b\n")})
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "no/such/b.csv")) {
+		t.Fatalf("writeFiles = %v, want an error naming no/such/b.csv", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("after a failed set the folder holds %v, want nothing", entries)
+	}
+	if err := writeFiles(dir, map[string][]byte{"a.csv": []byte("a\n"), "b.csv": []byte("b\n")}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("folder holds %v, want a.csv and b.csv only", entries)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "b.csv")); string(b) != "b\n" {
+		t.Errorf("b.csv = %q", b)
 	}
 }

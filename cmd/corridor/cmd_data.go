@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -498,7 +499,25 @@ func newDataExportCmd(a *app, dir *string) *cobra.Command {
 // writeFileAtomic writes through a temporary file in the same folder, flushed to disk, and
 // renames it into place, so a failed or interrupted write never leaves a half-written file.
 // Errors name path.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	t, err := writeTemp(path, buf.Bytes())
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(t, path); err != nil {
+		os.Remove(t)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeTemp writes data to a new temporary file beside path, flushed to disk and readable by
+// all (0644), and returns its name. Errors name path.
+func writeTemp(path string, data []byte) (name string, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("write %s: %w", path, err)
@@ -506,26 +525,25 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}()
 	f, err := os.CreateTemp(filepath.Dir(path), ".corridor-*")
 	if pe := new(fs.PathError); errors.As(err, &pe) {
-		return pe.Err // the temporary file's name means nothing to the user
+		return "", pe.Err // the temporary file's name means nothing to the user
 	} else if err != nil {
-		return err
+		return "", err
 	}
-	defer os.Remove(f.Name())
-	if err := write(f); err != nil {
-		f.Close()
-		return err
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644) // CreateTemp makes it 0600
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil { // CreateTemp makes it 0600
-		return err
+	if err != nil {
+		os.Remove(f.Name())
+		return "", err
 	}
-	return os.Rename(f.Name(), path)
+	return f.Name(), nil
 }
 
 // checkOutputs fails, before any work, when the folder an output file goes to does not exist

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -168,20 +169,30 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	return report.FlowsText(a.stdout, v)
 }
 
-// writeFiles writes named files into dir, creating it.
-func writeFiles(dir string, files map[string][]byte) error {
+// writeFiles writes a set of files into dir (created if needed) all or nothing: each goes to a
+// temporary file flushed to disk first, and only when every one is written are they renamed
+// into place. Errors name the file.
+func writeFiles(dir string, files map[string][]byte) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range files {
-			if !yield(k) {
-				return
-			}
+	names := slices.Sorted(maps.Keys(files))
+	temps := make([]string, 0, len(names))
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t) // gone already when renamed
 		}
-	}) {
-		if err := writeFileAtomic(filepath.Join(dir, name), func(w io.Writer) error { _, err := w.Write(files[name]); return err }); err != nil {
+	}()
+	for _, name := range names {
+		t, err := writeTemp(filepath.Join(dir, name), files[name])
+		if err != nil {
 			return err
+		}
+		temps = append(temps, t)
+	}
+	for i, name := range names {
+		if err := os.Rename(temps[i], filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
 		}
 	}
 	return nil
