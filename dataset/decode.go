@@ -415,7 +415,32 @@ func (d *decoder) link(r *rec) {
 		l.Owners = append(l.Owners, model.Share{Country: p.id, Fraction: p.val})
 	}
 	l.OwnersSource = r.prov("owners_source")
+	if text := r.str("waypoints"); text != "" {
+		var err error
+		if l.Waypoints, err = parseWaypoints(text); err != nil {
+			r.fail("waypoints", err)
+		}
+	}
 	d.net.Links = append(d.net.Links, l)
+}
+
+// parseWaypoints reads "lon lat;lon lat;…" (WGS84 degrees).
+func parseWaypoints(text string) ([]geo.LatLon, error) {
+	var out []geo.LatLon
+	for i, pair := range strings.Split(text, ";") {
+		f := strings.Fields(pair)
+		if len(f) != 2 {
+			return nil, fmt.Errorf("waypoint %d %q: expected a lon lat pair such as 130.6 42.4", i+1, strings.TrimSpace(pair))
+		}
+		lon, err1 := strconv.ParseFloat(f[0], 64)
+		lat, err2 := strconv.ParseFloat(f[1], 64)
+		p := geo.LatLon{Lat: lat, Lon: lon}
+		if err1 != nil || err2 != nil || !p.Valid() {
+			return nil, fmt.Errorf("waypoint %d %q: expected lon within -180..180 and lat within -90..90", i+1, strings.TrimSpace(pair))
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 func (d *decoder) commodity(r *rec) {

@@ -83,8 +83,9 @@ converted on load to canonical units: km, t, mcm, MWh, bbl, TEU, USD and yr; 1 M
 May replace nodes.csv and links.csv (having both forms is an error), for editing in a GIS such as
 QGIS. A GeoJSON FeatureCollection; each feature has the property ` + "`component`" + `: ` + "`node`" + ` or
 ` + "`link`" + `. Nodes are Points ` + "`[lon, lat]`" + `; their other properties are the columns of nodes.csv
-except lat and lon. Links are LineStrings from the ` + "`from`" + ` node to the ` + "`to`" + ` node (the geometry is
-written for display and ignored on import); their properties are the columns of links.csv.
+except lat and lon. Links are LineStrings from the ` + "`from`" + ` node through the link's waypoints to the ` + "`to`" + `
+node: on import the inner vertices become ` + "`waypoints`" + ` (the ends come from the nodes); their
+properties are the columns of links.csv except waypoints.
 Property values are strings (numbers are read as written), except ` + "`transship`" + `, a bool. Other
 top-level members (such as ` + "`name`" + ` and ` + "`crs`" + ` written by QGIS) are ignored. Export with
 ` + "`dataset.WriteGeoJSON`" + `; a re-import gives the same network and a second export the same bytes.

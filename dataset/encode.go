@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/corridor-dev/corridor/geo"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
 )
@@ -155,7 +156,17 @@ func linkCells(x *model.Link) map[string]string {
 	}
 	m["owners"] = strings.Join(own, ";")
 	m["owners_source"] = x.OwnersSource.String()
+	m["waypoints"] = formatWaypoints(x.Waypoints)
 	return m
+}
+
+// formatWaypoints writes waypoints as parseWaypoints reads them.
+func formatWaypoints(ps []geo.LatLon) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = fmtFloat(p.Lon) + " " + fmtFloat(p.Lat)
+	}
+	return strings.Join(s, ";")
 }
 
 func commodityCells(x *model.Commodity) map[string]string {

@@ -36,6 +36,11 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`nodes.csv:2:5: bare " in non-quoted-field`}},
 		{"unterminated quote", map[string]string{"sources.csv": replaceLine("sources.csv", "S2,Other,", `S2,"Other,`)},
 			[]string{`sources.csv:3:`}},
+		{"bad waypoint", map[string]string{"links.csv": waypointLinks()},
+			[]string{`links.csv:2:96: waypoints: waypoint 2 "north": expected a lon lat pair such as 130.6 42.4`}},
+		{"link geometry not a line", map[string]string{"nodes.csv": "", "links.csv": "",
+			"network.geojson": "{\"type\": \"FeatureCollection\", \"features\": [\n  {\"type\": \"Feature\", \"properties\": {\"component\": \"link\", \"id\": \"L1\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}\n]}\n"},
+			[]string{`network.geojson:2:84: geometry: a link's geometry is a LineString of [lon, lat] positions, or null`}},
 		{"malformed yaml", map[string]string{"markets.yaml": "markets:\n  - id: x\n    node: [A, B\n"},
 			[]string{`markets.yaml:3:11: malformed YAML:`}},
 		{"nested too deep", map[string]string{"markets.yaml": "markets:\n  - id: x\n    node: " + strings.Repeat("{a: ", 1<<16) + strings.Repeat("}", 1<<16) + "\n"},
@@ -333,4 +338,16 @@ func TestLoadAllErrorsAreDiag(t *testing.T) {
 	if got := len(joined.Unwrap()); got < 3 {
 		t.Errorf("Load gave %d errors, want at least 3 (one per file):\n%v", got, err)
 	}
+}
+
+// waypointLinks is the tiny links.csv with a waypoints column, the first link's second waypoint
+// malformed.
+func waypointLinks() string {
+	lines := strings.Split(strings.TrimSuffix(tinyFiles()["links.csv"], "\n"), "\n")
+	lines[0] += ",waypoints"
+	lines[1] += ",130.6 42.4;north"
+	for i := 2; i < len(lines); i++ {
+		lines[i] += ","
+	}
+	return strings.Join(lines, "\n") + "\n"
 }

@@ -18,7 +18,7 @@ const (
 
 // WriteGeoJSON writes the nodes and links of n as one GeoJSON FeatureCollection (network.geojson),
 // for editing in a GIS such as QGIS. Nodes are Points [lon, lat]; links are LineStrings from the
-// from node to the to node. Each feature's properties are "component" ("node" or "link") followed
+// from node through the link's waypoints to the to node. Each feature's properties are "component" ("node" or "link") followed
 // by the columns of nodes.csv (without lat and lon) or links.csv in schema order, all as strings
 // except transship (a bool). Output is deterministic: one feature per line, fixed key order,
 // floats in the shortest form that reads back exactly.
@@ -42,7 +42,7 @@ func WriteGeoJSON(w io.Writer, n *model.Network) error {
 		case FileNodes:
 			nodeCols = columnNames(t.Columns, "lat", "lon")
 		case FileLinks:
-			linkCols = columnNames(t.Columns)
+			linkCols = columnNames(t.Columns, "waypoints") // the geometry carries them
 		}
 	}
 	pt := func(id string) (string, bool) {
@@ -65,7 +65,11 @@ func WriteGeoJSON(w io.Writer, n *model.Network) error {
 		a, okA := pt(x.From)
 		b, okB := pt(x.To)
 		if okA && okB {
-			fmt.Fprintf(bw, `,"geometry":{"type":"LineString","coordinates":[%s,%s]}}`, a, b)
+			bw.WriteString(`,"geometry":{"type":"LineString","coordinates":[` + a)
+			for _, w := range x.Waypoints {
+				bw.WriteString(",[" + fmtFloat(w.Lon) + "," + fmtFloat(w.Lat) + "]")
+			}
+			bw.WriteString("," + b + "]}}")
 		} else {
 			bw.WriteString(`,"geometry":null}`)
 		}
@@ -155,8 +159,8 @@ func (d *decoder) readGeoJSON(nodes, links *Table, data []byte) {
 			}
 			_, known := columnFor(t.Columns, m.key)
 			switch {
-			case !known || m.key == "lat" || m.key == "lon":
-				d.add(at(m.off), m.key, fmt.Errorf("unknown property %q (known properties: component, %s)", m.key, strings.Join(columnNames(t.Columns, "lat", "lon"), ", ")))
+			case !known || m.key == "lat" || m.key == "lon" || m.key == "waypoints":
+				d.add(at(m.off), m.key, fmt.Errorf("unknown property %q (known properties: component, %s)", m.key, strings.Join(columnNames(t.Columns, "lat", "lon", "waypoints"), ", ")))
 				continue
 			case seen[m.key]:
 				d.add(at(m.off), m.key, fmt.Errorf("property %q appears twice", m.key))
@@ -195,6 +199,25 @@ func (d *decoder) readGeoJSON(nodes, links *Table, data []byte) {
 			} else {
 				r.cells["lon"] = cell{text: co.arr[0].text, pos: at(co.arr[0].off), set: true}
 				r.cells["lat"] = cell{text: co.arr[1].text, pos: at(co.arr[1].off), set: true}
+			}
+		}
+		if t == links && geom != nil && geom.kind == '{' {
+			// The LineString's inner vertices are the route's waypoints (its ends are the nodes').
+			co := geom.get("coordinates")
+			var pairs []string
+			ok := str(geom.get("type")) == "LineString" && co != nil && co.kind == '[' && len(co.arr) >= 2
+			for i := 0; ok && i < len(co.arr); i++ {
+				c := co.arr[i]
+				ok = c.kind == '[' && len(c.arr) >= 2 && c.arr[0].kind == 'n' && c.arr[1].kind == 'n'
+				if ok && i > 0 && i < len(co.arr)-1 {
+					pairs = append(pairs, c.arr[0].text+" "+c.arr[1].text)
+				}
+			}
+			if !ok {
+				d.add(at(geom.off), "geometry", fmt.Errorf(`a link's geometry is a LineString of [lon, lat] positions, or null`))
+				d.failed[posKey{t.Component, str(pr.get("id")), "waypoints"}] = true
+			} else if len(pairs) > 0 {
+				r.cells["waypoints"] = cell{text: strings.Join(pairs, ";"), pos: at(co.off), set: true}
 			}
 		}
 		r.begin()

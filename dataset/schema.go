@@ -196,6 +196,7 @@ func Schema() []Table {
 				q("speed", "km/h", "commercial speed (optional)"),
 				{Name: "owners", Type: TypeMap, Ref: model.CompCountries, Doc: "who receives the link's capacity rent: country:fraction pairs summing to 1, e.g. RUS:0.82;KOR:0.18; empty means the default (a project's owners, else its financing, for a project's links; the countries crossed, by km, for the rest)"},
 				{Name: "owners_source", Type: TypeSource, Doc: "provenance of the owners (required when owners is given)"},
+				{Name: "waypoints", Type: TypeString, Doc: "points the route passes between from and to, for maps: lon lat pairs separated by ;, e.g. 130.6 42.4;130.7 42.3 (in network.geojson: the LineString's inner vertices)"},
 			},
 		},
 		{

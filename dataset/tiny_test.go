@@ -98,15 +98,15 @@ coal,Coal,t,rail1520;rail1435,,,100 USD/t,,S2
 }
 
 // tinyFullChanges adds to tinyFiles every optional field of the format: a decider, a strategic
-// premium and reference periods (in dataset.yaml), link owners, and the project's owners, transit
+// premium and reference periods (in dataset.yaml), link owners and waypoints, and the project's owners, transit
 // contracts and a loan. Apply it with tinyFS, or merge further changes into it.
 func tinyFullChanges() map[string]string {
 	base := tinyFiles()
 	links := strings.Split(strings.TrimSuffix(base["links.csv"], "\n"), "\n")
-	links[0] += ",owners,owners_source"
-	links[1] += ",RUS:0.5;PRK:0.5,assumption: test split"
-	links[2] += ",,"
-	links[3] += ",PRK:0.25;RUS:0.75,S1"
+	links[0] += ",owners,owners_source,waypoints"
+	links[1] += ",RUS:0.5;PRK:0.5,assumption: test split,130.6 42.4;130.75 42.31"
+	links[2] += ",,,"
+	links[3] += ",PRK:0.25;RUS:0.75,S1,"
 	return map[string]string{
 		"dataset.yaml": base["dataset.yaml"] + `decider: RUS
 strategic_premium: {value: "50 MUSD/yr", range: "0..100", source: "assumption: test"}

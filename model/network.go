@@ -135,6 +135,9 @@ type Link struct {
 	// by km for the rest (national networks).
 	Owners       []Share
 	OwnersSource quantity.Provenance // required when Owners is set
+	// Waypoints are the points the route passes between From and To, for maps only (Length is
+	// the route's length); none draws a straight line.
+	Waypoints []geo.LatLon
 }
 
 // Share is one country's fraction of a whole (a link's ownership, a project's financing).

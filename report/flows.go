@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/corridor-dev/corridor/flow"
+	"github.com/corridor-dev/corridor/geo"
 	"github.com/corridor-dev/corridor/model"
 )
 
@@ -220,7 +221,7 @@ func FlowsGeoJSON(w io.Writer, v FlowsView) error {
 			"shadow_usd_per_unit": round(math.Max(lr.ShadowForward, lr.ShadowBackward)),
 		}
 		fc.Features = append(fc.Features, feature{Type: "Feature",
-			Geometry:   map[string]any{"type": "LineString", "coordinates": [][2]float64{{from.Pos.Lon, from.Pos.Lat}, {to.Pos.Lon, to.Pos.Lat}}},
+			Geometry:   map[string]any{"type": "LineString", "coordinates": route(from.Pos, l.Waypoints, to.Pos)},
 			Properties: props})
 	}
 	enc := json.NewEncoder(w)
@@ -235,4 +236,13 @@ func round(x float64) float64 {
 	}
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 10, 64), 64)
 	return v
+}
+
+// route returns the [lon, lat] positions of a link from a through its waypoints to b.
+func route(a geo.LatLon, waypoints []geo.LatLon, b geo.LatLon) [][2]float64 {
+	out := make([][2]float64, 0, len(waypoints)+2)
+	for _, p := range append(append([]geo.LatLon{a}, waypoints...), b) {
+		out = append(out, [2]float64{p.Lon, p.Lat})
+	}
+	return out
 }

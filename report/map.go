@@ -247,21 +247,26 @@ func MapSVG(v MapView) (string, error) {
 		if a == nil || c == nil {
 			continue
 		}
-		ax, ay := f.px(a.Pos)
-		cx, cy := f.px(c.Pos)
-		x0, y0, x1, y1, ok := clipSegment(ax, ay, cx, cy, mapFrameW, f.h)
-		if !ok {
-			continue
-		}
-		s := seg{x0, y0, x1, y1, l, ""}
+		// the route: from the from node through the waypoints to the to node
+		route := append(append([]geo.LatLon{a.Pos}, l.Waypoints...), c.Pos)
 		inside := func(x, y float64) bool { return x >= 0 && y >= 0 && x <= mapFrameW && y <= f.h }
-		if !inside(cx, cy) {
-			s.cut = c.Name
-		} else if !inside(ax, ay) {
-			s.cut = a.Name
-			s.x0, s.y0, s.x1, s.y1 = x1, y1, x0, y0
+		for k := range len(route) - 1 {
+			ax, ay := f.px(route[k])
+			cx, cy := f.px(route[k+1])
+			x0, y0, x1, y1, ok := clipSegment(ax, ay, cx, cy, mapFrameW, f.h)
+			if !ok {
+				continue
+			}
+			s := seg{x0, y0, x1, y1, l, ""}
+			switch inA, inC := inside(ax, ay), inside(cx, cy); {
+			case inA && !inC: // the route leaves the frame towards the to node
+				s.cut = c.Name
+			case !inA && inC: // it enters from the from node's side
+				s.cut = a.Name
+				s.x0, s.y0, s.x1, s.y1 = x1, y1, x0, y0
+			}
+			segs = append(segs, s)
 		}
-		segs = append(segs, s)
 	}
 	line := func(s seg, stroke string, width, opacity float64, dash, extra string) {
 		fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="%s" stroke-linecap="round"`, f1(s.x0), f1(s.y0), f1(s.x1), f1(s.y1), stroke, f1(width))

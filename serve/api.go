@@ -47,6 +47,7 @@ func (s *Server) getData(w http.ResponseWriter, r *http.Request) {
 		TwoWay                                             bool
 		Length, Capacity, Cost, Tariff                     string
 		Sources                                            []string
+		Waypoints                                          [][2]float64 // [lon, lat] between From and To
 	}
 	type project struct {
 		ID, Name, Class, Capex, Description string
@@ -87,8 +88,12 @@ func (s *Server) getData(w http.ResponseWriter, r *http.Request) {
 				srcs = append(srcs, q.Source.String())
 			}
 		}
+		var way [][2]float64
+		for _, p := range l.Waypoints {
+			way = append(way, [2]float64{p.Lon, p.Lat})
+		}
 		out.Links = append(out.Links, link{l.ID, l.Name, l.From, l.To, l.Mode, carrier, string(l.Status), l.Project, l.TwoWay,
-			qs(l.Length), qs(l.Capacity), qs(l.Cost), qs(l.Tariff), slices.Compact(srcs)})
+			qs(l.Length), qs(l.Capacity), qs(l.Cost), qs(l.Tariff), slices.Compact(srcs), way})
 	}
 	for _, p := range n.Projects {
 		out.Projects = append(out.Projects, project{p.ID, p.Name, p.Class, qs(p.Capex), p.Description, p.Links})

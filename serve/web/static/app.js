@@ -162,8 +162,13 @@ async function mapPage() {
     const a = nodes.get(l.From), b = nodes.get(l.To);
     if (!a || !b) continue;
     const [x1, y1] = px(a), [x2, y2] = px(b);
-    const line = el("line", { x1, y1, x2, y2, class: "link " + l.Status, stroke: colors[l.Carrier] || "#555", "stroke-width": r * 0.6, "data-id": l.ID },
-      el("title", {}, `${l.Name || l.ID} (${l.Mode}, ${l.Status})`));
+    const attrs = { class: "link " + l.Status, stroke: colors[l.Carrier] || "#555", "stroke-width": r * 0.6, "data-id": l.ID };
+    const title = el("title", {}, `${l.Name || l.ID} (${l.Mode}, ${l.Status})`);
+    // a link with waypoints is a path through them; a straight one a line
+    const way = (l.Waypoints || []).map(([lon, lat]) => px({ Lon: lon, Lat: lat }));
+    const line = way.length
+      ? el("path", { ...attrs, fill: "none", d: "M" + [[x1, y1], ...way, [x2, y2]].map((p) => p.join(" ")).join(" L") }, title)
+      : el("line", { x1, y1, x2, y2, ...attrs }, title);
     line.addEventListener("click", () => showInfo("link", l));
     gl.append(line);
   }
