@@ -106,5 +106,8 @@ func FuzzGeoJSON(f *testing.F) {
 {"type":"Feature","properties":{"component":"link","id":"L1","from":"A","to":"B","mode":"rail1520","status":"existing","countries":"RUS:10;PRK:20","length":"30","length_source":"S1","capacity":"5 Mt/yr","capacity_source":"S1"},"geometry":{"type":"LineString","coordinates":[[131.9,43.1],[130.6,42.3]]}}
 ]}`))
 	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"component":"node","id":[1]},"geometry":{"type":"Point","coordinates":[1]}}]} x`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"component":"link","id":"L1","from":"A","to":"B","waypoints":"1 2"},"geometry":{"type":"LineString","coordinates":[[131.9,43.1],[131.2,42.8],[500,"x"],[130.6,42.3]]}}
+]}`))
 	f.Fuzz(func(t *testing.T, in []byte) { fuzzLoad(t, FileGeoJSON, in) })
 }
