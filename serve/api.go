@@ -18,6 +18,7 @@ import (
 	"github.com/corridor-dev/corridor/report"
 	"github.com/corridor-dev/corridor/scenario"
 	"github.com/corridor-dev/corridor/store"
+	"github.com/corridor-dev/corridor/third_party/naturalearth"
 )
 
 // network returns the data set's network or writes a 500.
@@ -29,6 +30,17 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) (*model.Network
 		return nil, false
 	}
 	return n, true
+}
+
+// getBasemap serves the country outlines the web map draws under the network: Natural Earth
+// 1:50m (public domain), clipped to Northeast Asia, as GeoJSON; the credit line is in the
+// X-Attribution header and the map's caption.
+func (s *Server) getBasemap(w http.ResponseWriter, _ *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "application/geo+json")
+	h.Set("Cache-Control", "max-age=86400")
+	h.Set("X-Attribution", naturalearth.Attribution)
+	w.Write(naturalearth.NEAsia())
 }
 
 // getData serves the network summary the map draws.

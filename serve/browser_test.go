@@ -205,6 +205,18 @@ func TestBrowser(t *testing.T) {
 		os.WriteFile("/tmp/corridor-serve-compare-full.png", full, 0o644)
 	}
 
+	// 5. the map: country outlines, every node with a label, strokes that do not scale (#17: no
+	// basemap or labels, and zooming turned lines into blobs)
+	step("open the map", chromedp.Navigate(f.ts.URL+"/"), chromedp.WaitVisible("#map circle.node"),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#map path.country").length > 0`, chromedp.WithPollingTimeout(10*time.Second)))
+	counts, err := chromedp.Run(tctx, chromedp.Evaluate[[]int](`[document.querySelectorAll("#map circle.node").length, document.querySelectorAll("#map text.label").length,
+		document.querySelectorAll("#map text.label:not(.hidden)").length, document.querySelectorAll("#map .link").length,
+		getComputedStyle(document.querySelector("#map .link")).vectorEffect === "non-scaling-stroke" ? 1 : 0]`))
+	if err != nil || len(counts) != 5 || counts[0] == 0 || counts[1] != counts[0] || counts[2] == 0 || counts[2] >= counts[1] || counts[3] == 0 || counts[4] != 1 {
+		t.Errorf("map: nodes, labels, shown labels, links, non-scaling = %v, %v; want a label per node, the major ones shown, strokes not scaling", counts, err)
+	}
+	screenshot("map")
+
 	mu.Lock()
 	defer mu.Unlock()
 	for _, e := range jsErrs {

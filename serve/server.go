@@ -187,6 +187,7 @@ func (s *Server) register() {
 		h            http.HandlerFunc
 	}{
 		{"GET", "/api/data", false, s.getData},
+		{"GET", "/api/basemap", false, s.getBasemap},
 		{"GET", "/api/scenarios", false, s.listScenarios},
 		{"POST", "/api/scenarios", true, s.createScenario},
 		{"POST", "/api/scenarios/validate", true, s.validateScenario},

@@ -19,10 +19,14 @@ function el(tag, attrs, ...kids) {
 }
 
 // api calls the JSON API; it throws an Error carrying the response's {error, fields}.
-async function api(method, path, body) {
-  const headers = {};
+// authHeaders carries the token, when one is set, on every request.
+function authHeaders() {
   const tok = localStorage.getItem("corridor-token");
-  if (tok) headers["Authorization"] = "Bearer " + tok;
+  return tok ? { Authorization: "Bearer " + tok } : {};
+}
+
+async function api(method, path, body) {
+  const headers = authHeaders();
   if (method !== "GET") headers["Content-Type"] = "application/json";
   const res = await fetch(path, { method, headers, body: body === undefined ? (method === "GET" ? undefined : "{}") : JSON.stringify(body) });
   const data = await res.json().catch(() => ({ error: res.statusText }));
@@ -152,17 +156,38 @@ async function mapPage() {
   const pad = 0.15 * Math.max(x1 - x0, y1 - y0);
   let vb = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
   const svg = $("#map");
-  const setVB = () => svg.setAttribute("viewBox", vb.join(" "));
-  setVB();
+  const full = vb[2]; // the width of the first view: labels of minor nodes show from twice that zoom
+  // Strokes keep their width on screen (non-scaling-stroke); node dots and labels are resized
+  // with the view so that zooming in separates them instead of magnifying them.
+  const setVB = () => {
+    svg.setAttribute("viewBox", vb.join(" "));
+    const r = vb[2] / 250;
+    for (const c of svg.querySelectorAll("circle.node")) c.setAttribute("r", r);
+    for (const t of svg.querySelectorAll("text.label")) {
+      t.setAttribute("font-size", vb[2] / 90);
+      t.setAttribute("dx", r * 1.6);
+      t.classList.toggle("hidden", !t.classList.contains("major") && vb[2] > full / 2);
+    }
+  };
   const colors = { rail: "#b5462f", road: "#8a6d1f", sea: "#2f6fb5", pipeline: "#2c8a4b", power: "#7a3fb5" };
-  const gl = el("g", {}), gn = el("g", {});
-  svg.replaceChildren(gl, gn);
+  const gb = el("g", { class: "basemap" }), gl = el("g", {}), gn = el("g", {}), gt = el("g", {});
+  svg.replaceChildren(gb, gl, gn, gt);
   const r = vb[2] / 250;
+  // country outlines under the network (Natural Earth, public domain)
+  fetch("/api/basemap", { headers: authHeaders() }).then((res) => (res.ok ? res.json() : null)).then((geo) => {
+    if (!geo) return;
+    for (const f of geo.features || []) {
+      const polys = f.geometry && f.geometry.type === "MultiPolygon" ? f.geometry.coordinates : f.geometry && f.geometry.type === "Polygon" ? [f.geometry.coordinates] : [];
+      const d = polys.flatMap((poly) => poly.map((ring) => "M" + ring.map(([lon, lat]) => px({ Lon: lon, Lat: lat }).join(" ")).join(" L") + "Z")).join(" ");
+      if (d) gb.append(el("path", { d, class: "country" }));
+    }
+    $("#attribution").textContent = "Country outlines: Natural Earth (public domain).";
+  }).catch(() => {});
   for (const l of d.Links) {
     const a = nodes.get(l.From), b = nodes.get(l.To);
     if (!a || !b) continue;
     const [x1, y1] = px(a), [x2, y2] = px(b);
-    const attrs = { class: "link " + l.Status, stroke: colors[l.Carrier] || "#555", "stroke-width": r * 0.6, "data-id": l.ID };
+    const attrs = { class: "link " + l.Status, stroke: colors[l.Carrier] || "#555", "stroke-width": 2.5, "data-id": l.ID };
     const title = el("title", {}, `${l.Name || l.ID} (${l.Mode}, ${l.Status})`);
     // a link with waypoints is a path through them; a straight one a line
     const way = (l.Waypoints || []).map(([lon, lat]) => px({ Lon: lon, Lat: lat }));
@@ -177,7 +202,10 @@ async function mapPage() {
     const c = el("circle", { cx, cy, r, class: "node " + n.Kind, "data-id": n.ID }, el("title", {}, `${n.Name} (${n.Country})`));
     c.addEventListener("click", () => showInfo("node", n));
     gn.append(c);
+    const major = ["port", "city"].includes(n.Kind);
+    gt.append(el("text", { x: cx, y: cy, class: "label" + (major ? " major" : ""), dy: "0.35em" }, (n.Name || n.ID).split(" (")[0].split(" / ")[0]));
   }
+  setVB();
   $("#legend").replaceChildren(...Object.entries(colors).map(([m, c]) => el("span", { class: "key" }, el("i", { "data-color": c }), m)));
   for (const i of document.querySelectorAll("#legend i")) i.style.background = i.dataset.color;
 
