@@ -205,7 +205,25 @@ func TestBrowser(t *testing.T) {
 		os.WriteFile("/tmp/corridor-serve-compare-full.png", full, 0o644)
 	}
 
-	// 5. the map: country outlines, every node with a label, strokes that do not scale (#17: no
+	// 5. a run with no project ticked means every project (#17: it completed with no result and
+	// a JS error)
+	step("launch a run with no project", chromedp.Navigate(f.ts.URL+"/runs"),
+		chromedp.WaitVisible(`input[name=project][value=GAS_RDK]`),
+		chromedp.Evaluate[chromedp.Void](`for (const c of document.querySelectorAll("#launch input[type=checkbox]")) c.checked = false`),
+		chromedp.Click(`input[name=builtin][value="x1-status-quo"]`),
+		chromedp.SetValue("#draws", "1"), chromedp.Click("#run"), chromedp.WaitVisible("#progress"),
+		chromedp.Poll[chromedp.Void](`/: (complete|failed|canceled|interrupted) /.test(document.querySelector("#progress-text").textContent)`,
+			chromedp.WithPollingTimeout(90*time.Second)))
+	all := regexp.MustCompile(`run (\d+): complete`).FindStringSubmatch(text("#progress-text"))
+	if all == nil {
+		t.Fatalf("run with no project: progress = %q, want complete", text("#progress-text"))
+	}
+	step("open the run with no project", chromedp.Navigate(f.ts.URL+"/runs/"+all[1]), chromedp.WaitVisible("#cases table"))
+	if s := text("#cases"); !strings.Contains(s, "GAS_RDK") || !strings.Contains(s, "POWER_RUDPRK") || !strings.Contains(s, "TUMEN_ROAD_BRIDGE") {
+		t.Errorf("run with no project ticked shows %q, want every project", s)
+	}
+
+	// 6. the map: country outlines, every node with a label, strokes that do not scale (#17: no
 	// basemap or labels, and zooming turned lines into blobs)
 	step("open the map", chromedp.Navigate(f.ts.URL+"/"), chromedp.WaitVisible("#map circle.node"),
 		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#map path.country").length > 0`, chromedp.WithPollingTimeout(10*time.Second)))
