@@ -283,7 +283,7 @@ func (c *Chart) Render() string {
 			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="12" height="10" fill="%s"/>`, f1(lx), f1(y-5), s.Color)
 		}
 		fmt.Fprintf(&b, `<text x="%s" y="%s">%s</text>`, f1(lx+16), f1(y+4), esc(s.Name))
-		lx += 16 + 6.2*float64(len([]rune(s.Name))) + 14
+		lx += 16 + textWidthPx(s.Name, 11) + 14
 	}
 	top := chartTitleH + chartLegendH + 4
 	bottom := h - chartAxisH
@@ -292,11 +292,11 @@ func (c *Chart) Render() string {
 	}
 	left := 52.0
 	if band {
-		longest := 0
+		longest := 0.0
 		for _, r := range c.Rows {
-			longest = max(longest, len([]rune(r)))
+			longest = max(longest, textWidthPx(r, 11))
 		}
-		left = math.Min(w*0.45, 14+6.6*float64(longest))
+		left = math.Min(w*0.45, 14+longest)
 	}
 	right := w - 28
 	lo, hi := c.valueRange()
@@ -318,7 +318,12 @@ func (c *Chart) Render() string {
 		}
 		for i, r := range c.Rows {
 			y := top + (float64(i)+0.5)*rowH
-			fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, f1(left-6), f1(y+4), esc(r))
+			// a label too long for the margin is shortened, whole in its tooltip, never clipped
+			if short := fitText(r, left-8, 11); short != r {
+				fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end"><title>%s</title>%s</text>`, f1(left-6), f1(y+4), esc(r), esc(short))
+			} else {
+				fmt.Fprintf(&b, `<text x="%s" y="%s" text-anchor="end">%s</text>`, f1(left-6), f1(y+4), esc(r))
+			}
 		}
 		laneY := func(row, lane int) (y0, y1 float64) {
 			inner := rowH * 0.8
@@ -383,4 +388,39 @@ func (c *Chart) mark(b *strings.Builder, m Mark, x, y, r float64, format func(fl
 		return
 	}
 	fmt.Fprintf(b, `<circle cx="%s" cy="%s" r="%s" fill="%s" stroke="#fff" stroke-width="0.8"><title>%s</title></circle>`, f1(x), f1(y), f1(math.Min(math.Max(r*0.55, 3), 4.5)), s.Color, esc(label))
+}
+
+// textWidthPx estimates the width in pixels of s set in a proportional sans-serif face at size
+// px, from the usual widths of its letter classes (in em: narrow letters and punctuation 0.28,
+// digits and most lower case 0.55, upper case 0.67, M W m w @ 0.85). It errs wide, so that a
+// label sized by it fits; it is not a font metric.
+func textWidthPx(s string, size float64) float64 {
+	em := 0.0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("iljtfI.,:;'|!()[] ", r):
+			em += 0.3
+		case strings.ContainsRune("MWmw@%", r):
+			em += 0.85
+		case r >= 'A' && r <= 'Z':
+			em += 0.68
+		default:
+			em += 0.56
+		}
+	}
+	return em * size
+}
+
+// fitText returns s, or its longest prefix that with "…" fits in width px at size px.
+func fitText(s string, width, size float64) string {
+	if textWidthPx(s, size) <= width {
+		return s
+	}
+	rs := []rune(s)
+	for n := len(rs) - 1; n > 0; n-- {
+		if t := strings.TrimRight(string(rs[:n]), " ") + "…"; textWidthPx(t, size) <= width {
+			return t
+		}
+	}
+	return "…"
 }

@@ -123,3 +123,22 @@ func TestChartAllZero(t *testing.T) {
 		t.Errorf("all-zero chart axis:\n%s", got)
 	}
 }
+
+// Row labels never run past the chart's left edge: a label longer than the margin is shortened
+// with an ellipsis and kept whole in its tooltip (#17: tornado labels were clipped).
+func TestLongRowLabels(t *testing.T) {
+	long := "GAS_RDK probability of sanctions relief in the escalation scenario with secondary sanctions"
+	c := Chart{ID: "long", Title: "Tornado", Format: usdShort, Width: 560, Rows: []string{"short", long},
+		Series: []Series{{Name: "value", Color: "#1f77b4"}},
+		Bars:   []Bar{{Row: 0, From: 0, To: 5}, {Row: 1, From: -3, To: 2}}}
+	got := c.Render()
+	if !strings.Contains(got, "<title>"+long+"</title>") || !strings.Contains(got, "…</text>") {
+		t.Errorf("a long label is neither shortened nor kept in a tooltip:\n%s", got)
+	}
+	if short := fitText(long, 0.45*560-8, 11); textWidthPx(short, 11) > 0.45*560-8 || !strings.HasSuffix(short, "…") {
+		t.Errorf("fitText = %q (%.0f px), want at most %.0f px ending in …", short, textWidthPx(short, 11), 0.45*560-8)
+	}
+	if fitText("short", 100, 11) != "short" {
+		t.Error("fitText shortened a label that fits")
+	}
+}
