@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/corridor-dev/corridor/internal/diag"
 )
@@ -350,4 +351,15 @@ func waypointLinks() string {
 		lines[i] += ","
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// A file beyond the size limit is refused before decoding, naming the file (#17).
+func TestReadLimited(t *testing.T) {
+	fsys := fstest.MapFS{"links.csv": {Data: []byte(strings.Repeat("x", 1025))}}
+	if _, err := readLimited(fsys, "links.csv", 1024); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("readLimited over the limit = %v, want an error", err)
+	}
+	if b, err := readLimited(fsys, "links.csv", 2048); err != nil || len(b) != 1025 {
+		t.Errorf("readLimited under the limit = %d bytes, %v", len(b), err)
+	}
 }

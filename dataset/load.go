@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 
@@ -76,7 +77,7 @@ func (d *decoder) decodeAll(ctx context.Context, fsys fs.FS) error {
 		if err := ctx.Err(); err != nil {
 			return nil, false, err
 		}
-		b, err := fs.ReadFile(fsys, file)
+		b, err := readLimited(fsys, file, MaxFileBytes)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return nil, false, nil
@@ -227,4 +228,26 @@ func (d *decoder) locate(is model.Issue, dups map[posKey]int) (pos, bool) {
 		return rows[0], true
 	}
 	return pos{}, false
+}
+
+// MaxFileBytes is the largest file of a data set Load reads: far above a national network's
+// tables (the built-in files are tens of kB), far below what decoding could hold in memory
+// (decoding takes about 30 times a file's size).
+const MaxFileBytes = 64 << 20
+
+// readLimited reads file from fsys, refusing one larger than limit bytes before decoding it.
+func readLimited(fsys fs.FS, file string, limit int64) ([]byte, error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("the file is larger than %d MiB (dataset.MaxFileBytes)", limit>>20)
+	}
+	return b, nil
 }
