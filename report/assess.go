@@ -322,6 +322,7 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	bottomLines(w, r, order, short)
 	fmt.Fprintln(w, "\nVERDICTS")
 	for _, p := range order {
 		fmt.Fprint(w, wrap("- "+projectName(r, p)+": "+Verdict(r, p), textWidth, "  "))
@@ -331,6 +332,52 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	fmt.Fprintf(w, "\n%d market solves with their canonical optima and %d coalition values (%.0f%% of worker time), %.1f s in all\n",
 		work.LPSolves, work.GameSolves, 100*lp.Seconds()/math.Max(1e-9, float64(a.Workers)*work.Elapsed.Seconds()), work.Elapsed.Seconds())
 	return nil
+}
+
+// bottomLines prints one line per project: the range of the decider's commitment over the
+// scenarios in both views and the premium it needs under the first, after defining "commits"
+// once.
+func bottomLines(w io.Writer, r *pipeline.Result, order, short []string) {
+	a := r.Appraisal
+	if a.Decider == "" {
+		return
+	}
+	who := deciderName(r)
+	fmt.Fprintln(w, "\nBOTTOM LINE")
+	fmt.Fprint(w, wrap(fmt.Sprintf("%s commits to a project in a draw when its gain — strategic value in the network game (bargaining view), NPV under the contracts (accounting view) — less its outlay (already in the NPV) and what partners would lose, plus its strategic premium, is positive.", who), textWidth, ""))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, p := range order {
+		lo, hi, loA, hiA, involved := 2.0, -1.0, 2.0, -1.0, false
+		for _, sc := range r.Scenarios {
+			c := caseOf(a, p, sc.Name)
+			if c == nil || c.Bargaining.Commit == nil || c.Accounting.Commit == nil {
+				continue
+			}
+			involved = true
+			lo, hi = min(lo, *c.Bargaining.Commit), max(hi, *c.Bargaining.Commit)
+			loA, hiA = min(loA, *c.Accounting.Commit), max(hiA, *c.Accounting.Commit)
+		}
+		if !involved {
+			fmt.Fprintf(tw, "%s\tno figure: %s has no part in it\n", p, who)
+			continue
+		}
+		span := func(lo, hi float64) string {
+			if pct(lo) == pct(hi) {
+				return pct(lo)
+			}
+			return pct(lo) + "–" + pct(hi)
+		}
+		where := "over the scenarios"
+		if lo == hi && loA == hiA {
+			where = "in every scenario"
+		}
+		need := "no premium needed under " + short[0]
+		if c := caseOf(a, p, r.Scenarios[0].Name); c != nil && c.Bargaining.BreakEvenPremium != nil && *c.Bargaining.BreakEvenPremium > 0 {
+			need = "premium needed under " + short[0] + ": " + money(*c.Bargaining.BreakEvenPremium) + "/yr"
+		}
+		fmt.Fprintf(tw, "%s\t%s bargaining, %s accounting %s; %s\n", p, span(lo, hi), span(loA, hiA), where, need)
+	}
+	tw.Flush()
 }
 
 // textWidth is the width, in characters, that prose in the terminal report wraps at.
