@@ -22,6 +22,7 @@ import (
 	"github.com/corridor-dev/corridor/internal/diag"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
+	"github.com/corridor-dev/corridor/scenario"
 )
 
 // newDataCmd builds "corridor data": inspect, validate, export and copy data sets.
@@ -98,6 +99,10 @@ func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) 
 	for _, w := range warnings {
 		fmt.Fprintf(stdout, "warning: %v\n", w)
 	}
+	if err == nil {
+		// the scenarios shipped with the data set are part of it: each must decode and fit
+		err = checkScenarios(fsys, n)
+	}
 	if err != nil {
 		count := 0
 		for _, e := range unjoin(err) {
@@ -109,9 +114,30 @@ func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) 
 		fmt.Fprintf(stderr, "%s: %d error(s)\n", name, max(count, 1))
 		return quietError{err}
 	}
-	fmt.Fprintf(stdout, "%s: ok: %d nodes, %d links, %d commodities, %d markets, %d projects, %d sources; %d warning(s)\n",
-		name, len(n.Nodes), len(n.Links), len(n.Commodities), len(n.Markets), len(n.Projects), len(n.Sources), len(warnings))
+	scs, _ := builtinScenarios(fsys)
+	fmt.Fprintf(stdout, "%s: ok: %d nodes, %d links, %d commodities, %d markets, %d projects, %d sources, %d scenarios; %d warning(s)\n",
+		name, len(n.Nodes), len(n.Links), len(n.Commodities), len(n.Markets), len(n.Projects), len(n.Sources), len(scs), len(warnings))
 	return nil
+}
+
+// checkScenarios decodes every scenario in fsys's scenarios/ folder and checks it against n,
+// returning every error found.
+func checkScenarios(fsys fs.FS, n *model.Network) error {
+	files, err := builtinScenarios(fsys)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, f := range files {
+		sc, err := scenario.Load(fsys, f)
+		if err == nil {
+			err = sc.Check(n)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // checkDir reports a data folder that does not exist (empty dir means the built-in data).

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/internal/diag"
 	"github.com/corridor-dev/corridor/scenario"
 )
@@ -50,13 +53,20 @@ Prints "ok" per file, or every error as file:line:col: field: message, and exits
 	return c
 }
 
-// runScenarioValidate decodes each file and checks it against the data set in dir.
+// runScenarioValidate decodes each file and checks it against the data set in dir; without one,
+// the data set the files sit in (DIR/scenarios/FILE), else the built-in data.
 func runScenarioValidate(ctx context.Context, stdout, stderr io.Writer, dir string, files []string) error {
+	if dir == "" {
+		dir = enclosingDataSet(files)
+	}
 	n, err := loadData(ctx, stderr, dir)
 	if err != nil {
 		return err
 	}
-	fsys, _ := dataFS(dir)
+	fsys, dataName := dataFS(dir)
+	if dir != "" {
+		dataName = "data set " + dir
+	}
 	failed := 0
 	for _, file := range files {
 		sc, err := loadScenario(fsys, file)
@@ -64,8 +74,8 @@ func runScenarioValidate(ctx context.Context, stdout, stderr io.Writer, dir stri
 			err = sc.Check(n)
 		}
 		if err == nil {
-			fmt.Fprintf(stdout, "%s: ok: %d rules, %d regime states, %d transitions, %d projects built\n",
-				scenarioFile(sc, file), len(sc.Rules), len(sc.Regimes.States), len(sc.Regimes.Transitions), len(sc.Projects))
+			fmt.Fprintf(stdout, "%s: ok against %s: %d rules, %d regime states, %d transitions, %d projects built\n",
+				scenarioFile(sc, file), dataName, len(sc.Rules), len(sc.Regimes.States), len(sc.Regimes.Transitions), len(sc.Projects))
 			continue
 		}
 		failed++
@@ -76,7 +86,7 @@ func runScenarioValidate(ctx context.Context, stdout, stderr io.Writer, dir stri
 				count++
 			}
 		}
-		fmt.Fprintf(stderr, "%s: %d error(s)\n", file, max(count, 1))
+		fmt.Fprintf(stderr, "%s: %d error(s) against %s\n", file, max(count, 1), dataName)
 	}
 	if failed > 0 {
 		return quietError{fmt.Errorf("%d of %d scenario(s) failed validation", failed, len(files))}
@@ -134,4 +144,25 @@ func runScenarioList(stdout, stderr io.Writer, dir string) error {
 		fmt.Fprintf(stderr, "%d scenario file(s) do not decode\n", broken)
 	}
 	return nil
+}
+
+// enclosingDataSet returns the data set folder that holds every file in its scenarios/ folder
+// (one with a dataset.yaml), or "" when they have none in common.
+func enclosingDataSet(files []string) string {
+	dir := ""
+	for i, f := range files {
+		parent := filepath.Dir(f)
+		d := filepath.Dir(parent)
+		if filepath.Base(parent) != "scenarios" {
+			return ""
+		}
+		if _, err := os.Stat(filepath.Join(d, dataset.FileMeta)); err != nil {
+			return ""
+		}
+		if i > 0 && d != dir {
+			return ""
+		}
+		dir = d
+	}
+	return dir
 }

@@ -34,12 +34,12 @@ func TestScenarioValidate(t *testing.T) {
 		wantStdout string
 		wantStderr []string
 	}{
-		{"built-in by short name", []string{"scenario", "validate", "x1"}, exitOK, "scenarios/x1-status-quo.yaml: ok:", nil},
-		{"every built-in scenario", []string{"scenario", "validate", "x1", "x2", "x3", "x4", "x5"}, exitOK, "scenarios/x5-hard-enforcement.yaml: ok:", nil},
+		{"built-in by short name", []string{"scenario", "validate", "x1"}, exitOK, "scenarios/x1-status-quo.yaml: ok against built-in Northeast Asia data:", nil},
+		{"every built-in scenario", []string{"scenario", "validate", "x1", "x2", "x3", "x4", "x5"}, exitOK, "scenarios/x5-hard-enforcement.yaml: ok against built-in Northeast Asia data:", nil},
 		{"decode error with position", []string{"scenario", "validate", bad}, exitFailure, "",
-			[]string{bad + `:10:5: rules/0/colour: unknown key "colour"`, bad + ": 1 error(s)"}},
+			[]string{bad + `:10:5: rules/0/colour: unknown key "colour"`, bad + ": 1 error(s) against built-in Northeast Asia data"}},
 		{"missing file", []string{"scenario", "validate", filepath.Join(dir, "none.yaml")}, exitFailure, "", []string{"none.yaml"}},
-		{"no file", []string{"scenario", "validate"}, exitFailure, "", []string{"requires at least 1 arg"}},
+		{"no file", []string{"scenario", "validate"}, exitUsage, "", []string{"requires at least 1 arg"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -67,5 +67,25 @@ func TestScenarioValidate(t *testing.T) {
 	if code := run(t.Context(), []string{"scenario", "validate", bad}, nil, &stdout, &stderr); code != exitFailure ||
 		!strings.Contains(stderr.String(), bad+`:5:25: rules/0/commodities/1: unknown commodity "unobtainium"`) {
 		t.Errorf("validate (unknown commodity) = exit %d, stderr:\n%s", code, stderr.String())
+	}
+}
+
+// A data set's scenarios are part of it: data validate checks them, and scenario validate checks
+// a file in DIR/scenarios against DIR's data unless --data says otherwise (#13, #17).
+func TestScenariosOfADataSet(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "mine")
+	if code, _, errOut := runCLI(t, "data", "init", dir); code != 0 {
+		t.Fatalf("data init: %s", errOut)
+	}
+	code, out, _ := runCLI(t, "scenario", "validate", filepath.Join(dir, "scenarios", "x1-status-quo.yaml"))
+	if code != 0 || !strings.Contains(out, "ok against data set "+dir) {
+		t.Errorf("scenario validate in %s: exit %d, %q; want ok against that data set", dir, code, out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "scenarios", "zz-broken.yaml"), []byte("name: [\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "data", "validate", dir)
+	if code != 1 || !strings.Contains(errOut, "scenarios/zz-broken.yaml:1:") {
+		t.Errorf("data validate with a broken scenario: exit %d, stderr %q; want 1 naming the file and line", code, errOut)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -34,7 +35,27 @@ The built-in data set covers Northeast Asia (Russia, North and South Korea, Chin
 		newServeCmd(a),
 	)
 	groupsNeedACommand(root)
+	argsAreUsage(root)
 	return root
+}
+
+// argsAreUsage makes every command's argument check a command-line mistake (exit 2), as cobra's
+// own checks ("requires at least 1 arg(s)") otherwise exit 1.
+func argsAreUsage(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		argsAreUsage(sub)
+	}
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				if _, ok := errors.AsType[usageError](err); ok {
+					return err
+				}
+				return usageError{err}
+			}
+			return nil
+		}
+	}
 }
 
 // groupsNeedACommand makes every command that only groups others (root, data, lp, scenario)
