@@ -269,7 +269,7 @@ func ParsePremium(text string) (quantity.Quantity, error) {
 }
 
 // hashInputs returns the SHA-256 of every file of the data set (path and content, in path order),
-// of the scenarios' names and of the premium given for the run.
+// of the scenarios (name, file and text) and of the premium given for the run.
 func hashInputs(fsys fs.FS, scs []*scenario.Scenario, premium string) (string, error) {
 	h := sha256.New()
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -288,7 +288,9 @@ func hashInputs(fsys fs.FS, scs []*scenario.Scenario, premium string) (string, e
 		return "", fmt.Errorf("hash inputs: %w", err)
 	}
 	for _, sc := range scs {
-		fmt.Fprintf(h, "scenario\x00%s\x00%s\x00", sc.Name, sc.File())
+		src := sc.Text()
+		fmt.Fprintf(h, "scenario\x00%s\x00%s\x00%d\x00", sc.Name, sc.File(), len(src))
+		h.Write(src) // a scenario from outside the data set counts by its content too
 	}
 	if premium != "" {
 		fmt.Fprintf(h, "premium\x00%s\x00", premium)

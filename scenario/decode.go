@@ -53,7 +53,7 @@ func Decode(file string, r io.Reader) (*Scenario, error) {
 		return nil, rd.errs.Err()
 	}
 	s := rd.scenario(root)
-	s.file, s.pos, s.bad = file, rd.pos, rd.bad
+	s.file, s.src, s.pos, s.bad = file, src, rd.pos, rd.bad
 	s.checkSelf(&rd.errs)
 	if err := rd.errs.Err(); err != nil {
 		return nil, err

@@ -182,6 +182,7 @@ type Scenario struct {
 	Premium quantity.Quantity
 
 	file string          // the name Decode was given, for errors
+	src  []byte          // the text Decode read
 	pos  map[string]spot // field path → position of its value, kept from decoding
 	bad  map[string]bool // field paths Decode already reported; later checks stay quiet on them
 }
@@ -191,6 +192,10 @@ type spot struct{ line, col int }
 
 // File returns the file name the scenario was decoded from ("" when built in code).
 func (s *Scenario) File() string { return s.file }
+
+// Text returns the text the scenario was decoded from (nil when built in code). Callers must
+// not modify it.
+func (s *Scenario) Text() []byte { return s.src }
 
 // Rule returns the rule with the given id, or nil.
 func (s *Scenario) Rule(id string) *Rule {
