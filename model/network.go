@@ -18,8 +18,8 @@ type Source struct {
 	Title      string
 	URL        string // may be empty; then Note says why (e.g. "URL not retained")
 	Date       string // publication date as known: YYYY, YYYY-MM or YYYY-MM-DD
-	FactID     string // fact id in ../shared/data/REFERENCE_FACTS.md, e.g. "L27"
-	Confidence string // A (official) to D (weak), as in REFERENCE_FACTS
+	FactID     string // the fact's id in the register the data set's sources come from, e.g. "L27"
+	Confidence string // A (official) to D (weak)
 	Note       string
 }
 
