@@ -200,7 +200,8 @@ func FlowsCSV(v FlowsView) (map[string][]byte, error) {
 }
 
 // FlowsGeoJSON writes links as LineStrings (WGS84) with their flows, utilisation and shadow
-// prices as properties, for QGIS.
+// prices, and nodes as Points with the price of each commodity traded there, all as numbers, for
+// QGIS (which loads the two geometry types as two layers; "component" is "link" or "node").
 func FlowsGeoJSON(w io.Writer, v FlowsView) error {
 	type feature struct {
 		Type       string         `json:"type"`
@@ -215,13 +216,31 @@ func FlowsGeoJSON(w io.Writer, v FlowsView) error {
 		l := v.Net.Link(lr.Link)
 		from, to := v.Net.Node(l.From), v.Net.Node(l.To)
 		props := map[string]any{
-			"link": l.ID, "name": l.Name, "mode": l.Mode, "status": string(l.Status), "project": l.Project,
+			"component": "link", "link": l.ID, "name": l.Name, "mode": l.Mode, "status": string(l.Status), "project": l.Project,
 			"available": lr.Available, "flow_forward": round(lr.Forward), "flow_backward": round(lr.Backward),
 			"unit": unitOf(v.Net, l.ID), "capacity": round(lr.Capacity), "utilisation": round(lr.Utilisation),
 			"shadow_usd_per_unit": round(math.Max(lr.ShadowForward, lr.ShadowBackward)),
 		}
 		fc.Features = append(fc.Features, feature{Type: "Feature",
 			Geometry:   map[string]any{"type": "LineString", "coordinates": route(from.Pos, l.Waypoints, to.Pos)},
+			Properties: props})
+	}
+	prices := map[string]map[string]float64{} // node → commodity → price, USD per unit
+	for _, m := range v.Result.Markets {
+		if prices[m.Node] == nil {
+			prices[m.Node] = map[string]float64{}
+		}
+		if _, ok := prices[m.Node][m.Commodity]; !ok {
+			prices[m.Node][m.Commodity] = round(m.Price)
+		}
+	}
+	for _, nd := range v.Net.Nodes {
+		props := map[string]any{"component": "node", "node": nd.ID, "name": nd.Name, "country": nd.Country, "kind": string(nd.Kind)}
+		for c, p := range prices[nd.ID] {
+			props["price_"+c+"_usd_per_unit"] = p
+		}
+		fc.Features = append(fc.Features, feature{Type: "Feature",
+			Geometry:   map[string]any{"type": "Point", "coordinates": [2]float64{nd.Pos.Lon, nd.Pos.Lat}},
 			Properties: props})
 	}
 	enc := json.NewEncoder(w)

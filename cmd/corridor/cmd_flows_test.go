@@ -32,6 +32,36 @@ func TestFlowsExports(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
+	// the GeoJSON holds links and nodes (two layers in QGIS) with numeric properties (#17)
+	b, err := os.ReadFile(geo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Geometry   struct{ Type string }
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	prices := 0
+	for _, f := range fc.Features {
+		kinds[f.Properties["component"].(string)+"/"+f.Geometry.Type]++
+		if _, ok := f.Properties["utilisation"].(float64); f.Properties["component"] == "link" && !ok {
+			t.Errorf("link %v: utilisation is not a number", f.Properties["link"])
+		}
+		for k, v := range f.Properties {
+			if _, ok := v.(float64); ok && strings.HasPrefix(k, "price_") {
+				prices++
+			}
+		}
+	}
+	if kinds["link/LineString"] == 0 || kinds["node/Point"] == 0 || len(kinds) != 2 || prices == 0 {
+		t.Errorf("GeoJSON features by component/geometry = %v with %d numeric node prices; want links and nodes with prices", kinds, prices)
+	}
 	for _, tt := range []struct {
 		args []string
 		code int
