@@ -159,6 +159,13 @@ type caseDraw struct {
 // for gigabytes.
 const MaxDraws = 1_000_000
 
+// MaxKeptFigures bounds draws × cases × countries, the per-country figure sets a run keeps for
+// its percentiles and the state they carry: about 500 bytes each of resident memory (9 projects
+// under one scenario for 8 countries: 180 MB at 100 draws, 214 MB at 1,000), so about 4 GB at
+// the bound. The built-in data's full assessment (9 projects, 5 scenarios, 8 countries) may take
+// 22,000 draws.
+const MaxKeptFigures = 8_000_000
+
 // Run appraises every project under every scenario over in.Draws Monte Carlo draws. Draw i
 // samples each uncertain input from its own stream risk.Keyed(in.Seed, i, key), so results are
 // identical for any worker count and whatever else is selected.
@@ -267,6 +274,10 @@ func newEvaluator(in Input) (*evaluator, error) {
 	}
 	if ev.decider != "" && !slices.Contains(ev.countries, ev.decider) {
 		return nil, fmt.Errorf("appraise: the deciding country %q is not a country of the data set", ev.decider)
+	}
+	if kept := int64(in.Draws) * int64(len(ev.projects)*len(in.Scenarios)*max(1, len(ev.countries))); kept > MaxKeptFigures {
+		return nil, fmt.Errorf("appraise: %d draws of %d projects under %d scenarios for %d countries keep %d figure sets, at most %d (about 500 bytes each): choose fewer draws, projects or scenarios",
+			in.Draws, len(ev.projects), len(in.Scenarios), len(ev.countries), kept, MaxKeptFigures)
 	}
 	g, err := newGame(in.Net, ev.countries, in.Scenarios)
 	if err != nil {

@@ -29,6 +29,15 @@ func TestDrawBounds(t *testing.T) {
 	}
 }
 
+// Draws that would keep more figures than memory allows are refused before the Monte Carlo
+// starts, naming the product that is too large (#17: draws were allocated up front).
+func TestKeptFiguresBound(t *testing.T) {
+	code, _, errOut := runCLI(t, "assess", "--draws", "1000000")
+	if code != 1 || !strings.Contains(errOut, "1000000 draws of 9 projects under 5 scenarios for 8 countries keep 360000000 figure sets, at most 8000000") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
 // Command-line mistakes exit 2 as the README says (#17: unknown commands exited 0 or 1, --year
 // 1900 was accepted, a missing output folder failed only after the whole appraisal).
 func TestUsageMistakesExit2(t *testing.T) {
