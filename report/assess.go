@@ -389,7 +389,7 @@ func wrap(text string, width int, indent string) string {
 	var words []string
 	for _, w := range strings.Fields(text) {
 		// a unit stays with its number: "$464.2 m", "$1.30 bn"
-		if k := len(words) - 1; k >= 0 && (w == "m" || w == "bn" || strings.HasPrefix(w, "m)") || strings.HasPrefix(w, "m,") || strings.HasPrefix(w, "m.") || strings.HasPrefix(w, "m;") || strings.HasPrefix(w, "bn")) && endsInDigit(words[k]) {
+		if k := len(words) - 1; k >= 0 && endsInDigit(words[k]) && slices.Contains([]string{"m", "bn"}, strings.TrimRight(w, ").,;:/yr")) {
 			words[k] += " " + w
 			continue
 		}

@@ -32,9 +32,9 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) (*model.Network
 	return n, true
 }
 
-// getBasemap serves the country outlines the web map draws under the network: Natural Earth
-// 1:50m (public domain), clipped to Northeast Asia, as GeoJSON; the credit line is in the
-// X-Attribution header and the map's caption.
+// getBasemap serves the country outlines the web map draws under the network: the Natural Earth
+// 1:50m outlines (public domain) embedded by package naturalearth, as GeoJSON; the credit line is
+// in the X-Attribution header and the map's caption.
 func (s *Server) getBasemap(w http.ResponseWriter, _ *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "application/geo+json")
@@ -307,7 +307,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Projects: req.Projects, Draws: req.Draws, Seed: 1, Analysis: req.Analysis == nil || *req.Analysis,
+	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Draws: req.Draws, Seed: 1, Analysis: req.Analysis == nil || *req.Analysis,
 		Premium: strings.TrimSpace(req.Premium)}
 	if req.Seed != nil {
 		rs.Seed = *req.Seed
@@ -324,8 +324,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 			fields = append(fields, FieldError{Path: "premium", Message: err.Error()})
 		}
 	}
-	rs.Projects = nil
-	for i, p := range req.Projects {
+	for i, p := range req.Projects { // each named project once; none means every project
 		switch {
 		case n.Project(p) == nil:
 			fields = append(fields, FieldError{Path: fmt.Sprintf("projects/%d", i), Message: fmt.Sprintf("no project %q", p)})
