@@ -143,7 +143,7 @@ func (ev *evaluator) baseEval(ctx context.Context, s *solver, pi, si int, v vari
 		r := *reg
 		r.Transitions = slices.Clone(reg.Transitions)
 		for i := range r.Transitions {
-			if isRelief(r.Transitions[i].To) {
+			if st := r.State(r.Transitions[i].To); st != nil && st.HasTag(scenario.TagRelief) {
 				r.Transitions[i].Probability.Value = min(1, r.Transitions[i].Probability.Value*v.relief)
 			}
 		}
@@ -156,7 +156,6 @@ func (ev *evaluator) baseEval(ctx context.Context, s *solver, pi, si int, v vari
 	return ev.evaluate(ctx, s, x, pi, si, occ, play)
 }
 
-func isRelief(state string) bool { return strings.Contains(strings.ToLower(state), "relief") }
 
 // expectedOccupancy is the probability of each regime state in each of the years under the
 // Markov chain (no feedback), or the fixed timeline.
@@ -294,7 +293,7 @@ func (d driver) at(ev *evaluator, p float64) variant {
 	switch d.kind {
 	case "overrun":
 		// the median overrun is the base; move to the quantile of the reference class
-		return variant{overrun: d.overrunFactor(p)}
+		return variant{overrun: ev.overrunFactor(d, p)}
 	case "relief":
 		return variant{relief: reliefFactor(p)}
 	}
@@ -309,12 +308,25 @@ func (d driver) at(ev *evaluator, p float64) variant {
 	return variant{net: n, financial: financial}
 }
 
-func (d driver) overrunFactor(p float64) float64 {
-	r, _, ok := risk.Overrun(d.class)
+func (ev *evaluator) overrunFactor(d driver, p float64) float64 {
+	r, ok := ev.overrun(d.class)
 	if !ok {
 		return 1
 	}
 	return risk.Quantile(r, p) / risk.Quantile(r, 0.5)
+}
+
+// reliefPossible reports whether a selected scenario has a transition into a regime state tagged
+// relief (scenario.TagRelief): only then do the relief driver and switching value mean anything.
+func (ev *evaluator) reliefPossible() bool {
+	for _, sc := range ev.in.Scenarios {
+		for _, tr := range sc.Regimes.Transitions {
+			if st := sc.Regimes.State(tr.To); st != nil && st.HasTag(scenario.TagRelief) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // reliefFactor scales relief probabilities between half and double at P10 and P90: transition
@@ -435,10 +447,12 @@ func (ev *evaluator) drivers(pi int, carried map[string]bool) []driver {
 	for _, name := range order {
 		out = append(out, driver{name: name, paths: groups[name], kind: "net"})
 	}
-	if _, _, ok := risk.Overrun(p.Class); ok {
+	if _, ok := ev.overrun(p.Class); ok {
 		out = append(out, driver{name: p.ID + " capex overrun (" + p.Class + ")", kind: "overrun", class: p.Class})
 	}
-	out = append(out, driver{name: "probability of sanctions relief", kind: "relief"})
+	if ev.reliefPossible() {
+		out = append(out, driver{name: "probability of sanctions relief", kind: "relief"})
+	}
 	return out
 }
 
@@ -502,8 +516,10 @@ func (ev *evaluator) switching(npvD func(variant) (float64, error), carried map[
 	inputs = append(inputs,
 		input{"transit tariffs", scale(func(path model.QuantityPath, _ *model.Network) bool {
 			return strings.HasPrefix(string(path), "links/") && qpField(path) == "tariff"
-		})},
-		input{"relief probability", func(k float64) variant { return variant{relief: k} }})
+		})})
+	if ev.reliefPossible() {
+		inputs = append(inputs, input{"relief probability", func(k float64) variant { return variant{relief: k} }})
+	}
 	for _, in := range inputs {
 		f := func(k float64) float64 { return eval(in.mk(k)) }
 		sw := Switching{Input: in.name, Base: 1, Unit: "× base"}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/risk"
 	"github.com/corridor-dev/corridor/scenario"
 )
@@ -34,7 +35,7 @@ func (ev *evaluator) sample(draw uint64) *inputs {
 	x := &inputs{net: sampleNetwork(ev.net, seed, draw), seed: seed, draw: draw}
 	for _, p := range ev.projects {
 		m := 1.0
-		if r, _, ok := risk.Overrun(p.Class); ok {
+		if r, ok := ev.overrun(p.Class); ok {
 			m = risk.Sample(r, risk.Keyed(seed, draw, "overrun/"+p.ID))
 		}
 		x.overrun = append(x.overrun, m)
@@ -67,12 +68,22 @@ func (ev *evaluator) sample(draw uint64) *inputs {
 	return x
 }
 
+// overrun returns the capex overrun multiplier of a project class from the data set's reference
+// class (study.yaml), at the classes' stated values; ok is false for a class without one.
+func (ev *evaluator) overrun(class string) (r quantity.Range, ok bool) {
+	o := ev.net.Study.Overrun(class)
+	if o == nil || !o.Mean.IsSet() || !o.SD.IsSet() {
+		return quantity.Range{}, false
+	}
+	return risk.Overrun(o.Mean.Value, o.SD.Value), true
+}
+
 // base returns the base-case inputs: every quantity at its value, overruns at their median.
 func (ev *evaluator) base() *inputs {
 	x := &inputs{net: ev.net, base: true}
 	for _, p := range ev.projects {
 		m := 1.0
-		if r, _, ok := risk.Overrun(p.Class); ok {
+		if r, ok := ev.overrun(p.Class); ok {
 			m = risk.Quantile(r, 0.5)
 		}
 		x.overrun = append(x.overrun, m)

@@ -359,6 +359,18 @@ func (d *decoder) meta(r *rec) {
 	})
 }
 
+func (d *decoder) study(r *rec) {
+	d.net.Study = model.Study{
+		Title: r.str("title"), HeadlineScenario: r.str("headline_scenario"), Currency: r.enum("currency"),
+		MapLabels: r.list("map_labels"),
+	}
+	r.records("overruns", func(s *rec) {
+		d.net.Study.Overruns = append(d.net.Study.Overruns, model.OverrunClass{
+			Class: s.enum("class"), Mean: s.q("mean", nil), SD: s.q("sd", nil),
+		})
+	})
+}
+
 func (d *decoder) source(r *rec) {
 	d.net.Sources = append(d.net.Sources, model.Source{
 		ID: r.id, Publisher: r.str("publisher"), Title: r.str("title"), URL: r.str("url"),

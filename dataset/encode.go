@@ -46,6 +46,9 @@ func Encode(n *model.Network) (map[string][]byte, error) {
 		out[f.file] = b
 	}
 	out[FileMeta] = metaYAML(&n.Meta)
+	if b := studyYAML(&n.Study); len(b) > 0 {
+		out[FileStudy] = b
+	}
 	out[FileMarkets] = marketsYAML(n.Markets)
 	out[FileProjects] = projectsYAML(n.Projects)
 	return out, nil
@@ -233,6 +236,29 @@ func metaYAML(m *model.Meta) []byte {
 			fmt.Fprintf(&w.b, "  %s: %s\n", strconv.Quote(r.Class), flowQ(r.Years))
 		}
 	}
+	return w.b.Bytes()
+}
+
+// studyYAML writes study.yaml; nil for a data set without a study.
+func studyYAML(st *model.Study) []byte {
+	var w yamlWriter
+	w.str("", "title", st.Title)
+	w.str("", "headline_scenario", st.HeadlineScenario)
+	w.str("", "currency", st.Currency)
+	if len(st.Overruns) > 0 {
+		w.b.WriteString("overruns:\n")
+		for _, o := range st.Overruns {
+			parts := []string{"class: " + strconv.Quote(o.Class)}
+			if o.Mean.IsSet() {
+				parts = append(parts, "mean: "+flowQ(o.Mean))
+			}
+			if o.SD.IsSet() {
+				parts = append(parts, "sd: "+flowQ(o.SD))
+			}
+			fmt.Fprintf(&w.b, "  - {%s}\n", strings.Join(parts, ", "))
+		}
+	}
+	w.list("", "map_labels", st.MapLabels)
 	return w.b.Bytes()
 }
 

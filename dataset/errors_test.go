@@ -138,6 +138,7 @@ func TestLoadErrorsFull(t *testing.T) {
 		meta     = "dataset.yaml"
 		links    = "links.csv"
 		projects = "projects.yaml"
+		study    = "study.yaml"
 	)
 	for _, tt := range []struct {
 		name string
@@ -213,6 +214,26 @@ func TestLoadErrorsFull(t *testing.T) {
 			[]string{`dataset.yaml:7:28: strategic_premium: strategic premium -5 MUSD/yr is negative`}},
 		{"strategic premium without source", meta, `range: "0..100", source: "assumption: test"}`, `range: "0..100"}`,
 			[]string{`dataset.yaml:7:28: strategic_premium_source: value 50 MUSD/yr has no provenance`}},
+		{"study unknown key", study, "currency: USD", "currency: USD\nquestion: why",
+			[]string{`study.yaml:4:1: question: unknown key "question" (known keys: title, headline_scenario, currency, overruns, map_labels)`}},
+		{"study currency", study, "currency: USD", "currency: EUR",
+			[]string{`study.yaml:3:11: currency: "EUR" is not one of USD`}},
+		{"study map label unknown", study, "map_labels: [A, C]", "map_labels: [A, Z]",
+			[]string{`study.yaml:9:13: map_labels: unknown node id "Z": a map label must be one of nodes [study]`}},
+		{"study overrun class twice", study, "  - class: rail", "  - class: pipeline",
+			[]string{`study.yaml:6:12: overruns/1/class: class pipeline has two overrun reference classes: keep one [study]`}},
+		{"study overrun unknown class", study, "  - class: rail", "  - class: airport",
+			[]string{`study.yaml:6:12: overruns/1/class: "airport" is not one of rail, road, bridge, pipeline, power, port`}},
+		{"study overrun mean in km", study, `mean: {value: 0.45,`, `mean: {value: "0.45 km",`,
+			[]string{`study.yaml:7:19: overruns/1/mean: unit "km" measures length, expected a unit of none (a plain number or %) [unit]`}},
+		{"study overrun mean below -100 %", study, `mean: {value: 0.45,`, `mean: {value: -1.5,`,
+			[]string{`study.yaml:7:19: overruns/1/mean: mean overrun -1.5 is not above -100 %`}},
+		{"study overrun sd negative", study, `sd: {value: 0.39, range: "0.3..0.5",`, `sd: {value: -0.1,`,
+			[]string{`study.yaml:5:70: overruns/0/sd: standard deviation -0.1 is negative`}},
+		{"study overrun without source", study, `    mean: {value: 0.45, source: S2}`, `    mean: 0.45`,
+			[]string{`study.yaml:7:11: overruns/1/mean_source: value 0.45 has no provenance`}},
+		{"study overrun without sd", study, `    sd: {value: "38 %", source: S2}` + "\n", "",
+			[]string{`study.yaml:6:5: overruns/1/sd: missing value`}},
 		{"strategic premium bad range", meta, `range: "0..100"`, `range: "60..100"`,
 			[]string{`dataset.yaml:7:49: strategic_premium_range: value 50 MUSD/yr lies outside its range "60..100"`}},
 	} {

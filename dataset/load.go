@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/corridor-dev/corridor/internal/diag"
@@ -14,15 +15,46 @@ import (
 )
 
 //go:embed all:neasia
-var defaultFS embed.FS // read-only: embed.FS cannot be changed
+var builtinFS embed.FS // read-only: embed.FS cannot be changed
 
-// Default returns the embedded default data set (North-East Asia), rooted at its files.
-func Default() fs.FS {
-	sub, err := fs.Sub(defaultFS, "neasia")
+// DefaultName is the name of the built-in data set commands use when given none.
+const DefaultName = "neasia"
+
+// Builtins returns the names of the data sets built into the program, sorted.
+func Builtins() []string {
+	entries, err := builtinFS.ReadDir(".")
 	if err != nil {
-		panic("dataset: embedded data set missing: " + err.Error()) // cannot happen: the directory is embedded
+		panic("dataset: embedded data sets unreadable: " + err.Error()) // cannot happen: embedded
 	}
-	return sub
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names // ReadDir sorts by name
+}
+
+// Builtin returns the built-in data set called name (see Builtins), rooted at its files; ok is
+// false when there is none by that name.
+func Builtin(name string) (fsys fs.FS, ok bool) {
+	if !slices.Contains(Builtins(), name) {
+		return nil, false
+	}
+	sub, err := fs.Sub(builtinFS, name)
+	if err != nil {
+		panic("dataset: embedded data set " + name + " unreadable: " + err.Error()) // cannot happen
+	}
+	return sub, true
+}
+
+// Default returns the built-in data set DefaultName (Northeast Asia), rooted at its files.
+func Default() fs.FS {
+	fsys, ok := Builtin(DefaultName)
+	if !ok {
+		panic("dataset: embedded data set " + DefaultName + " missing") // cannot happen: embedded
+	}
+	return fsys
 }
 
 // IssueError is the error inside a *diag.Error that reports a model.Validate issue.
@@ -138,6 +170,8 @@ func (d *decoder) decodeFile(t *Table, data []byte) {
 	switch t.Component {
 	case model.CompMeta:
 		d.readYAMLRecord(t, data, "dataset", d.meta)
+	case model.CompStudy:
+		d.readYAMLRecord(t, data, "study", d.study)
 	case model.CompSources:
 		d.readCSV(t, data, d.source)
 	case model.CompCountries:

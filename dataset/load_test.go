@@ -3,6 +3,7 @@ package dataset
 import (
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,20 +58,37 @@ func TestLoadTiny(t *testing.T) {
 	}
 }
 
-// TestDefaultLoads checks that the embedded default data set loads without errors.
-func TestDefaultLoads(t *testing.T) {
+// TestBuiltinsLoad checks that every embedded data set loads without errors or warnings (every
+// number sourced: the provenance rule), states its study, and is a region worth shipping.
+func TestBuiltinsLoad(t *testing.T) {
 	t.Parallel()
-	if _, err := fs.Stat(Default(), FileMeta); err != nil {
-		t.Skip("default data set not present yet")
+	if got := Builtins(); !slices.Contains(got, DefaultName) {
+		t.Fatalf("Builtins() = %v, want it to hold %s", got, DefaultName)
 	}
-	n, warns, err := Load(t.Context(), Default())
-	if err != nil {
-		t.Fatalf("Load(Default()):\n%v", err)
+	for _, name := range Builtins() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fsys, _ := Builtin(name)
+			n, warns, err := Load(t.Context(), fsys)
+			if err != nil {
+				t.Fatalf("Load(%s):\n%v", name, err)
+			}
+			for _, w := range warns {
+				t.Errorf("warning: %v", w)
+			}
+			if n.Study.Title == "" || n.Study.HeadlineScenario == "" || n.Meta.Decider == "" || len(n.Study.Overruns) == 0 {
+				t.Errorf("%s: study %+v, decider %q: a built-in region states its question, headline scenario, decider and overruns", name, n.Study, n.Meta.Decider)
+			}
+			if len(n.Nodes) < 25 || len(n.Links) < 40 || len(n.Projects) < 4 {
+				t.Errorf("%s: %d nodes, %d links, %d projects; a built-in region has at least 25, 40 and 4", name, len(n.Nodes), len(n.Links), len(n.Projects))
+			}
+			scs, _ := fs.Glob(fsys, "scenarios/*.yaml")
+			if len(scs) < 3 {
+				t.Errorf("%s: %d scenarios, want at least 3", name, len(scs))
+			}
+			t.Logf("%s: %d nodes, %d links, %d projects, %d scenarios", name, len(n.Nodes), len(n.Links), len(n.Projects), len(scs))
+		})
 	}
-	for _, w := range warns {
-		t.Logf("%v", w)
-	}
-	t.Logf("default: %d nodes, %d links, %d projects, %d warnings", len(n.Nodes), len(n.Links), len(n.Projects), len(warns))
 }
 
 func TestSchemaConsistent(t *testing.T) {

@@ -51,10 +51,9 @@ func mapFS(files map[string][]byte) fstest.MapFS {
 // roundTripSets are the data sets the round-trip tests run on.
 func roundTripSets(t *testing.T) map[string]fs.FS {
 	sets := map[string]fs.FS{"tiny": tinyFS(nil), "tiny-full": tinyFS(tinyFullChanges())}
-	if _, err := fs.Stat(Default(), FileMeta); err == nil {
-		sets["default"] = Default()
-	} else {
-		t.Log("default data set not present yet: round trips run on the tiny set only")
+	for _, name := range Builtins() {
+		fsys, _ := Builtin(name)
+		sets[name] = fsys
 	}
 	return sets
 }

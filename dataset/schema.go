@@ -74,6 +74,7 @@ func findColumn(cols []Column, name string) (Column, bool) {
 // File names of a data set.
 const (
 	FileMeta        = "dataset.yaml"
+	FileStudy       = "study.yaml"
 	FileSources     = "sources.csv"
 	FileCountries   = "countries.csv"
 	FileModes       = "modes.csv"
@@ -124,6 +125,21 @@ func Schema() []Table {
 				q("strategic_premium", "USD/yr", "the decider's non-monetary value of a project in service (munitions, labour, leverage), e.g. \"50 MUSD/yr\"; a scenario may override it (optional)"),
 				{Name: "reference_periods", Type: TypeQuantities, Unit: "yr", Values: slices.Clone(classes),
 					Doc: "years of service the appraisal counts, by project class (service beyond them is residual value), e.g. {rail: {value: \"30 yr\", source: ...}, port: ...} (optional)"},
+			},
+		},
+		{
+			File: FileStudy, Component: model.CompStudy,
+			Doc: "the question the data set asks and how answers are shown (a single YAML mapping; optional)",
+			Columns: []Column{
+				{Name: "title", Type: TypeString, Doc: "the question in words, e.g. \"Will Russia finance the Rasht–Astara railway?\""},
+				{Name: "headline_scenario", Type: TypeString, Doc: "name of the scenario shown first and solved by `flows` by default (default: the first scenario by name)"},
+				{Name: "currency", Type: TypeEnum, Values: []string{"USD"}, Doc: "money unit of every value (only USD is supported)"},
+				{Name: "overruns", Type: TypeRecords, Doc: "reference classes of capex overrun by project class: a project of a class without one has no overrun uncertainty", Fields: []Column{
+					{Name: "class", Type: TypeEnum, Values: slices.Clone(classes), Required: true, Doc: "project class"},
+					required(q("mean", "", "mean overrun as a fraction of the budget: 0.447 or \"44.7 %\"")),
+					required(q("sd", "", "standard deviation of the overrun: 0.38 or \"38 %\"")),
+				}},
+				{Name: "map_labels", Type: TypeList, Ref: model.CompNodes, Doc: "nodes whose names maps print"},
 			},
 		},
 		{

@@ -98,8 +98,8 @@ coal,Coal,t,rail1520;rail1435,,,100 USD/t,,S2
 }
 
 // tinyFullChanges adds to tinyFiles every optional field of the format: a decider, a strategic
-// premium and reference periods (in dataset.yaml), link owners and waypoints, and the project's owners, transit
-// contracts and a loan. Apply it with tinyFS, or merge further changes into it.
+// premium and reference periods (in dataset.yaml), a study (study.yaml), link owners and
+// waypoints, and the project's owners, transit contracts and a loan. Apply it with tinyFS, or merge further changes into it.
 func tinyFullChanges() map[string]string {
 	base := tinyFiles()
 	links := strings.Split(strings.TrimSuffix(base["links.csv"], "\n"), "\n")
@@ -113,6 +113,16 @@ strategic_premium: {value: "50 MUSD/yr", range: "0..100", source: "assumption: t
 reference_periods:
   pipeline: {value: "25 yr", range: "15..25", source: S1}
   rail: {value: 30, source: S2}
+`,
+		"study.yaml": `title: "Will RUS build the pipeline?"
+headline_scenario: x1
+currency: USD
+overruns:
+  - {class: pipeline, mean: {value: "34 %", source: S1}, sd: {value: 0.39, range: "0.3..0.5", source: "assumption: test"}}
+  - class: rail
+    mean: {value: 0.45, source: S2}
+    sd: {value: "38 %", source: S2}
+map_labels: [A, C]
 `,
 		"links.csv": strings.Join(links, "\n") + "\n",
 		"projects.yaml": base["projects.yaml"] + `    owners: {RUS: 0.6, KOR: 0.4}

@@ -12,6 +12,7 @@ import (
 // and every slice element as read-only: use Clone to derive a variant.
 type Network struct {
 	Meta        Meta
+	Study       Study
 	Sources     []Source
 	Countries   []Country
 	Modes       []Mode
@@ -36,6 +37,7 @@ type Component string
 // Components.
 const (
 	CompMeta        Component = "meta"
+	CompStudy       Component = "study"
 	CompSources     Component = "sources"
 	CompCountries   Component = "countries"
 	CompModes       Component = "modes"
@@ -160,6 +162,8 @@ func (n *Network) Clone() *Network {
 	c.Meta.SocialDiscountRate = cloneQ(n.Meta.SocialDiscountRate)
 	c.Meta.StrategicPremium = cloneQ(n.Meta.StrategicPremium)
 	c.Meta.ReferencePeriods = cloneEach(n.Meta.ReferencePeriods, func(r *ReferencePeriod) { r.Years = cloneQ(r.Years) })
+	c.Study.Overruns = cloneEach(n.Study.Overruns, func(o *OverrunClass) { o.Mean, o.SD = cloneQ(o.Mean), cloneQ(o.SD) })
+	c.Study.MapLabels = slices.Clone(n.Study.MapLabels)
 	c.index = n.index // ids do not change in a clone; lookups stay valid
 	return &c
 }
@@ -176,6 +180,8 @@ func (n *Network) CloneTables(tables ...Component) *Network {
 		switch t {
 		case CompSources:
 			c.Sources = slices.Clone(n.Sources)
+		case CompStudy:
+			c.Study.Overruns = slices.Clone(n.Study.Overruns)
 		case CompCountries:
 			c.Countries = slices.Clone(n.Countries)
 		case CompModes:
@@ -237,6 +243,13 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 		for i := range n.Meta.ReferencePeriods {
 			r := &n.Meta.ReferencePeriods[i]
 			if !emit(CompMeta, "dataset", "reference_periods/"+r.Class, &r.Years) {
+				return
+			}
+		}
+		for j := range n.Study.Overruns {
+			o := &n.Study.Overruns[j]
+			p := "overruns/" + strconv.Itoa(j) + "/"
+			if !emit(CompStudy, "study", p+"mean", &o.Mean) || !emit(CompStudy, "study", p+"sd", &o.SD) {
 				return
 			}
 		}
@@ -342,6 +355,21 @@ func (n *Network) Quantity(p QuantityPath) *Q {
 				}
 			}
 		}
+	case CompStudy:
+		f, ok := strings.CutPrefix(rest, "study/")
+		if !ok {
+			return nil
+		}
+		j, sub, ok := indexed(f, "overruns/", len(n.Study.Overruns))
+		switch {
+		case !ok:
+			return nil
+		case sub == "mean":
+			return setOrNil(&n.Study.Overruns[j].Mean)
+		case sub == "sd":
+			return setOrNil(&n.Study.Overruns[j].SD)
+		}
+		return nil
 	case CompCountries:
 		return lastQuantity(n.Countries, rest, func(x *Country) string { return x.ID }, func(x *Country, f string) *Q {
 			if f == "discount_rate" {

@@ -285,6 +285,40 @@ type Meta struct {
 	ReferencePeriods []ReferencePeriod
 }
 
+// Study is the question a data set asks and how its answers are shown: everything a region's
+// study decides that is not a number of the network itself. All fields are optional.
+type Study struct {
+	// Title is the question in words, e.g. "Will Russia finance the Rasht–Astara railway?".
+	Title string
+	// HeadlineScenario is the name of the scenario shown first and solved by default; empty
+	// means the first scenario by name.
+	HeadlineScenario string
+	// Currency is the money unit of every value; only USD is supported.
+	Currency string
+	// Overruns are the reference classes of capex overrun by project class (Flyvbjerg's
+	// reference-class forecasting); a class without one has no overrun uncertainty.
+	Overruns []OverrunClass
+	// MapLabels are the ids of the nodes whose names maps print.
+	MapLabels []string
+}
+
+// OverrunClass is a published reference class: the mean and standard deviation of the capex
+// overrun of a class of projects, as fractions of the budget (0.447 = +44.7 %).
+type OverrunClass struct {
+	Class    string // Project.Class, e.g. "rail"
+	Mean, SD Q      // dimensionless
+}
+
+// Overrun returns the reference class of a project class, or nil.
+func (s *Study) Overrun(class string) *OverrunClass {
+	for i := range s.Overruns {
+		if s.Overruns[i].Class == class {
+			return &s.Overruns[i]
+		}
+	}
+	return nil
+}
+
 // ReferencePeriod is the years of service an appraisal counts for one class of project.
 type ReferencePeriod struct {
 	Class string // Project.Class, e.g. "rail"

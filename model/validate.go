@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/corridor-dev/corridor/quantity"
@@ -75,6 +76,7 @@ func Rules() []Rule {
 		{"loans", "a loan's lender and borrower are different known countries, the borrower has a financing share in the project; share in (0, 1], rate > -100 %, tenor > 0, 0 ≤ grace < tenor, default_probability within [0, 1]", checkLoans},
 		{"decider", "the decider, if given, is a known country", checkDecider},
 		{"reference-periods", "reference periods are positive, one per project class; when any is given, every class of project has one (else a warning)", checkReferencePeriods},
+		{"study", "the study's map labels are known nodes; each overrun class is named once, with a dimensionless mean above -100 % and a non-negative standard deviation", checkStudy},
 		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
 		{"appraisal", "the base year lies within 1900..2200; horizon_years, if given, within 1..200; discount rates (value and range) below 100 %; project lifetimes within 1..200 yr and construction within 0..50 yr; start years within 1900..2200", checkAppraisal},
 	}
@@ -294,6 +296,9 @@ func expectDim(out *[]Issue, c Component, id, field string, q Q, allowed ...quan
 	want := make([]string, len(allowed))
 	for i, d := range allowed {
 		want[i] = quantity.Canonical(d)
+		if d == quantity.DimNone {
+			want[i] = "none (a plain number or %)"
+		}
 	}
 	*out = append(*out, issue(c, id, field, "unit %q measures %s, expected a unit of %s", q.Unit.Text, q.Dim, strings.Join(want, " or ")))
 }
@@ -305,6 +310,11 @@ func checkUnits(n *Network) []Issue {
 	expectDim(&out, CompMeta, "dataset", "strategic_premium", n.Meta.StrategicPremium, quantity.DimMoneyPerYr)
 	for _, r := range n.Meta.ReferencePeriods {
 		expectDim(&out, CompMeta, "dataset", "reference_periods/"+r.Class, r.Years, quantity.DimTime)
+	}
+	for j, o := range n.Study.Overruns {
+		f := "overruns/" + strconv.Itoa(j) + "/"
+		expectDim(&out, CompStudy, "study", f+"mean", o.Mean, none)
+		expectDim(&out, CompStudy, "study", f+"sd", o.SD, none)
 	}
 	for _, x := range n.Countries {
 		expectDim(&out, CompCountries, x.ID, "discount_rate", x.DiscountRate, none, perYr)
@@ -618,6 +628,8 @@ func boundedElsewhere(c Component, field string) bool {
 	switch c {
 	case CompMeta:
 		return field == "strategic_premium" || strings.HasPrefix(field, "reference_periods/")
+	case CompStudy:
+		return true
 	case CompProjects:
 		return strings.HasPrefix(field, "contracts/") || strings.HasPrefix(field, "loans/")
 	}
@@ -802,6 +814,30 @@ func checkLoans(n *Network) []Issue {
 					bad("default_probability", "default probability %s is outside [0, 1]: give the yearly probability that the borrower stops paying", described(q))
 				}
 			}
+		}
+	}
+	return out
+}
+
+func checkStudy(n *Network) []Issue {
+	var out []Issue
+	for _, id := range n.Study.MapLabels {
+		if n.Node(id) == nil {
+			out = append(out, issue(CompStudy, "study", "map_labels", "unknown node id %q: a map label must be one of nodes", id))
+		}
+	}
+	seen := map[string]bool{}
+	for j, o := range n.Study.Overruns {
+		f := "overruns/" + strconv.Itoa(j) + "/"
+		if seen[o.Class] {
+			out = append(out, issue(CompStudy, "study", f+"class", "class %s has two overrun reference classes: keep one", o.Class))
+		}
+		seen[o.Class] = true
+		if lo, _ := span(o.Mean); o.Mean.IsSet() && o.Mean.Dim == quantity.DimNone && !(lo > -1) {
+			out = append(out, issue(CompStudy, "study", f+"mean", "mean overrun %s is not above -100 %%: give the mean overrun as a fraction of the budget, e.g. 0.45", described(o.Mean)))
+		}
+		if lo, _ := span(o.SD); o.SD.IsSet() && o.SD.Dim == quantity.DimNone && !(lo >= 0) {
+			out = append(out, issue(CompStudy, "study", f+"sd", "standard deviation %s is negative", described(o.SD)))
 		}
 	}
 	return out

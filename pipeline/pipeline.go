@@ -83,7 +83,7 @@ func Run(ctx context.Context, spec Spec, deps Deps) (*Result, error) {
 	for _, w := range warnings {
 		res.Warnings = append(res.Warnings, w.Error())
 	}
-	scs, err := Scenarios(spec.Data, spec.Scenarios)
+	scs, err := Scenarios(spec.Data, spec.Scenarios, n.Study.HeadlineScenario)
 	if err != nil {
 		return nil, err
 	}
@@ -173,16 +173,17 @@ func baseFlows(ctx context.Context, n *model.Network, scs []*scenario.Scenario, 
 	return out, nil
 }
 
-// Scenarios reads the named scenarios from fsys's scenarios/ folder (all of them, sorted by file
-// name, when names is nil). A name matches a file stem ("x1-status-quo"), its first part ("x1")
-// or the scenario's own name.
-func Scenarios(fsys fs.FS, names []string) ([]*scenario.Scenario, error) {
+// Scenarios reads the named scenarios from fsys's scenarios/ folder; when names is nil, all of
+// them, the headline scenario (the study's headline_scenario; "" for none) first and the others
+// by file name. A name matches a file stem ("x1-status-quo"), its first part ("x1") or the
+// scenario's own name.
+func Scenarios(fsys fs.FS, names []string, headline string) ([]*scenario.Scenario, error) {
 	b, err := LoadBuiltins(fsys)
 	if err != nil {
 		return nil, err
 	}
 	if names == nil {
-		return b.All(), nil
+		return b.Ordered(headline)
 	}
 	var out []*scenario.Scenario
 	for _, name := range names {
@@ -228,6 +229,38 @@ func LoadBuiltins(fsys fs.FS) (*Builtins, error) {
 // All returns every scenario, sorted by file name.
 func (b *Builtins) All() []*scenario.Scenario { return slices.Clone(b.all) }
 
+// Ordered returns every scenario with the headline scenario first (a name Lookup accepts; ""
+// means none) and the others by file name.
+func (b *Builtins) Ordered(headline string) ([]*scenario.Scenario, error) {
+	if headline == "" {
+		return b.All(), nil
+	}
+	h, err := b.Lookup(headline)
+	if err != nil {
+		return nil, fmt.Errorf("the study's headline_scenario: %w", err)
+	}
+	out := []*scenario.Scenario{h}
+	for _, sc := range b.all {
+		if sc != h {
+			out = append(out, sc)
+		}
+	}
+	return out, nil
+}
+
+// Headline returns the headline scenario: the one the study names (a name Lookup accepts), or
+// the first by file name when it names none. It returns an error when there is no scenario.
+func (b *Builtins) Headline(headline string) (*scenario.Scenario, error) {
+	scs, err := b.Ordered(headline)
+	if err != nil {
+		return nil, err
+	}
+	if len(scs) == 0 {
+		return nil, errors.New("the data set has no scenarios/ folder: give a scenario file")
+	}
+	return scs[0], nil
+}
+
 // Lookup returns the scenario a name matches: a file stem ("x1-status-quo"), its first part
 // ("x1") or the scenario's own name, regardless of case.
 func (b *Builtins) Lookup(name string) (*scenario.Scenario, error) {
@@ -241,7 +274,7 @@ func (b *Builtins) Lookup(name string) (*scenario.Scenario, error) {
 	for i, sc := range b.all {
 		known[i] = sc.Name
 	}
-	return nil, fmt.Errorf("no built-in scenario %q (known: %s)", name, strings.Join(known, ", "))
+	return nil, fmt.Errorf("no scenario %q in the data set (known: %s)", name, strings.Join(known, ", "))
 }
 
 // ParsePremium reads a strategic premium given on the command line or in a request: money per

@@ -258,7 +258,11 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 	}
 	head := r.Scenarios[0].Name
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "corridor assess — %s; %d draws, seed %d; USD of %d; deciding country %s\n\n", r.Net.Meta.Name, a.Draws, a.Seed, r.Net.Meta.BaseYear, orDash(a.Decider))
+	fmt.Fprintf(tw, "corridor assess — %s; %d draws, seed %d; USD of %d; deciding country %s\n", r.Net.Meta.Name, a.Draws, a.Seed, r.Net.Meta.BaseYear, orDash(a.Decider))
+	if q := r.Net.Study.Title; q != "" {
+		fmt.Fprint(tw, wrap(q, textWidth, ""))
+	}
+	fmt.Fprintln(tw)
 	fmt.Fprintf(tw, "P(%s COMMITS): bargaining view / accounting view, ± standard error of the first\n", who)
 	short := shortNames(r.Scenarios)
 	fmt.Fprintln(tw, "project\t"+strings.Join(short, "\t"))

@@ -2,7 +2,6 @@ package risk
 
 import (
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -12,27 +11,19 @@ func TestOverrun(t *testing.T) {
 	const n = 200_000
 	for _, tt := range []struct {
 		class    string
-		mean, sd float64 // multiplier moments from REFERENCE_FACTS §6.5
-		fact     string
+		mean, sd float64 // multiplier moments: Flyvbjerg, Holm & Buhl (2003); Flyvbjerg & Gardner (2024)
 	}{
-		{"rail", 1.447, 0.38, "C23"},
-		{"road", 1.204, 0.30, "C23"},
-		{"bridge", 1.338, 0.62, "C23"},
-		{"pipeline", 1.34, 0.39, "C24"},
-		{"power", 1.08, 0.39, "C24"},
-		{"port", 1.28, 0.39, "C23"},
+		{"rail", 1.447, 0.38},
+		{"road", 1.204, 0.30},
+		{"bridge", 1.338, 0.62},
+		{"pipeline", 1.34, 0.39},
+		{"power", 1.08, 0.39},
 	} {
 		t.Run(tt.class, func(t *testing.T) {
 			t.Parallel()
-			r, prov, ok := Overrun(tt.class)
-			if !ok {
-				t.Fatalf("Overrun(%q) not found", tt.class)
-			}
-			if !strings.Contains(prov.String(), tt.fact) {
-				t.Errorf("Overrun(%q) provenance %q does not name %s", tt.class, prov, tt.fact)
-			}
+			r := Overrun(tt.mean-1, tt.sd)
 			if !(r.Low < r.Mode && r.Mode < r.High) {
-				t.Errorf("Overrun(%q) = %+v, want low < median < high", tt.class, r)
+				t.Errorf("overrun of %s = %+v, want low < median < high", tt.class, r)
 			}
 			xs := make([]float64, n)
 			for i := range xs {
@@ -40,19 +31,13 @@ func TestOverrun(t *testing.T) {
 			}
 			s := Summarize(xs)
 			if tol := 5 * tt.sd / math.Sqrt(n); math.Abs(s.Mean-tt.mean) > tol {
-				t.Errorf("mean of %d draws of Overrun(%q) = %.4f, want %.4f ± %.4f", n, tt.class, s.Mean, tt.mean, tol)
+				t.Errorf("mean of %d draws of overrun of %s = %.4f, want %.4f ± %.4f", n, tt.class, s.Mean, tt.mean, tol)
 			}
 			// The SD of a lognormal sample converges slowly (heavy tail); 10 % is a loose check.
 			if math.Abs(s.StdDev/tt.sd-1) > 0.1 {
-				t.Errorf("SD of draws of Overrun(%q) = %.4f, want %.4f ± 10 %%", tt.class, s.StdDev, tt.sd)
+				t.Errorf("SD of draws of overrun of %s = %.4f, want %.4f ± 10 %%", tt.class, s.StdDev, tt.sd)
 			}
 		})
-	}
-	if _, _, ok := Overrun("airport"); ok {
-		t.Error(`Overrun("airport") ok, want unknown`)
-	}
-	if got := OverrunClasses(); strings.Join(got, ",") != "bridge,pipeline,port,power,rail,road" {
-		t.Errorf("OverrunClasses() = %v", got)
 	}
 }
 

@@ -23,7 +23,7 @@ func keysRule() []string {
 func keysExemption() []string  { return []string{"commodities", "origins", "links", "nodes", "note"} }
 func keysOverride() []string   { return []string{"path", "value", "range", "source"} }
 func keysRegimes() []string    { return []string{"initial", "states", "transitions", "timeline"} }
-func keysState() []string      { return []string{"id", "name", "rules", "enforcement", "overrides"} }
+func keysState() []string      { return []string{"id", "name", "tags", "rules", "enforcement", "overrides"} }
 func keysTransition() []string { return []string{"from", "to", "probability", "feedback", "source"} }
 func keysFeedback() []string   { return []string{"rule", "per", "add"} }
 func keysStep() []string       { return []string{"year", "state"} }
@@ -174,6 +174,9 @@ func (r *reader) regimes(n ast.Node, path string) Regimes {
 			continue
 		}
 		st := RegimeState{ID: r.id(sf, "id", false), Name: r.str(sf, "name", false)}
+		if sf.has("tags") {
+			st.Tags = r.list(sf, "tags", false)
+		}
 		if sf.has("rules") {
 			st.Rules = r.list(sf, "rules", false)
 		} else if _, present := sf.entries["rules"]; present {

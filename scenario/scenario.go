@@ -118,6 +118,8 @@ type Override struct {
 // and overrides that hold while in it.
 type RegimeState struct {
 	ID, Name string
+	// Tags say what the state means for an appraisal, e.g. TagRelief; free words otherwise.
+	Tags []string
 	// Rules lists the active rule ids; nil means all of the scenario's rules, an empty non-nil
 	// slice none.
 	Rules []string
@@ -156,6 +158,14 @@ type Regimes struct {
 	Transitions []Transition
 	Timeline    []TimelineStep
 }
+
+// TagRelief marks a regime state in which sanctions are eased: the appraisal's "probability of
+// sanctions relief" driver and switching value scale the yearly probabilities of the transitions
+// into such states.
+const TagRelief = "relief"
+
+// HasTag reports whether the state carries tag.
+func (s *RegimeState) HasTag(tag string) bool { return slices.Contains(s.Tags, tag) }
 
 // State returns the regime state with the given id, or nil.
 func (r *Regimes) State(id string) *RegimeState {

@@ -38,7 +38,7 @@ type runOptions struct {
 
 // addRunFlags registers the pipeline's flags on f.
 func addRunFlags(f *pflag.FlagSet, o *runOptions) {
-	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringVar(&o.data, "data", "", dataFlagUsage())
 	f.StringSliceVar(&o.scenarios, "scenario", nil, "scenarios to run (names or YAML files; default: every built-in scenario)")
 	f.StringSliceVar(&o.projects, "project", nil, "projects to appraise (default: all)")
 	f.IntVar(&o.draws, "draws", defaultDraws, "Monte Carlo draws")
@@ -126,7 +126,7 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis, Premium: o.premium}
 	for _, s := range o.scenarios {
 		if isFile(s) {
-			sc, err := loadScenario(fsys, s)
+			sc, err := loadScenario(fsys, s, "")
 			if err != nil {
 				return nil, err
 			}

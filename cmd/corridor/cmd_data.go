@@ -21,6 +21,7 @@ import (
 	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/internal/diag"
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/scenario"
 )
@@ -31,10 +32,12 @@ func newDataCmd(a *app) *cobra.Command {
 		Use:   "data",
 		Short: "Inspect, validate, export and copy data sets",
 		Long: `A data set is a folder of CSV, YAML and GeoJSON files (see docs/DATASET.md).
-Without --data, commands use the built-in Northeast Asia data set.`,
+--data takes a folder or the name of a built-in data set: ` + strings.Join(dataset.Builtins(), ", ") + `
+(without --data, commands use ` + dataset.DefaultName + `). 'corridor data init DIR --from NAME' copies a
+built-in data set into DIR as the start of your own region.`,
 	}
 	var dir string
-	c.PersistentFlags().StringVar(&dir, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	c.PersistentFlags().StringVar(&dir, "data", "", dataFlagUsage())
 	c.AddCommand(
 		&cobra.Command{
 			Use:   "validate [DIR]",
@@ -66,12 +69,28 @@ Without --data, commands use the built-in Northeast Asia data set.`,
 	return c
 }
 
-// dataFS returns the data set at dir, or the built-in one when dir is empty.
+// dataFS resolves a --data value: "" is the default built-in data set (dataset.DefaultName), a
+// built-in name (dataset.Builtins, e.g. "instc") that built-in data set, anything else a folder
+// (write ./instc for a folder that shares a built-in's name).
 func dataFS(dir string) (fs.FS, string) {
 	if dir == "" {
-		return dataset.Default(), "built-in Northeast Asia data"
+		dir = dataset.DefaultName
+	}
+	if fsys, ok := dataset.Builtin(dir); ok {
+		return fsys, "built-in data set " + dir
 	}
 	return os.DirFS(dir), dir
+}
+
+// isBuiltinData reports whether a --data value names built-in data ("" or a built-in name).
+func isBuiltinData(dir string) bool {
+	_, ok := dataset.Builtin(dir)
+	return dir == "" || ok
+}
+
+// dataFlagUsage is the help of every --data flag.
+func dataFlagUsage() string {
+	return "data set: a built-in name (" + strings.Join(dataset.Builtins(), ", ") + ") or a folder (default: " + dataset.DefaultName + ")"
 }
 
 // loadData loads and validates a data set, printing warnings to stderr.
@@ -120,8 +139,8 @@ func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) 
 	return nil
 }
 
-// checkScenarios decodes every scenario in fsys's scenarios/ folder and checks it against n,
-// returning every error found.
+// checkScenarios decodes every scenario in fsys's scenarios/ folder and checks it against n, and
+// that the study's headline scenario is one of them, returning every error found.
 func checkScenarios(fsys fs.FS, n *model.Network) error {
 	files, err := builtinScenarios(fsys)
 	if err != nil {
@@ -137,12 +156,21 @@ func checkScenarios(fsys fs.FS, n *model.Network) error {
 			errs = append(errs, err)
 		}
 	}
+	if h := n.Study.HeadlineScenario; h != "" && len(errs) == 0 {
+		b, err := pipeline.LoadBuiltins(fsys)
+		if err == nil {
+			_, err = b.Lookup(h)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: headline_scenario: %w", dataset.FileStudy, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
-// checkDir reports a data folder that does not exist (empty dir means the built-in data).
+// checkDir reports a data folder that does not exist ("" and built-in names are built-in data).
 func checkDir(dir string) error {
-	if dir == "" {
+	if isBuiltinData(dir) {
 		return nil
 	}
 	if fi, err := os.Stat(dir); err != nil {
@@ -458,23 +486,28 @@ func writeSources(w io.Writer, n *model.Network) error {
 
 func newDataInitCmd(a *app) *cobra.Command {
 	var force bool
+	from := dataset.DefaultName
 	c := &cobra.Command{
 		Use:   "init DIR",
-		Short: "Write the built-in data set out as editable files: the starting point for your own region",
+		Short: "Write a built-in data set out as editable files: the starting point for your own region",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDataInit(a.stdout, args[0], force)
+			return runDataInit(a.stdout, args[0], from, force)
 		},
 	}
 	c.Flags().BoolVar(&force, "force", false, "overwrite files in a non-empty folder")
+	c.Flags().StringVar(&from, "from", from, "built-in data set to copy ("+strings.Join(dataset.Builtins(), ", ")+")")
 	return c
 }
 
-func runDataInit(stdout io.Writer, dir string, force bool) error {
+func runDataInit(stdout io.Writer, dir, from string, force bool) error {
+	src, ok := dataset.Builtin(from)
+	if !ok {
+		return usageError{fmt.Errorf("--from %q: no built-in data set by that name (built-in: %s)", from, strings.Join(dataset.Builtins(), ", "))}
+	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 && !force {
 		return fmt.Errorf("init %s: folder is not empty (use --force to overwrite)", dir)
 	}
-	src := dataset.Default()
 	count := 0
 	err := fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,12 +18,10 @@ import (
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/report"
 	"github.com/corridor-dev/corridor/scenario"
 )
-
-// defaultScenario is the scenario used when --scenario is not given: the status quo.
-const defaultScenario = "x1"
 
 // flowsOptions are the flags of "corridor flows".
 type flowsOptions struct {
@@ -53,8 +50,8 @@ prices and welfare by country. Projects are not built unless named with --with o
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFlows(cmd.Context(), a, o) },
 	}
 	f := c.Flags()
-	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
-	f.StringVar(&o.scenario, "scenario", defaultScenario, "scenario: a built-in name (see 'corridor scenario list') or a YAML file")
+	f.StringVar(&o.data, "data", "", dataFlagUsage())
+	f.StringVar(&o.scenario, "scenario", "", "scenario: a built-in name (see 'corridor scenario list') or a YAML file (default: the study's headline scenario)")
 	f.StringVar(&o.regime, "regime", "", "regime state (default: the scenario's initial state, or its timeline's state in --year)")
 	f.IntVar(&o.year, "year", 0, "year of the state (default: the data set's base year)")
 	f.StringSliceVar(&o.with, "with", nil, "build these projects (comma-separated ids)")
@@ -79,12 +76,12 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 		return err
 	}
 	fsys, _ := dataFS(o.data)
-	sc, err := loadScenario(fsys, o.scenario)
+	sc, err := loadScenario(fsys, o.scenario, n.Study.HeadlineScenario)
 	if err != nil {
 		return err
 	}
 	if err := sc.Check(n); err != nil {
-		return fmt.Errorf("scenario %s:\n%w", o.scenario, err)
+		return fmt.Errorf("scenario %s:\n%w", sc.Name, err)
 	}
 	projects := o.with
 	if o.allProjects {
@@ -199,9 +196,9 @@ func writeFiles(dir string, files map[string][]byte) (err error) {
 }
 
 // loadScenario reads a scenario from a YAML file on disk, or a built-in one from the data set's
-// scenarios/ folder by name: the file stem ("x1-status-quo"), its first part ("x1") or the
-// scenario's name.
-func loadScenario(fsys fs.FS, name string) (*scenario.Scenario, error) {
+// scenarios/ folder by name (pipeline.Builtins.Lookup: file stem, its first part or the
+// scenario's name); an empty name is the study's headline scenario.
+func loadScenario(fsys fs.FS, name, headline string) (*scenario.Scenario, error) {
 	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.ContainsRune(name, os.PathSeparator) {
 		f, err := os.Open(name)
 		if err != nil {
@@ -210,25 +207,14 @@ func loadScenario(fsys fs.FS, name string) (*scenario.Scenario, error) {
 		defer f.Close()
 		return scenario.Decode(name, f)
 	}
-	files, err := builtinScenarios(fsys)
+	b, err := pipeline.LoadBuiltins(fsys)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, file := range files {
-		stem := strings.TrimSuffix(path.Base(file), path.Ext(file))
-		first, _, _ := strings.Cut(stem, "-")
-		if strings.EqualFold(name, stem) || strings.EqualFold(name, first) {
-			return scenario.Load(fsys, file)
-		}
-		names = append(names, stem)
+	if name == "" {
+		return b.Headline(headline)
 	}
-	for _, file := range files {
-		if sc, err := scenario.Load(fsys, file); err == nil && strings.EqualFold(sc.Name, name) {
-			return sc, nil
-		}
-	}
-	return nil, fmt.Errorf("no scenario %q: give a YAML file or one of %s", name, strings.Join(names, ", "))
+	return b.Lookup(name)
 }
 
 // builtinScenarios lists the scenario files of a data set, sorted.

@@ -29,7 +29,7 @@ evolves (see docs/decisions/0003-sanctions-rules.md). The built-in data set carr
 its scenarios/ folder.`,
 	}
 	var dir string
-	c.PersistentFlags().StringVar(&dir, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	c.PersistentFlags().StringVar(&dir, "data", "", dataFlagUsage())
 	c.AddCommand(
 		&cobra.Command{
 			Use:   "validate FILE...",
@@ -64,12 +64,12 @@ func runScenarioValidate(ctx context.Context, stdout, stderr io.Writer, dir stri
 		return err
 	}
 	fsys, dataName := dataFS(dir)
-	if dir != "" {
+	if !isBuiltinData(dir) {
 		dataName = "data set " + dir
 	}
 	failed := 0
 	for _, file := range files {
-		sc, err := loadScenario(fsys, file)
+		sc, err := loadScenario(fsys, file, "")
 		if err == nil {
 			err = sc.Check(n)
 		}

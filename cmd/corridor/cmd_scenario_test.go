@@ -34,10 +34,10 @@ func TestScenarioValidate(t *testing.T) {
 		wantStdout string
 		wantStderr []string
 	}{
-		{"built-in by short name", []string{"scenario", "validate", "x1"}, exitOK, "scenarios/x1-status-quo.yaml: ok against built-in Northeast Asia data:", nil},
-		{"every built-in scenario", []string{"scenario", "validate", "x1", "x2", "x3", "x4", "x5"}, exitOK, "scenarios/x5-hard-enforcement.yaml: ok against built-in Northeast Asia data:", nil},
+		{"built-in by short name", []string{"scenario", "validate", "x1"}, exitOK, "scenarios/x1-status-quo.yaml: ok against built-in data set neasia:", nil},
+		{"every built-in scenario", []string{"scenario", "validate", "x1", "x2", "x3", "x4", "x5"}, exitOK, "scenarios/x5-hard-enforcement.yaml: ok against built-in data set neasia:", nil},
 		{"decode error with position", []string{"scenario", "validate", bad}, exitFailure, "",
-			[]string{bad + `:10:5: rules/0/colour: unknown key "colour"`, bad + ": 1 error(s) against built-in Northeast Asia data"}},
+			[]string{bad + `:10:5: rules/0/colour: unknown key "colour"`, bad + ": 1 error(s) against built-in data set neasia"}},
 		{"missing file", []string{"scenario", "validate", filepath.Join(dir, "none.yaml")}, exitFailure, "", []string{"none.yaml"}},
 		{"no file", []string{"scenario", "validate"}, exitUsage, "", []string{"requires at least 1 arg"}},
 	} {

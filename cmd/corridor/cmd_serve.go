@@ -58,7 +58,7 @@ whenever the server listens beyond loopback.`,
 	f := c.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
 	f.StringVar(&o.db, "db", "", "SQLite database file (default: corridor.db in the user config directory)")
-	f.StringVar(&o.data, "data", "", "data set folder (default: the built-in Northeast Asia data)")
+	f.StringVar(&o.data, "data", "", dataFlagUsage())
 	f.StringVar(&o.token, "token", "", "bearer token required for changes (default: $"+tokenEnv+"; none)")
 	f.IntVar(&o.concurrent, "concurrent", 1, "runs executed at once; the rest wait in a queue")
 	f.IntVar(&o.workers, "workers", 0, "Monte Carlo workers per run (default: number of CPUs)")

@@ -3,8 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/corridor-dev/corridor/dataset"
 )
 
 // newRootCmd builds the command tree. Each verb lives in its own cmd_<verb>.go file with a
@@ -17,7 +20,8 @@ func newRootCmd(a *app) *cobra.Command {
 borders, under these sanctions, what would flow over it, what is it worth and to whom,
 how sure are we, and what would change the answer?
 
-The built-in data set covers Northeast Asia (Russia, North and South Korea, China).`,
+Built-in data sets, chosen with --data NAME: ` + strings.Join(dataset.Builtins(), ", ") + ` (default ` + dataset.DefaultName + `);
+'corridor data show --data NAME' describes one. --data also takes a folder of your own.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
