@@ -156,7 +156,6 @@ func (ev *evaluator) baseEval(ctx context.Context, s *solver, pi, si int, v vari
 	return ev.evaluate(ctx, s, x, pi, si, occ, play)
 }
 
-
 // expectedOccupancy is the probability of each regime state in each of the years under the
 // Markov chain (no feedback), or the fixed timeline.
 func (ev *evaluator) expectedOccupancy(reg *scenario.Regimes, years int) occupancy {

@@ -92,26 +92,6 @@ func TestChartGolden(t *testing.T) {
 	}
 }
 
-func TestClipSegment(t *testing.T) {
-	for _, tt := range []struct {
-		name           string
-		ax, ay, bx, by float64
-		want           [4]float64
-		ok             bool
-	}{
-		{"inside", 1, 1, 5, 5, [4]float64{1, 1, 5, 5}, true},
-		{"out left", -10, 5, 5, 5, [4]float64{0, 5, 5, 5}, true},
-		{"outside", -10, -10, -5, -5, [4]float64{}, false},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			x0, y0, x1, y1, ok := clipSegment(tt.ax, tt.ay, tt.bx, tt.by, 10, 10)
-			if ok != tt.ok || (ok && [4]float64{x0, y0, x1, y1} != tt.want) {
-				t.Errorf("clipSegment = %v %v, want %v %v", [4]float64{x0, y0, x1, y1}, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 // A chart whose values are all zero gets one tick, at zero, centred, not an axis from $0 to
 // "$0.001k" (#17: an all-zero Shapley chart).
 func TestChartAllZero(t *testing.T) {

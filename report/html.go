@@ -31,21 +31,21 @@ type HTMLOptions struct {
 // htmlPage is the template's data: everything pre-formatted, charts as trusted SVG.
 type htmlPage struct {
 	Title, Question, DataSet, InputHash, Version, Headline string
-	Decider                                      string
-	Seed                                         uint64
-	Draws                                        uint64
-	BaseYear, RefYear                            int
-	Scenarios                                    []htmlScenario
-	Summary                                      []htmlVerdict
-	Map                                          template.HTML
-	MapNote, Attribution                         string
-	Compare                                      template.HTML
-	Projects                                     []htmlProject
-	Corridors                                    []htmlCorridor
-	CorridorNote                                 string
-	Inputs                                       []htmlInput
-	Sources                                      []htmlSource
-	Warnings                                     []string
+	Decider                                                string
+	Seed                                                   uint64
+	Draws                                                  uint64
+	BaseYear, RefYear                                      int
+	Scenarios                                              []htmlScenario
+	Summary                                                []htmlVerdict
+	Map, DetailMap                                         template.HTML
+	MapNote, Attribution                                   string
+	Compare                                                template.HTML
+	Projects                                               []htmlProject
+	Corridors                                              []htmlCorridor
+	CorridorNote                                           string
+	Inputs                                                 []htmlInput
+	Sources                                                []htmlSource
+	Warnings                                               []string
 }
 
 type htmlScenario struct{ Name, Title string }
@@ -153,6 +153,15 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 		return nil, err
 	}
 	p.Map = template.HTML(m)
+	if focus := ProjectFocus(n); focus != nil {
+		dv := mv
+		dv.Title, dv.Focus, dv.ID = "Detail: the candidate projects", focus, "detail"
+		d, err := MapSVG(dv)
+		if err != nil {
+			return nil, err
+		}
+		p.DetailMap = template.HTML(d)
+	}
 	cmp := compareChart(r, order)
 	p.Compare = template.HTML(cmp.Render())
 	for _, id := range order {

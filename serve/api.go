@@ -33,14 +33,25 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) (*model.Network
 }
 
 // getBasemap serves the country outlines the web map draws under the network: the Natural Earth
-// 1:50m outlines (public domain) embedded by package naturalearth, as GeoJSON; the credit line is
-// in the X-Attribution header and the map's caption.
-func (s *Server) getBasemap(w http.ResponseWriter, _ *http.Request) {
+// 1:50m world outlines (public domain) embedded by package naturalearth, reduced to the countries
+// around the data set's nodes (report.BasemapGeoJSON), as GeoJSON; the credit line is in the
+// X-Attribution header and the map's caption.
+func (s *Server) getBasemap(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.network(w, r)
+	if !ok {
+		return
+	}
+	b, err := report.BasemapGeoJSON(n)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "basemap", "err", err)
+		writeError(w, http.StatusInternalServerError, "the basemap does not decode: "+err.Error(), nil)
+		return
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/geo+json")
 	h.Set("Cache-Control", "max-age=86400")
 	h.Set("X-Attribution", naturalearth.Attribution)
-	w.Write(naturalearth.NEAsia())
+	w.Write(b)
 }
 
 // getData serves the network summary the map draws.

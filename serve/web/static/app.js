@@ -145,15 +145,26 @@ async function mapPage() {
   $("#title").textContent = d.Name || "Network";
   const nodes = new Map(d.Nodes.map((n) => [n.ID, n]));
   const sources = new Map((d.Sources || []).map((s) => [s.ID, s]));
-  const lat0 = d.Nodes.reduce((a, n) => a + n.Lat, 0) / d.Nodes.length;
-  const k = Math.cos((lat0 * Math.PI) / 180);
-  // equirectangular projection with the mean latitude's scale: fine at regional scale
-  const px = (n) => [n.Lon * k * 100, -n.Lat * 100];
-  // start on where most nodes are (5th to 95th percentile), so far-off ends do not shrink the region
-  const q = (a, f) => a.slice().sort((x, y) => x - y)[Math.floor(f * (a.length - 1))];
-  const xs = d.Nodes.map((n) => px(n)[0]), ys = d.Nodes.map((n) => px(n)[1]);
-  const x0 = q(xs, 0.05), x1 = q(xs, 0.95), y0 = q(ys, 0.05), y1 = q(ys, 0.95);
-  const pad = 0.15 * Math.max(x1 - x0, y1 - y0);
+  // Longitudes are read on the circle: the view is centred on the middle of the nodes' and
+  // waypoints' extent, leaving out the largest gap between their longitudes, and every longitude
+  // is unwrapped within 180° of that centre, so a network across the antimeridian is one piece.
+  const pts = [...d.Nodes.map((n) => [n.Lon, n.Lat]), ...d.Links.flatMap((l) => l.Waypoints || [])];
+  if (!pts.length) pts.push([0, 0]);
+  const wrap = (lon, ref) => lon - 360 * Math.floor((lon - ref + 180) / 360);
+  const lons = pts.map(([lon]) => wrap(lon, 0)).sort((a, b) => a - b);
+  let gap = lons[0] + 360 - lons[lons.length - 1], start = lons[0];
+  for (let i = 0; i + 1 < lons.length; i++) if (lons[i + 1] - lons[i] > gap) [gap, start] = [lons[i + 1] - lons[i], lons[i + 1]];
+  const lon0 = start + (360 - gap) / 2;
+  const lats = pts.map(([, lat]) => lat), lat0 = (Math.min(...lats) + Math.max(...lats)) / 2;
+  const k = Math.cos((Math.max(-80, Math.min(80, lat0)) * Math.PI) / 180);
+  // equirectangular projection true to scale at the middle latitude (as the report's map does
+  // near the equator); lon is already unwrapped
+  const proj = (lon, lat) => [(lon - lon0) * k * 100, -lat * 100];
+  const px = (n) => proj(wrap(n.Lon, lon0), n.Lat);
+  // the first view holds every node and waypoint, with a margin
+  const xs = pts.map(([lon, lat]) => px({ Lon: lon, Lat: lat })[0]), ys = pts.map(([lon, lat]) => px({ Lon: lon, Lat: lat })[1]);
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  const pad = 0.06 * Math.max(x1 - x0, y1 - y0, 300);
   let vb = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
   const svg = $("#map");
   const full = vb[2]; // the width of the first view: labels of minor nodes show from twice that zoom
@@ -173,13 +184,19 @@ async function mapPage() {
   const gb = el("g", { class: "basemap" }), gl = el("g", {}), gn = el("g", {}), gt = el("g", {});
   svg.replaceChildren(gb, gl, gn, gt);
   const r = vb[2] / 250;
-  // country outlines under the network (Natural Earth, public domain)
+  // country outlines under the network (Natural Earth, public domain): each ring (continuous
+  // across the antimeridian) is drawn shifted by -360°, 0° or +360° wherever that copy lies
+  // within 180° of the centre
   fetch("/api/basemap", { headers: authHeaders() }).then((res) => (res.ok ? res.json() : null)).then((geo) => {
     if (!geo) return;
+    const copies = (ring) => {
+      const ls = ring.map(([lon]) => lon), lo = Math.min(...ls), hi = Math.max(...ls);
+      return [-360, 0, 360].filter((s) => hi + s >= lon0 - 180 && lo + s <= lon0 + 180).map((s) => ring.map(([lon, lat]) => proj(lon + s, lat)));
+    };
     for (const f of geo.features || []) {
       const polys = f.geometry && f.geometry.type === "MultiPolygon" ? f.geometry.coordinates : f.geometry && f.geometry.type === "Polygon" ? [f.geometry.coordinates] : [];
-      const d = polys.flatMap((poly) => poly.map((ring) => "M" + ring.map(([lon, lat]) => px({ Lon: lon, Lat: lat }).join(" ")).join(" L") + "Z")).join(" ");
-      if (d) gb.append(el("path", { d, class: "country" }));
+      const d = polys.flatMap((poly) => poly.flatMap(copies)).map((ring) => "M" + ring.map((p) => p.join(" ")).join(" L") + "Z").join(" ");
+      if (d) gb.append(el("path", { d, class: "country" }, el("title", {}, (f.properties && f.properties.name) || "")));
     }
     $("#attribution").textContent = "Country outlines: Natural Earth (public domain).";
   }).catch(() => {});

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// regionWords are ids and words of the built-in Northeast Asia data. No output for another
+// region may contain them: a region's ids and a study's words live in its data, never in code.
+var regionWords = regexp.MustCompile(`\b(RUS|PRK|KOR|CHN|JPN|MNG|DPRK|ROK)\b|(?i)russia|korea|china|chinese|pyongyang|rajin|khasan|tumen|vladivostok|northeast asia|north-east asia|neasia`)
+
+// anyRegion is testdata/anyregion: a synthetic data set with invented country codes, in the
+// southern hemisphere, across the antimeridian, without Russia, with its own study.
+const anyRegion = "testdata/anyregion"
+
+// checkNoRegionWords fails when out holds a Northeast Asian id or word.
+func checkNoRegionWords(t *testing.T, what, out string) {
+	t.Helper()
+	if m := regionWords.FindAllString(out, 5); m != nil {
+		i := strings.Index(out, m[0])
+		t.Errorf("%s mentions %q (…%s…): a region's words must come from its data", what, m, out[max(0, i-80):min(len(out), i+80)])
+	}
+}
+
+// TestAnyRegion runs validate, flows, assess, report and serve on the synthetic region end to
+// end: each works, speaks of that region only, and draws every node on the map.
+func TestAnyRegion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every command on a data set")
+	}
+	dir := t.TempDir()
+	run := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(t, args...)
+		if code != exitOK {
+			t.Fatalf("corridor %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		}
+		checkNoRegionWords(t, "corridor "+args[0]+" stderr", errOut)
+		return out
+	}
+
+	out := run("data", "validate", anyRegion)
+	if !strings.Contains(out, "ok: 6 nodes, 7 links") || !strings.Contains(out, "2 scenarios; 0 warning(s)") {
+		t.Errorf("data validate = %q", out)
+	}
+	out = run("flows", "--data", anyRegion, "--all-projects")
+	checkNoRegionWords(t, "flows", out)
+	if !strings.Contains(out, "s1-open") {
+		t.Errorf("flows without --scenario solved another scenario than the study's headline s1-open:\n%s", out)
+	}
+
+	out = run("assess", "--data", anyRegion, "--draws", "4")
+	checkNoRegionWords(t, "assess", out)
+	for _, want := range []string{"Will Alta build the railway", "P(ZQA COMMITS)", "NEWLINE", "BPORT_UP", "s1", "s2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("assess output lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "probability of sanctions relief") && !strings.Contains(out, "relief probability") {
+		t.Logf("assess names no relief driver (it prints only the largest tornado bars)")
+	}
+
+	html := filepath.Join(dir, "report.html")
+	run("report", "--data", anyRegion, "--draws", "4", "--out", html)
+	b, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoRegionWords(t, "report", string(b))
+	svg := mapSVG(t, string(b))
+	for _, id := range []string{"West Forest", "West Harbour", "Strait Crossing", "Bela Town", "Bela Harbour", "Cora City"} {
+		if !strings.Contains(svg, id) {
+			t.Errorf("the report's map does not draw node %s", id)
+		}
+	}
+
+	// serve: a run on the region through the API, and its report
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	a := &app{stdout: io.Discard, stderr: io.Discard}
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- runServe(ctx, a, serveOptions{addr: "127.0.0.1:0", db: filepath.Join(dir, "c.db"), data: anyRegion, concurrent: 1, draws: 4},
+			func(addr string) { addrc <- addr })
+	}()
+	var base string
+	select {
+	case addr := <-addrc:
+		base = "http://" + addr
+	case err := <-errc:
+		t.Fatalf("serve: %v", err)
+	}
+	get := func(path string) string {
+		t.Helper()
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d %s", path, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	checkNoRegionWords(t, "GET /api/data", get("/api/data"))
+	checkNoRegionWords(t, "GET /api/scenarios", get("/api/scenarios"))
+	res, err := http.Post(base+"/api/runs", "application/json", strings.NewReader(`{"draws": 4}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		ID int64 `json:"id"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&created)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusAccepted && res.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /api/runs = %d, %v", res.StatusCode, err)
+	}
+	var run1 struct {
+		Status string `json:"status"`
+		Error  string `json:"error"`
+	}
+	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		body := get(fmt.Sprintf("/api/runs/%d", created.ID))
+		if err := json.Unmarshal([]byte(body), &run1); err != nil {
+			t.Fatal(err)
+		}
+		if run1.Status != "queued" && run1.Status != "running" {
+			checkNoRegionWords(t, "GET /api/runs/{id}", body)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %d still %s", created.ID, run1.Status)
+		}
+	}
+	if run1.Status != "complete" {
+		t.Fatalf("run %d: %s %s", created.ID, run1.Status, run1.Error)
+	}
+	checkNoRegionWords(t, "the served report", get(fmt.Sprintf("/api/runs/%d/report.html", created.ID)))
+	cancel()
+	<-errc
+}
+
+// mapSVG returns the first <svg>…</svg> of an HTML page: the report's map.
+func mapSVG(t *testing.T, html string) string {
+	t.Helper()
+	i := strings.Index(html, "<svg")
+	j := strings.Index(html[max(i, 0):], "</svg>")
+	if i < 0 || j < 0 {
+		t.Fatal("no SVG in the report")
+	}
+	return html[i : i+j]
+}
