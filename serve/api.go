@@ -54,45 +54,107 @@ func (s *Server) getBasemap(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
+// DataSchemaVersion is the version of the JSON shape of GET /api/data.
+const DataSchemaVersion = 2
+
+// Data is the network summary GET /api/data serves: what the map and the run form show.
+type Data struct {
+	SchemaVersion int           `json:"schema_version"`
+	Name          string        `json:"name"`
+	Description   string        `json:"description"`
+	BaseYear      int           `json:"base_year"`
+	Study         DataStudy     `json:"study"`
+	Countries     []DataCountry `json:"countries"`
+	Nodes         []DataNode    `json:"nodes"`
+	Links         []DataLink    `json:"links"`
+	Projects      []DataProject `json:"projects"`
+	Sources       []DataSource  `json:"sources"`
+}
+
+// DataStudy is the question the data set asks (its study.yaml and decider).
+type DataStudy struct {
+	Title            string   `json:"title"`
+	HeadlineScenario string   `json:"headline_scenario"`
+	Decider          string   `json:"decider"`
+	MapLabels        []string `json:"map_labels"`
+}
+
+// DataCountry is a country of the data set.
+type DataCountry struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// DataNode is a node with its position (WGS84 degrees) and the source of the position.
+type DataNode struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Country string  `json:"country"`
+	Kind    string  `json:"kind"`
+	Lat     float64 `json:"lat"`
+	Lon     float64 `json:"lon"`
+	Source  string  `json:"source"`
+}
+
+// DataLink is a link; quantities are written with their units ("" when not given).
+type DataLink struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	From      string       `json:"from"`
+	To        string       `json:"to"`
+	Mode      string       `json:"mode"`
+	Carrier   string       `json:"carrier"`
+	Status    string       `json:"status"`
+	Project   string       `json:"project"`
+	TwoWay    bool         `json:"two_way"`
+	Length    string       `json:"length"`
+	Capacity  string       `json:"capacity"`
+	Cost      string       `json:"cost"`
+	Tariff    string       `json:"tariff"`
+	Sources   []string     `json:"sources"`
+	Waypoints [][2]float64 `json:"waypoints"` // [lon, lat] between from and to
+}
+
+// DataProject is a candidate project.
+type DataProject struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Class       string   `json:"class"`
+	Capex       string   `json:"capex"`
+	Description string   `json:"description"`
+	Links       []string `json:"links"`
+}
+
+// DataSource is a source of the data set.
+type DataSource struct {
+	ID         string `json:"id"`
+	Publisher  string `json:"publisher"`
+	Title      string `json:"title"`
+	URL        string `json:"url"`
+	Date       string `json:"date"`
+	FactID     string `json:"fact_id"`
+	Confidence string `json:"confidence"`
+	Note       string `json:"note"`
+}
+
 // getData serves the network summary the map draws.
 func (s *Server) getData(w http.ResponseWriter, r *http.Request) {
 	n, ok := s.network(w, r)
 	if !ok {
 		return
 	}
-	type node struct {
-		ID, Name, Country, Kind string
-		Lat, Lon                float64
-		Source                  string
+	out := Data{SchemaVersion: DataSchemaVersion, Name: n.Meta.Name, Description: n.Meta.Description, BaseYear: n.Meta.BaseYear,
+		Study: DataStudy{Title: n.Study.Title, HeadlineScenario: n.Study.HeadlineScenario, Decider: n.Meta.Decider,
+			MapLabels: slices.Clone(n.Study.MapLabels)},
+		Countries: []DataCountry{}, Nodes: []DataNode{}, Links: []DataLink{}, Projects: []DataProject{}, Sources: []DataSource{}}
+	if out.Study.MapLabels == nil {
+		out.Study.MapLabels = []string{}
 	}
-	type link struct {
-		ID, Name, From, To, Mode, Carrier, Status, Project string
-		TwoWay                                             bool
-		Length, Capacity, Cost, Tariff                     string
-		Sources                                            []string
-		Waypoints                                          [][2]float64 // [lon, lat] between From and To
-	}
-	type project struct {
-		ID, Name, Class, Capex, Description string
-		Links                               []string
-	}
-	type source struct {
-		ID, Publisher, Title, URL, Date, FactID, Confidence, Note string
-	}
-	out := struct {
-		Name, Description string
-		BaseYear          int
-		Countries         []map[string]string
-		Nodes             []node
-		Links             []link
-		Projects          []project
-		Sources           []source
-	}{Name: n.Meta.Name, Description: n.Meta.Description, BaseYear: n.Meta.BaseYear}
 	for _, c := range n.Countries {
-		out.Countries = append(out.Countries, map[string]string{"ID": c.ID, "Name": c.Name})
+		out.Countries = append(out.Countries, DataCountry{c.ID, c.Name})
 	}
 	for _, nd := range n.Nodes {
-		out.Nodes = append(out.Nodes, node{nd.ID, nd.Name, nd.Country, string(nd.Kind), nd.Pos.Lat, nd.Pos.Lon, nd.PosSource.String()})
+		out.Nodes = append(out.Nodes, DataNode{nd.ID, nd.Name, nd.Country, string(nd.Kind), nd.Pos.Lat, nd.Pos.Lon, nd.PosSource.String()})
 	}
 	qs := func(q model.Q) string {
 		if !q.IsSet() {
@@ -105,24 +167,24 @@ func (s *Server) getData(w http.ResponseWriter, r *http.Request) {
 		if m := n.Mode(l.Mode); m != nil {
 			carrier = string(m.Carrier)
 		}
-		var srcs []string
+		srcs := []string{}
 		for _, q := range []model.Q{l.Length, l.Capacity, l.Cost, l.Tariff, l.Speed} {
 			if q.IsSet() && !q.Source.IsZero() {
 				srcs = append(srcs, q.Source.String())
 			}
 		}
-		var way [][2]float64
+		way := [][2]float64{}
 		for _, p := range l.Waypoints {
 			way = append(way, [2]float64{p.Lon, p.Lat})
 		}
-		out.Links = append(out.Links, link{l.ID, l.Name, l.From, l.To, l.Mode, carrier, string(l.Status), l.Project, l.TwoWay,
+		out.Links = append(out.Links, DataLink{l.ID, l.Name, l.From, l.To, l.Mode, carrier, string(l.Status), l.Project, l.TwoWay,
 			qs(l.Length), qs(l.Capacity), qs(l.Cost), qs(l.Tariff), slices.Compact(srcs), way})
 	}
 	for _, p := range n.Projects {
-		out.Projects = append(out.Projects, project{p.ID, p.Name, p.Class, qs(p.Capex), p.Description, p.Links})
+		out.Projects = append(out.Projects, DataProject{p.ID, p.Name, p.Class, qs(p.Capex), p.Description, append([]string{}, p.Links...)})
 	}
 	for _, src := range n.Sources {
-		out.Sources = append(out.Sources, source{src.ID, src.Publisher, src.Title, src.URL, src.Date, src.FactID, src.Confidence, src.Note})
+		out.Sources = append(out.Sources, DataSource{src.ID, src.Publisher, src.Title, src.URL, src.Date, src.FactID, src.Confidence, src.Note})
 	}
 	w.Header().Set("Cache-Control", "max-age=60")
 	writeJSON(w, http.StatusOK, out)

@@ -136,13 +136,19 @@ func TestScenarios(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got struct {
-				ID     int64
-				Error  string
-				Fields []FieldError
+				ID       int64
+				Error    string
+				Fields   []FieldError
+				Scenario json.RawMessage
 			}
 			code := f.do(t, "POST", tt.path, jsonBody(map[string]string{"yaml": tt.yaml}), nil, &got)
 			if code != tt.want {
 				t.Fatalf("POST %s = %d %+v, want %d", tt.path, code, got, tt.want)
+			}
+			if code < 300 {
+				for _, p := range schemaProblems(t, "ScenarioSummary", got.Scenario) {
+					t.Errorf("POST %s: scenario vs openapi.json: %s", tt.path, p)
+				}
 			}
 			found, pos := tt.wantField == "", false
 			for _, fe := range got.Fields {
@@ -376,12 +382,27 @@ func TestPages(t *testing.T) {
 			t.Errorf("GET %s: CSP %q", p, csp)
 		}
 	}
-	var data struct {
-		Nodes []struct{ Lat, Lon float64 }
-		Links []struct{ From, To, Mode, Status string }
+	var data Data
+	var raw map[string]any
+	if code := f.do(t, "GET", "/api/data", "", nil, &raw); code != 200 {
+		t.Fatalf("GET /api/data = %d", code)
 	}
-	if code := f.do(t, "GET", "/api/data", "", nil, &data); code != 200 || len(data.Nodes) < 10 || len(data.Links) < 10 || data.Links[0].Mode == "" {
-		t.Errorf("GET /api/data = %d, %d nodes, %d links", code, len(data.Nodes), len(data.Links))
+	rawBody, _ := json.Marshal(raw)
+	for _, p := range schemaProblems(t, "Data", rawBody) {
+		t.Errorf("GET /api/data vs openapi.json: %s", p)
+	}
+	f.do(t, "GET", "/api/data", "", nil, &data)
+	if data.SchemaVersion != DataSchemaVersion || len(data.Nodes) < 10 || len(data.Links) < 10 || data.Links[0].Mode == "" || data.Study.Title == "" || data.Study.Decider == "" {
+		t.Errorf("GET /api/data: schema %d, %d nodes, %d links, study %+v", data.SchemaVersion, len(data.Nodes), len(data.Links), data.Study)
+	}
+	// the wire format is snake_case: Go's decoder ignores case, so look at the keys themselves
+	for _, k := range []string{"schema_version", "base_year", "study", "nodes", "links", "projects", "sources", "countries"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("GET /api/data has no key %q", k)
+		}
+	}
+	if l := raw["links"].([]any)[0].(map[string]any); l["two_way"] == nil || l["from"] == nil || l["From"] != nil {
+		t.Errorf("GET /api/data link keys %v, want snake_case", slices.Sorted(maps.Keys(l)))
 	}
 }
 

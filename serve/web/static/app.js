@@ -93,7 +93,7 @@ const range = (s) => (s && num(s.p10) && num(s.p90) ? `${money(s.p10)} … ${mon
 async function countryNames() {
   try {
     const d = await api("GET", "/api/data");
-    return new Map((d.Countries || []).map((c) => [c.ID, c.Name || c.ID]));
+    return new Map((d.countries || []).map((c) => [c.id, c.name || c.id]));
   } catch {
     return new Map();
   }
@@ -142,13 +142,13 @@ function follow(id, onEnd) {
 // ---- network map ----
 async function mapPage() {
   const d = await api("GET", "/api/data");
-  $("#title").textContent = d.Name || "Network";
-  const nodes = new Map(d.Nodes.map((n) => [n.ID, n]));
-  const sources = new Map((d.Sources || []).map((s) => [s.ID, s]));
+  $("#title").textContent = d.name || "Network";
+  const nodes = new Map(d.nodes.map((n) => [n.id, n]));
+  const sources = new Map((d.sources || []).map((s) => [s.id, s]));
   // Longitudes are read on the circle: the view is centred on the middle of the nodes' and
   // waypoints' extent, leaving out the largest gap between their longitudes, and every longitude
   // is unwrapped within 180° of that centre, so a network across the antimeridian is one piece.
-  const pts = [...d.Nodes.map((n) => [n.Lon, n.Lat]), ...d.Links.flatMap((l) => l.Waypoints || [])];
+  const pts = [...d.nodes.map((n) => [n.lon, n.lat]), ...d.links.flatMap((l) => l.waypoints || [])];
   if (!pts.length) pts.push([0, 0]);
   const wrap = (lon, ref) => lon - 360 * Math.floor((lon - ref + 180) / 360);
   const lons = pts.map(([lon]) => wrap(lon, 0)).sort((a, b) => a - b);
@@ -160,9 +160,9 @@ async function mapPage() {
   // equirectangular projection true to scale at the middle latitude (as the report's map does
   // near the equator); lon is already unwrapped
   const proj = (lon, lat) => [(lon - lon0) * k * 100, -lat * 100];
-  const px = (n) => proj(wrap(n.Lon, lon0), n.Lat);
+  const px = (n) => proj(wrap(n.lon, lon0), n.lat);
   // the first view holds every node and waypoint, with a margin
-  const xs = pts.map(([lon, lat]) => px({ Lon: lon, Lat: lat })[0]), ys = pts.map(([lon, lat]) => px({ Lon: lon, Lat: lat })[1]);
+  const xs = pts.map(([lon, lat]) => px({ lon: lon, lat: lat })[0]), ys = pts.map(([lon, lat]) => px({ lon: lon, lat: lat })[1]);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
   const pad = 0.06 * Math.max(x1 - x0, y1 - y0, 300);
   let vb = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
@@ -200,27 +200,27 @@ async function mapPage() {
     }
     $("#attribution").textContent = "Country outlines: Natural Earth (public domain).";
   }).catch(() => {});
-  for (const l of d.Links) {
-    const a = nodes.get(l.From), b = nodes.get(l.To);
+  for (const l of d.links) {
+    const a = nodes.get(l.from), b = nodes.get(l.to);
     if (!a || !b) continue;
     const [x1, y1] = px(a), [x2, y2] = px(b);
-    const attrs = { class: "link " + l.Status, stroke: colors[l.Carrier] || "#555", "stroke-width": 2.5, "data-id": l.ID };
-    const title = el("title", {}, `${l.Name || l.ID} (${l.Mode}, ${l.Status})`);
+    const attrs = { class: "link " + l.status, stroke: colors[l.carrier] || "#555", "stroke-width": 2.5, "data-id": l.id };
+    const title = el("title", {}, `${l.name || l.id} (${l.mode}, ${l.status})`);
     // a link with waypoints is a path through them; a straight one a line
-    const way = (l.Waypoints || []).map(([lon, lat]) => px({ Lon: lon, Lat: lat }));
+    const way = (l.waypoints || []).map(([lon, lat]) => px({ lon: lon, lat: lat }));
     const line = way.length
       ? el("path", { ...attrs, fill: "none", d: "M" + [[x1, y1], ...way, [x2, y2]].map((p) => p.join(" ")).join(" L") }, title)
       : el("line", { x1, y1, x2, y2, ...attrs }, title);
     line.addEventListener("click", () => showInfo("link", l));
     gl.append(line);
   }
-  for (const n of d.Nodes) {
+  for (const n of d.nodes) {
     const [cx, cy] = px(n);
-    const c = el("circle", { cx, cy, r, class: "node " + n.Kind, "data-id": n.ID }, el("title", {}, `${n.Name} (${n.Country})`));
+    const c = el("circle", { cx, cy, r, class: "node " + n.kind, "data-id": n.id }, el("title", {}, `${n.name} (${n.country})`));
     c.addEventListener("click", () => showInfo("node", n));
     gn.append(c);
-    const major = ["port", "city"].includes(n.Kind);
-    gt.append(el("text", { x: cx, y: cy, class: "label" + (major ? " major" : ""), dy: "0.35em" }, (n.Name || n.ID).split(" (")[0].split(" / ")[0]));
+    const major = ["port", "city"].includes(n.kind);
+    gt.append(el("text", { x: cx, y: cy, class: "label" + (major ? " major" : ""), dy: "0.35em" }, (n.name || n.id).split(" (")[0].split(" / ")[0]));
   }
   setVB();
   $("#legend").replaceChildren(...Object.entries(colors).map(([m, c]) => el("span", { class: "key" }, el("i", { "data-color": c }), m)));
@@ -230,19 +230,19 @@ async function mapPage() {
     const ul = el("ul", { class: "sources" });
     for (const part of (text || "").split(";").map((s) => s.trim()).filter(Boolean)) {
       const s = sources.get(part);
-      if (s) ul.append(el("li", {}, el("b", {}, s.ID), " ", s.Publisher, ": ", s.Title, s.Date ? ` (${s.Date})` : "", s.URL ? [" ", el("a", { href: s.URL, rel: "noreferrer" }, "link")] : ""));
+      if (s) ul.append(el("li", {}, el("b", {}, s.id), " ", s.publisher, ": ", s.title, s.date ? ` (${s.date})` : "", s.url ? [" ", el("a", { href: s.url, rel: "noreferrer" }, "link")] : ""));
       else ul.append(el("li", {}, part));
     }
     return ul;
   }
   function showInfo(kind, x) {
-    const rows = Object.entries(x).filter(([k, v]) => v !== "" && v !== null && !(Array.isArray(v) && v.length === 0) && k !== "Sources" && k !== "Source");
+    const rows = Object.entries(x).filter(([k, v]) => v !== "" && v !== null && !(Array.isArray(v) && v.length === 0) && k !== "sources" && k !== "source");
     const info = $("#info");
-    info.replaceChildren(el("h2", {}, `${kind} ${x.ID}`), el("table", {}, rows.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, Array.isArray(v) ? v.join(", ") : String(v))))));
+    info.replaceChildren(el("h2", {}, `${kind} ${x.id}`), el("table", {}, rows.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, Array.isArray(v) ? v.join(", ") : String(v))))));
     info.append(el("h3", {}, "Sources"));
-    for (const s of kind === "node" ? [x.Source] : x.Sources || []) info.append(sourceList(s));
+    for (const s of kind === "node" ? [x.source] : x.sources || []) info.append(sourceList(s));
     for (const e of svg.querySelectorAll(".sel")) e.classList.remove("sel");
-    const sel = svg.querySelector(`[data-id="${CSS.escape(x.ID)}"]`);
+    const sel = svg.querySelector(`[data-id="${CSS.escape(x.id)}"]`);
     if (sel) sel.classList.add("sel");
   }
   // pan and zoom by changing the viewBox
@@ -310,7 +310,7 @@ async function runsPage() {
   const choices = $("#scenario-choices");
   sc.builtin.forEach((b, i) => choices.append(el("label", {}, el("input", { type: "checkbox", name: "builtin", value: b.name, checked: i === 0 }), b.name)));
   for (const s of sc.stored) choices.append(el("label", {}, el("input", { type: "checkbox", name: "stored", value: s.id }), `#${s.id} ${s.name} (saved)`));
-  for (const p of data.Projects) $("#project-choices").append(el("label", {}, el("input", { type: "checkbox", name: "project", value: p.ID }), p.ID));
+  for (const p of data.projects) $("#project-choices").append(el("label", {}, el("input", { type: "checkbox", name: "project", value: p.id }), p.id));
   let current = null;
   $("#launch").addEventListener("submit", async (e) => {
     e.preventDefault();
