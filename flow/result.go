@@ -9,45 +9,49 @@ import (
 // Result is the solution of one scenario state. Quantities are per year in canonical units
 // (t, mcm, MWh, TEU, bbl) and money is USD per year of the data set's base year.
 type Result struct {
-	Year       int
-	Regime     string
-	Objective  float64       // total surplus, USD/yr: the LP objective
-	Iterations int           // simplex iterations
-	SolveTime  time.Duration // time inside the LP engine
+	Year       int           `json:"year"`
+	Regime     string        `json:"regime"`
+	Objective  float64       `json:"objective"`  // total surplus, USD/yr: the LP objective
+	Iterations int           `json:"iterations"` // simplex iterations
+	SolveTime  time.Duration `json:"-"`          // time inside the LP engine: not in JSON, which must not vary between runs
 	// Decomposed says the LP was solved by decomposition (Options.Method); false when whole.
-	Decomposed    bool `json:",omitempty"`
-	Links         []LinkResult
-	Markets       []MarketResult
-	Prices        []NodePrice
-	Binding       []Binding
-	Welfare       []CountryWelfare // one per country with any welfare, sorted by id; RestOfWorld included
-	Leakage       []RuleLeakage
-	TariffRevenue float64 // Σ transit tariffs, USD/yr (a transfer: in welfare, not in Objective)
-	LeakageCost   float64 // Σ premiums and evasion costs paid outside every country, USD/yr
+	Decomposed    bool             `json:"decomposed,omitempty"`
+	Links         []LinkResult     `json:"links"`
+	Markets       []MarketResult   `json:"markets"`
+	Prices        []NodePrice      `json:"prices"`
+	Binding       []Binding        `json:"binding"`
+	Welfare       []CountryWelfare `json:"welfare"` // one per country with any welfare, sorted by id; RestOfWorld included
+	Leakage       []RuleLeakage    `json:"leakage"`
+	TariffRevenue float64          `json:"tariff_revenue"` // Σ transit tariffs, USD/yr (a transfer: in welfare, not in Objective)
+	LeakageCost   float64          `json:"leakage_cost"`   // Σ premiums and evasion costs paid outside every country, USD/yr
 }
 
 // LinkResult is what flows on one link.
 type LinkResult struct {
-	Link      string
-	Mode      string
-	Available bool
-	Capacity  float64 // per direction, in the mode's capacity unit per year
+	Link      string  `json:"link"`
+	Mode      string  `json:"mode"`
+	Available bool    `json:"available"`
+	Capacity  float64 `json:"capacity"` // per direction, in the mode's capacity unit per year
 	// Forward and Backward are the flows From→To and To→From in capacity units per year (tonnes on
 	// freight modes).
-	Forward, Backward float64
-	Utilisation       float64 // max(Forward, Backward) / Capacity
+	Forward     float64 `json:"forward"`
+	Backward    float64 `json:"backward"`
+	Utilisation float64 `json:"utilisation"` // max(Forward, Backward) / Capacity
 	// ShadowForward and ShadowBackward are the capacity duals: USD per year gained by one more
 	// capacity unit per year in that direction.
-	ShadowForward, ShadowBackward float64
-	Rent                          float64 // capacity rent, USD/yr: shadow × flow
-	TariffRevenue                 float64 // USD/yr
-	Flows                         []CommodityFlow
+	ShadowForward  float64         `json:"shadow_forward"`
+	ShadowBackward float64         `json:"shadow_backward"`
+	Rent           float64         `json:"rent"`           // capacity rent, USD/yr: shadow × flow
+	TariffRevenue  float64         `json:"tariff_revenue"` // USD/yr
+	Flows          []CommodityFlow `json:"flows"`
 }
 
 // CommodityFlow is one commodity and origin on a link, in the commodity's unit per year.
 type CommodityFlow struct {
-	Commodity, Origin string
-	Forward, Backward float64
+	Commodity string  `json:"commodity"`
+	Origin    string  `json:"origin"`
+	Forward   float64 `json:"forward"`
+	Backward  float64 `json:"backward"`
 }
 
 func (l *LinkResult) addFlow(commodity, origin string, forward bool, x float64) {
@@ -79,45 +83,50 @@ func (l *LinkResult) sortFlows() {
 
 // MarketResult is what one market supplied, bought or imported.
 type MarketResult struct {
-	Market, Kind, Commodity, Node string
-	Quantity                      float64 // supplied, served or imported per year, commodity unit
-	Capacity                      float64 // demand only: Σ step quantities per year
-	Unmet                         float64 // demand only: Capacity − Quantity
-	Price                         float64 // node price, USD per unit
-	Surplus                       float64 // consumer or producer surplus (backstop: rent), USD/yr
+	Market    string  `json:"market"`
+	Kind      string  `json:"kind"`
+	Commodity string  `json:"commodity"`
+	Node      string  `json:"node"`
+	Quantity  float64 `json:"quantity"` // supplied, served or imported per year, commodity unit
+	Capacity  float64 `json:"capacity"` // demand only: Σ step quantities per year
+	Unmet     float64 `json:"unmet"`    // demand only: Capacity − Quantity
+	Price     float64 `json:"price"`    // node price, USD per unit
+	Surplus   float64 `json:"surplus"`  // consumer or producer surplus (backstop: rent), USD/yr
 }
 
 // NodePrice is the dual of a flow balance: the value in USD of one more unit of a commodity of
 // one origin at a node.
 type NodePrice struct {
-	Commodity, Node, Origin string
-	Price                   float64
+	Commodity string  `json:"commodity"`
+	Node      string  `json:"node"`
+	Origin    string  `json:"origin"`
+	Price     float64 `json:"price"`
 }
 
 // Binding is a constraint at its limit with a non-zero shadow price.
 type Binding struct {
-	Kind     string // "link", "node" or "rule"
-	ID       string
-	Forward  bool    // links: the direction that binds
-	Shadow   float64 // USD per year per unit of extra capacity or cap
-	Activity float64
-	Limit    float64
+	Kind     string  `json:"kind"` // "link", "node" or "rule"
+	ID       string  `json:"i_d"`
+	Forward  bool    `json:"forward"` // links: the direction that binds
+	Shadow   float64 `json:"shadow"`  // USD per year per unit of extra capacity or cap
+	Activity float64 `json:"activity"`
+	Limit    float64 `json:"limit"`
 }
 
 // CountryWelfare is one country's surplus in a state, USD/yr (docs/MODEL.md, section
 // 2), at the prices of the canonical optimum (decision 0012).
 type CountryWelfare struct {
-	Country  string
-	Consumer float64 // Σ (willingness to pay − node price) × quantity served
-	Producer float64 // Σ (node price − marginal cost) × quantity supplied
+	Country  string  `json:"country"`
+	Consumer float64 `json:"consumer"` // Σ (willingness to pay − node price) × quantity served
+	Producer float64 `json:"producer"` // Σ (node price − marginal cost) × quantity supplied
 	// Transit is transit tariffs: to the host of a transit contract, else to the countries a
 	// link crosses by km; plus a contract's share of the owners' rent.
-	Transit float64
+	Transit float64 `json:"transit"`
 	// CapacityRent is capacity duals × flow, to each link's owners by share (less a contract's
 	// share to the host); node throughput rents; a binding backstop import limit's rent, to
 	// the importing country.
-	CapacityRent float64
-	QuotaRent    float64 // rents of binding caps, to the origins of the capped flow
+	CapacityRent float64 `json:"capacity_rent"`
+	QuotaRent    float64 `json:"quota_rent"` // rents of binding caps, to the origins of the capped flow
 }
 
 // Total returns the sum of the country's welfare components.
@@ -127,12 +136,12 @@ func (c CountryWelfare) Total() float64 {
 
 // RuleLeakage is what crossed one sanctions rule.
 type RuleLeakage struct {
-	Rule        string
-	Enforcement float64
-	Compliant   float64 // flow within the cap (for a premium rule: all matched flow), per year
-	Evading     float64 // flow beyond the cap or through a ban: sanctions leakage, per year
-	Cost        float64 // premiums and evasion costs paid, USD/yr: they leave every country
-	QuotaRent   float64 // rent of a binding cap, USD/yr
+	Rule        string  `json:"rule"`
+	Enforcement float64 `json:"enforcement"`
+	Compliant   float64 `json:"compliant"`  // flow within the cap (for a premium rule: all matched flow), per year
+	Evading     float64 `json:"evading"`    // flow beyond the cap or through a ban: sanctions leakage, per year
+	Cost        float64 `json:"cost"`       // premiums and evasion costs paid, USD/yr: they leave every country
+	QuotaRent   float64 `json:"quota_rent"` // rent of a binding cap, USD/yr
 }
 
 // addBinding appends b to r.Binding unless the result is lean.

@@ -144,16 +144,20 @@ func flowingLinks(r *flow.Result) []flow.LinkResult {
 	return links
 }
 
-// FlowsJSON writes the view as indented JSON.
+// FlowsSchemaVersion is the version of the JSON shape FlowsJSON writes.
+const FlowsSchemaVersion = 2
+
+// FlowsJSON writes the view as indented JSON (snake_case keys, schema_version FlowsSchemaVersion).
 func FlowsJSON(w io.Writer, v FlowsView) error {
 	out := struct {
-		Scenario string       `json:"scenario"`
-		Title    string       `json:"title"`
-		Year     int          `json:"year"`
-		Regime   string       `json:"regime"`
-		Projects []string     `json:"projects"`
-		Result   *flow.Result `json:"result"`
-	}{v.Scenario, v.Title, v.Year, v.Regime, v.Projects, v.Result}
+		SchemaVersion int          `json:"schema_version"`
+		Scenario      string       `json:"scenario"`
+		Title         string       `json:"title"`
+		Year          int          `json:"year"`
+		Regime        string       `json:"regime"`
+		Projects      []string     `json:"projects"`
+		Result        *flow.Result `json:"result"`
+	}{FlowsSchemaVersion, v.Scenario, v.Title, v.Year, v.Regime, v.Projects, v.Result}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

@@ -217,10 +217,15 @@ func newDataShowCmd(a *app, dir *string) *cobra.Command {
 	return c
 }
 
+// summarySchemaVersion is the version of the JSON shape of "data show --json".
+const summarySchemaVersion = 2
+
 // summary is what "data show" prints. Quantities (the strategic premium, reference periods,
 // contract and loan terms) are as written, e.g. "0 USD/yr".
 type summary struct {
+	SchemaVersion    int                  `json:"schema_version"`
 	Name             string               `json:"name"`
+	Question         string               `json:"question,omitempty"` // the study's title
 	BaseYear         int                  `json:"base_year"`
 	Countries        []string             `json:"countries"`
 	Decider          string               `json:"decider,omitempty"`
@@ -240,8 +245,12 @@ type countRow struct {
 }
 
 type nodeRow struct {
-	ID, Name, Country, Kind string
-	Lat, Lon                float64
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Country string  `json:"country"`
+	Kind    string  `json:"kind"`
+	Lat     float64 `json:"lat"`
+	Lon     float64 `json:"lon"`
 }
 
 type modeStatusRow struct {
@@ -251,27 +260,40 @@ type modeStatusRow struct {
 }
 
 type linkRow struct {
-	ID, Name, Mode, Status, From, To, Capacity, Project string
-	LengthKm                                            float64
+	ID       string  `json:"id"`
+	Name     string  `json:"name"`
+	Mode     string  `json:"mode"`
+	Status   string  `json:"status"`
+	From     string  `json:"from"`
+	To       string  `json:"to"`
+	Capacity string  `json:"capacity"`
+	Project  string  `json:"project"`
+	LengthKm float64 `json:"length_km"`
 }
 
 type marketRow struct {
-	ID, Kind, Commodity, Node string
-	Steps                     int
-	Quantity, PriceRange      string
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	Commodity  string `json:"commodity"`
+	Node       string `json:"node"`
+	Steps      int    `json:"steps"`
+	Quantity   string `json:"quantity"`
+	PriceRange string `json:"price_range"`
 }
 
 type projectSummary struct {
-	ID, Name, Class string
-	Capex           string        `json:"capex"`
-	CapexRange      string        `json:"capex_range"`
-	StartYear       int           `json:"start_year"`
-	Links           int           `json:"links"`
-	Upgrades        int           `json:"upgrades"`
-	Financing       string        `json:"financing"`
-	Owners          string        `json:"owners,omitempty"` // empty: the financing shares
-	Contracts       []contractRow `json:"contracts,omitempty"`
-	Loans           []loanRow     `json:"loans,omitempty"`
+	ID         string        `json:"id"`
+	Name       string        `json:"name"`
+	Class      string        `json:"class"`
+	Capex      string        `json:"capex"`
+	CapexRange string        `json:"capex_range"`
+	StartYear  int           `json:"start_year"`
+	Links      int           `json:"links"`
+	Upgrades   int           `json:"upgrades"`
+	Financing  string        `json:"financing"`
+	Owners     string        `json:"owners,omitempty"` // empty: the financing shares
+	Contracts  []contractRow `json:"contracts,omitempty"`
+	Loans      []loanRow     `json:"loans,omitempty"`
 }
 
 type referencePeriodRow struct {
@@ -308,7 +330,7 @@ func shares(m map[string]float64) string {
 }
 
 func summarize(n *model.Network) summary {
-	s := summary{Name: n.Meta.Name, BaseYear: n.Meta.BaseYear, Decider: n.Meta.Decider, StrategicPremium: n.Meta.StrategicPremium.String()}
+	s := summary{SchemaVersion: summarySchemaVersion, Name: n.Meta.Name, Question: n.Study.Title, BaseYear: n.Meta.BaseYear, Decider: n.Meta.Decider, StrategicPremium: n.Meta.StrategicPremium.String()}
 	for _, r := range n.Meta.ReferencePeriods {
 		s.ReferencePeriods = append(s.ReferencePeriods, referencePeriodRow{r.Class, r.Years.String()})
 	}
@@ -399,6 +421,9 @@ func writeSummary(w io.Writer, s summary) error {
 	fmt.Fprintf(tw, "%s (USD of %d); countries: %s", s.Name, s.BaseYear, strings.Join(s.Countries, " "))
 	if s.Decider != "" {
 		fmt.Fprintf(tw, "; decider %s, strategic premium %s", s.Decider, orDash(s.StrategicPremium))
+	}
+	if s.Question != "" {
+		fmt.Fprintf(tw, "\nquestion: %s", s.Question)
 	}
 	fmt.Fprint(tw, "\n\n")
 	fmt.Fprintf(tw, "NODES (%d)\tby kind:", len(s.Nodes))
