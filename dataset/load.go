@@ -14,7 +14,7 @@ import (
 	"github.com/corridor-dev/corridor/model"
 )
 
-//go:embed all:neasia
+//go:embed all:neasia all:instc
 var builtinFS embed.FS // read-only: embed.FS cannot be changed
 
 // DefaultName is the name of the built-in data set commands use when given none.

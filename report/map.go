@@ -584,6 +584,25 @@ func wrapWords(text string, width int) []string {
 	return lines
 }
 
+// wrapPx breaks text into lines no wider than width px at the font size (textWidthPx), at
+// spaces; a single word wider than width stays whole.
+func wrapPx(text string, width, size float64) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && textWidthPx(line+" "+w, size) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
+}
+
 // writeMapLegend draws the legend column right of the frame: modes (with each mode's largest
 // flow), statuses, candidate projects, node kinds, the projection and the borders note. It
 // returns the height it needs, px.
@@ -592,7 +611,13 @@ func writeMapLegend(b *strings.Builder, n *model.Network, f frame, fw flowWidths
 	lx, ly := f.w+16, 16.0
 	row := func(draw func(x, y float64), text string) {
 		draw(lx, ly)
-		fmt.Fprintf(b, `<text x="%s" y="%s">%s</text>`, f1(lx+30), f1(ly+4), esc(text))
+		// a long mode name wraps within the legend column, 12 px a continued line
+		for i, line := range wrapPx(text, mapLegendW-30-24, 10) {
+			if i > 0 {
+				ly += 12
+			}
+			fmt.Fprintf(b, `<text x="%s" y="%s">%s</text>`, f1(lx+30), f1(ly+4), esc(line))
+		}
 		ly += 16
 	}
 	head := func(t string) {

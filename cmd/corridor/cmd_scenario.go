@@ -25,8 +25,8 @@ func newScenarioCmd(a *app) *cobra.Command {
 		Short: "List and check sanctions scenarios",
 		Long: `A scenario is a YAML file of sanctions rules (ban, cap, premium) with enforcement,
 exemptions, participation, overrides, the projects it builds and how the sanctions regime
-evolves (see docs/decisions/0003-sanctions-rules.md). The built-in data set carries five in
-its scenarios/ folder.`,
+evolves (see docs/decisions/0003-sanctions-rules.md). A data set carries its own in its
+scenarios/ folder; regime states tagged relief mark sanctions relief for the appraisal.`,
 	}
 	var dir string
 	c.PersistentFlags().StringVar(&dir, "data", "", dataFlagUsage())
