@@ -251,7 +251,7 @@ type pair struct {
 	val float64
 }
 
-// pairs returns "RUS:17;PRK:37" (CSV) or a YAML mapping id → number, in the order written.
+// pairs returns "AAA:17;BBB:37" (CSV) or a YAML mapping id → number, in the order written.
 func (r *rec) pairs(name string) []pair {
 	var out []pair
 	seen := map[string]bool{}
@@ -278,7 +278,7 @@ func (r *rec) pairs(name string) []pair {
 		file := r.cell(name).pos.file
 		mvs, ok := mapping(n)
 		if !ok {
-			r.fail(name, errors.New("expected a mapping of id: number, e.g. {RUS: 0.5, KOR: 0.5}"))
+			r.fail(name, errors.New("expected a mapping of id: number, e.g. {AAA: 0.5, BBB: 0.5}"))
 			return nil
 		}
 		for _, mv := range mvs {
@@ -300,7 +300,7 @@ func (r *rec) pairs(name string) []pair {
 		}
 		id, num, ok := strings.Cut(part, ":")
 		if !ok {
-			r.d.add(c.pos, r.prefix+name, fmt.Errorf("%q is not id:number (expected e.g. RUS:17;PRK:37)", strings.TrimSpace(part)))
+			r.d.add(c.pos, r.prefix+name, fmt.Errorf("%q is not id:number (expected e.g. AAA:17;BBB:37)", strings.TrimSpace(part)))
 			r.d.failed[posKey{r.comp, r.id, r.prefix + name}] = true
 			continue
 		}

@@ -19,7 +19,7 @@ const (
 	TypeID       Type = "id"       // the row's own id: letters, digits, '-', '_', '.'
 	TypeRef      Type = "ref"      // the id of a row of table Ref
 	TypeList     Type = "list"     // ids of rows of table Ref: "a;b" in CSV, a sequence in YAML
-	TypeMap      Type = "map"      // id → number: "RUS:17;PRK:37" in CSV, a mapping in YAML
+	TypeMap      Type = "map"      // id → number: "AAA:17;BBB:37" in CSV, a mapping in YAML
 	TypeUnit     Type = "unit"     // a unit expression such as "t/yr" or "mcm"
 	TypeSource   Type = "source"   // provenance: source ids "L27;C23" or "assumption: <reasoning>"
 	TypeQuantity Type = "quantity" // a value with unit, plus optional _range and _source
@@ -121,7 +121,7 @@ func Schema() []Table {
 				{Name: "base_year", Type: TypeInt, Required: true, Doc: "year whose real USD every money value is in"},
 				{Name: "horizon_years", Type: TypeInt, Doc: "appraisal horizon in years from the base year"},
 				q("social_discount_rate", "%", "economic (social) discount rate per year, e.g. \"4.5 %\""),
-				{Name: "decider", Type: TypeRef, Ref: model.CompCountries, Doc: "country whose commitment the appraisal asks about, e.g. RUS (optional)"},
+				{Name: "decider", Type: TypeRef, Ref: model.CompCountries, Doc: "country whose commitment the appraisal asks about (optional)"},
 				q("strategic_premium", "USD/yr", "the decider's non-monetary value of a project in service (munitions, labour, leverage), e.g. \"50 MUSD/yr\"; a scenario may override it (optional)"),
 				{Name: "reference_periods", Type: TypeQuantities, Unit: "yr", Values: slices.Clone(classes),
 					Doc: "years of service the appraisal counts, by project class (service beyond them is residual value), e.g. {rail: {value: \"30 yr\", source: ...}, port: ...} (optional)"},
@@ -131,7 +131,7 @@ func Schema() []Table {
 			File: FileStudy, Component: model.CompStudy,
 			Doc: "the question the data set asks and how answers are shown (a single YAML mapping; optional)",
 			Columns: []Column{
-				{Name: "title", Type: TypeString, Doc: "the question in words, e.g. \"Will Russia finance the Rasht–Astara railway?\""},
+				{Name: "title", Type: TypeString, Doc: "the question in words, e.g. \"Will the partners finance the missing rail link?\""},
 				{Name: "headline_scenario", Type: TypeString, Doc: "name of the scenario shown first and solved by `flows` by default (default: the first scenario by name)"},
 				{Name: "currency", Type: TypeEnum, Values: []string{"USD"}, Doc: "money unit of every value (only USD is supported)"},
 				{Name: "overruns", Type: TypeRecords, Doc: "reference classes of capex overrun by project class: a project of a class without one has no overrun uncertainty", Fields: []Column{
@@ -160,7 +160,7 @@ func Schema() []Table {
 			File: FileCountries, Component: model.CompCountries, Required: true,
 			Doc: "participating countries",
 			Columns: []Column{
-				id("country: ISO 3166-1 alpha-3, e.g. RUS, PRK, KOR, CHN, JPN, MNG"),
+				id("country: ISO 3166-1 alpha-3 for a real country (maps match it to country outlines), any id otherwise"),
 				name,
 				q("discount_rate", "%", "real financial discount rate per year, e.g. \"7.4 %\""),
 			},
@@ -204,13 +204,13 @@ func Schema() []Table {
 				{Name: "status", Type: TypeEnum, Required: true, Values: enum(model.Statuses()), Doc: "stage of life"},
 				{Name: "project", Type: TypeRef, Ref: model.CompProjects, Doc: "project that builds it (proposed links)"},
 				{Name: "direction", Type: TypeEnum, Values: []string{"twoway", "oneway"}, Doc: "oneway carries only from → to; empty means twoway"},
-				{Name: "countries", Type: TypeMap, Ref: model.CompCountries, Doc: "km inside each country, e.g. RUS:17;PRK:37 (should sum to length)"},
+				{Name: "countries", Type: TypeMap, Ref: model.CompCountries, Doc: "km inside each country, e.g. AAA:17;BBB:37 (should sum to length)"},
 				q("length", "km", "route length"),
 				q("capacity", "{capacity_unit}", "yearly capacity in the mode's dimension, e.g. 5 Mt/yr, 38 bcm/yr, 500 MW; default unit: the mode's capacity_unit"),
 				q("cost", "", "variable cost per capacity unit (USD/t, USD/mcm, USD/MWh) or per unit-km (USD/t/km)"),
 				q("tariff", "", "transit tariff per capacity unit or unit-km, paid to the host of a transit contract (projects.yaml) or else to the countries crossed (optional)"),
 				q("speed", "km/h", "commercial speed (optional)"),
-				{Name: "owners", Type: TypeMap, Ref: model.CompCountries, Doc: "who receives the link's capacity rent: country:fraction pairs summing to 1, e.g. RUS:0.82;KOR:0.18; empty means the default (a project's owners, else its financing, for a project's links; the countries crossed, by km, for the rest)"},
+				{Name: "owners", Type: TypeMap, Ref: model.CompCountries, Doc: "who receives the link's capacity rent: country:fraction pairs summing to 1, e.g. AAA:0.82;BBB:0.18; empty means the default (a project's owners, else its financing, for a project's links; the countries crossed, by km, for the rest)"},
 				{Name: "owners_source", Type: TypeSource, Doc: "provenance of the owners (required when owners is given)"},
 				{Name: "waypoints", Type: TypeString, Doc: "points the route passes between from and to, for maps: lon lat pairs separated by ;, e.g. 130.6 42.4;130.7 42.3 (in network.geojson: the LineString's inner vertices)"},
 			},

@@ -249,8 +249,8 @@ func (p *Problem) Model() *lp.Model {
 }
 
 // name names the columns and rows of the model after what they stand for, e.g.
-// "x_coal_RUS_KHASAN_RAJIN" for the flow of Russian coal from Khasan to Rajin and
-// "bal_coal_RUS_RAJIN" for its balance at Rajin. Solving needs no names, so they are made only
+// "x_grain_AAA_PORT_CITY" for the flow of grain of origin AAA from node PORT to node CITY and
+// "bal_grain_AAA_CITY" for its balance at CITY. Solving needs no names, so they are made only
 // for Model.
 func (p *Problem) name() {
 	n := p.net

@@ -223,7 +223,7 @@ func cloneQ(q Q) Q {
 }
 
 // QuantityPath names one quantity in a network, e.g. "links/L01/capacity" or
-// "markets/KOR-GAS/steps/0/price". Scenario overrides and provenance reports use it.
+// "markets/CITY-GAS/steps/0/price". Scenario overrides and provenance reports use it.
 type QuantityPath string
 
 // Quantities yields every set quantity of the network with its path, in table order. The pointer

@@ -25,7 +25,7 @@ type Source struct {
 
 // Country is a participant: an ISO 3166-1 alpha-3 code and its financial discount rate.
 type Country struct {
-	ID           string // ISO 3166-1 alpha-3, e.g. "RUS", "PRK", "KOR", "CHN"
+	ID           string // ISO 3166-1 alpha-3 for a real country, e.g. "IRN"; any id for an invented one
 	Name         string
 	DiscountRate Q // real financial discount rate per year, dimensionless (0.074 = 7.4 %)
 }
@@ -125,7 +125,7 @@ type Link struct {
 	Capacity  Q      // per year, in the mode's capacity dimension (MW is 8,760 MWh/yr)
 	Cost      Q      // variable cost per capacity unit (USD/t, USD/mcm, USD/MWh) or per unit-km (USD/t/km)
 	Tariff    Q      // optional transit tariff per capacity unit, paid to the countries crossed
-	Speed     Q      // optional commercial speed, km/h (DPRK trunk lines run slowly)
+	Speed     Q      // optional commercial speed, km/h
 	Crossings []CountryKm
 	Status    Status
 	Project   string // Project.ID that builds or upgrades it; empty for none
@@ -288,7 +288,7 @@ type Meta struct {
 // Study is the question a data set asks and how its answers are shown: everything a region's
 // study decides that is not a number of the network itself. All fields are optional.
 type Study struct {
-	// Title is the question in words, e.g. "Will Russia finance the Rasht–Astara railway?".
+	// Title is the question in words, e.g. "Will the partners finance the missing rail link?".
 	Title string
 	// HeadlineScenario is the name of the scenario shown first and solved by default; empty
 	// means the first scenario by name.

@@ -544,7 +544,7 @@ func checkCrossings(n *Network) []Issue {
 	var out []Issue
 	for _, l := range n.Links {
 		if len(l.Crossings) == 0 {
-			out = append(out, issue(CompLinks, l.ID, "countries", "no countries crossed: give km by country, e.g. RUS:10;PRK:44"))
+			out = append(out, issue(CompLinks, l.ID, "countries", "no countries crossed: give km by country, e.g. AAA:10;BBB:44"))
 			continue
 		}
 		total := 0.0

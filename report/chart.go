@@ -77,7 +77,7 @@ type Tick struct {
 // an x–y chart with the value axis along y (line and dot charts). Render is deterministic: the
 // same Chart gives the same bytes.
 type Chart struct {
-	ID     string // the data-chart attribute, e.g. "npv-GAS_RDK"
+	ID     string // the data-chart attribute, e.g. "npv-PIPELINE_1"
 	Title  string // shown above the chart and as its <title>
 	Desc   string // the text alternative (aria-label and <desc>)
 	Width  float64

@@ -247,7 +247,7 @@ func (a rect) overlap(others []rect) float64 {
 func (a rect) inside(w, h float64) bool { return a.x0 >= 0 && a.y0 >= 0 && a.x1 <= w && a.y1 <= h }
 
 // shortName is a node's name without its parenthesised or slashed alternatives:
-// "Rajin (Rason)" → "Rajin", "Tumangang / Tumen" → "Tumangang".
+// "Harbour town (old port)" → "Harbour town", "North / Upper station" → "North".
 func shortName(name string) string {
 	name, _, _ = strings.Cut(name, " (")
 	name, _, _ = strings.Cut(name, " /")

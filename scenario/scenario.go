@@ -36,8 +36,8 @@ const (
 func RuleKinds() []RuleKind { return []RuleKind{Ban, Cap, Premium} }
 
 // Exemption takes flows out of a rule: a flow of a matching commodity and origin on one of Links,
-// or entering or leaving one of Nodes, is outside the rule. The UNSCR 2371 Rajin case (S21) is
-// Russian-origin coal on the Khasan–Rajin line and through Rajin port.
+// or entering or leaving one of Nodes, is outside the rule: for example, third-country goods
+// allowed to transit a sanctioned country's line to one named port for export.
 type Exemption struct {
 	Commodities Set
 	Origins     Set

@@ -320,7 +320,7 @@ type loanRow struct {
 	DefaultProbability string `json:"default_probability,omitempty"`
 }
 
-// shares writes country shares as "KOR 50%, RUS 50%", sorted by country.
+// shares writes country shares as "AAA 50%, BBB 50%", sorted by country.
 func shares(m map[string]float64) string {
 	var out []string
 	for _, c := range slices.Sorted(maps.Keys(m)) {
