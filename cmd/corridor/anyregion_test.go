@@ -162,3 +162,38 @@ func mapSVG(t *testing.T, html string) string {
 	}
 	return html[i : i+j]
 }
+
+// TestJSONGolden pins the wire format of assess --json and flows --json on the small synthetic
+// region: snake_case keys, schema_version, and values that are the same bytes on every run and
+// with any number of workers.
+func TestJSONGolden(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Monte Carlo")
+	}
+	var first string
+	for _, w := range []string{"1", "2"} {
+		code, out, errOut := runCLI(t, "assess", "--data", anyRegion, "--draws", "4", "--seed", "3", "--workers", w, "--json")
+		if code != exitOK {
+			t.Fatalf("assess --json: exit %d: %s", code, errOut)
+		}
+		if first == "" {
+			first = out
+			golden(t, "anyregion_assess.golden.json", out)
+		} else if out != first {
+			t.Errorf("assess --json with %s workers differs from 1 worker", w)
+		}
+	}
+	code, out, errOut := runCLI(t, "flows", "--data", anyRegion, "--all-projects", "--json")
+	if code != exitOK {
+		t.Fatalf("flows --json: exit %d: %s", code, errOut)
+	}
+	golden(t, "anyregion_flows.golden.json", out)
+	for _, doc := range []string{first, out} {
+		if k := regexp.MustCompile(`"[A-Za-z0-9_]*[A-Z][A-Za-z0-9_]*":`).FindString(doc); k != "" {
+			t.Errorf("JSON key %s is not snake_case", k)
+		}
+		if !strings.Contains(doc, `"schema_version": `) {
+			t.Errorf("JSON without schema_version:\n%.300s", doc)
+		}
+	}
+}
