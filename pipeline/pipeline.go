@@ -33,28 +33,57 @@ const Version = "0.1.0"
 // web UI alike.
 const DefaultDraws = 100
 
-// Spec is everything a run depends on besides the code.
+// Spec is a run as plain data: everything besides the code and the data set's files that can
+// change its result. It is serialisable, so that a run can be stored, sent and run again: the CLI
+// builds one from its flags, the API from a request, a stored run keeps it. Run reads the data
+// set's files from the fs.FS it is given; Data names them for the record.
 type Spec struct {
-	Data      fs.FS    // the data set; scenarios are read from its scenarios/ folder
-	DataName  string   // for messages and the record, e.g. "built-in" or a folder path
-	Scenarios []string // scenario names or paths inside Data; nil means every built-in scenario
-	Extra     []*scenario.Scenario
-	Projects  []string // nil means every project
-	Draws     int
-	Seed      uint64
-	Workers   int
-	Analysis  bool // base-case tornado, switching values, gain split and game
+	// Data names the data set: a built-in data set's name (dataset.Builtins) or a folder.
+	Data string `json:"data"`
+	// Scenarios are names of the data set's own scenarios (Builtins.Lookup); nil means every one,
+	// the study's headline scenario first.
+	Scenarios []string `json:"scenarios"`
+	// Custom are scenarios given as text: files named on the command line, scenarios stored in
+	// the web UI. They run after Scenarios.
+	Custom   []ScenarioText `json:"custom,omitempty"`
+	Projects []string       `json:"projects"` // nil means every project
+	Draws    int            `json:"draws"`
+	Seed     uint64         `json:"seed"`
+	Analysis bool           `json:"analysis"` // base-case tornado, switching values, gain split and game
 	// Premium, when not empty, is the decider's strategic premium in every scenario, e.g.
 	// "50 MUSD/yr" (money per year, ≥ 0; see ParsePremium); empty leaves each scenario's or the
 	// data set's.
-	Premium string
+	Premium string `json:"premium,omitempty"`
 }
 
-// Deps are the services a run uses.
+// ScenarioText is a scenario given as YAML text.
+type ScenarioText struct {
+	ID   int64  `json:"id,omitempty"`   // a stored scenario's id; 0 for a file
+	Name string `json:"name"`           // the scenario's name
+	File string `json:"file,omitempty"` // the name its errors carry (a path, or scenario-ID.yaml)
+	YAML string `json:"yaml"`
+}
+
+// FileName is the name the scenario's errors carry: File, else scenario-ID.yaml.
+func (t ScenarioText) FileName() string {
+	if t.File != "" {
+		return t.File
+	}
+	return fmt.Sprintf("scenario-%d.yaml", t.ID)
+}
+
+// Decode decodes and returns the scenario; it does not check it against a network.
+func (t ScenarioText) Decode() (*scenario.Scenario, error) {
+	return scenario.Decode(t.FileName(), strings.NewReader(t.YAML))
+}
+
+// Deps are the services a run uses; none of them changes its result.
 type Deps struct {
 	NewEngine func() (lp.Incremental, error)
 	Progress  func(done, total int)
 	Logger    *slog.Logger
+	// Workers is the number of goroutines the Monte Carlo uses; 0 means GOMAXPROCS.
+	Workers int
 }
 
 // Result is a finished run.
@@ -72,22 +101,28 @@ type Result struct {
 	Elapsed  time.Duration
 }
 
-// Run executes a Spec.
-func Run(ctx context.Context, spec Spec, deps Deps) (*Result, error) {
+// Run executes a Spec on the data set whose files data holds.
+func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error) {
 	t0 := time.Now()
-	n, warnings, err := dataset.Load(ctx, spec.Data)
+	n, warnings, err := dataset.Load(ctx, data)
 	if err != nil {
-		return nil, fmt.Errorf("load %s:\n%w", spec.DataName, err)
+		return nil, fmt.Errorf("load %s:\n%w", spec.Data, err)
 	}
 	res := &Result{Version: Version, Spec: spec, Net: n}
 	for _, w := range warnings {
 		res.Warnings = append(res.Warnings, w.Error())
 	}
-	scs, err := Scenarios(spec.Data, spec.Scenarios, n.Study.HeadlineScenario)
+	scs, err := Scenarios(data, spec.Scenarios, n.Study.HeadlineScenario)
 	if err != nil {
 		return nil, err
 	}
-	scs = append(scs, spec.Extra...)
+	for _, t := range spec.Custom {
+		sc, err := t.Decode()
+		if err != nil {
+			return nil, err
+		}
+		scs = append(scs, sc)
+	}
 	if len(scs) == 0 {
 		return nil, errors.New("no scenarios: the data set has no scenarios/ folder; give a scenario file")
 	}
@@ -107,11 +142,11 @@ func Run(ctx context.Context, spec Spec, deps Deps) (*Result, error) {
 			return nil, err
 		}
 	}
-	if res.InputHash, err = hashInputs(spec.Data, scs, spec.Premium); err != nil {
+	if res.InputHash, err = hashInputs(data, scs, spec.Premium); err != nil {
 		return nil, err
 	}
 	out, err := appraise.Run(ctx, appraise.Input{
-		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: spec.Workers,
+		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: deps.Workers,
 		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
 	})
 	if err != nil {

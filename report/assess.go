@@ -483,6 +483,7 @@ func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 		SchemaVersion int             `json:"schema_version"`
 		Version       string          `json:"version"`
 		InputHash     string          `json:"input_hash"`
+		Spec          pipeline.Spec   `json:"spec"`
 		Seed          uint64          `json:"seed"`
 		Draws         uint64          `json:"draws"`
 		Decider       string          `json:"decider"`
@@ -490,7 +491,7 @@ func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 		Cases         []appraise.Case `json:"cases"`
 		Verdicts      []verdict       `json:"verdicts"`
 		Countries     []string        `json:"countries"`
-	}{SchemaVersion: SchemaVersion, Version: r.Version, InputHash: r.InputHash, Seed: r.Appraisal.Seed, Draws: r.Appraisal.Draws, Decider: r.Appraisal.Decider,
+	}{SchemaVersion: SchemaVersion, Version: r.Version, InputHash: r.InputHash, Spec: r.Spec, Seed: r.Appraisal.Seed, Draws: r.Appraisal.Draws, Decider: r.Appraisal.Decider,
 		Cases: r.Appraisal.Cases, Countries: r.Appraisal.Countries}
 	for _, sc := range r.Scenarios {
 		out.Scenarios = append(out.Scenarios, sc.Name)

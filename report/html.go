@@ -125,7 +125,7 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 	a, n := r.Appraisal, r.Net
 	head := r.Scenarios[0]
 	p := &htmlPage{
-		Title: "corridor report — " + n.Meta.Name, Question: n.Study.Title, DataSet: r.Spec.DataName, InputHash: r.InputHash, Version: r.Version,
+		Title: "corridor report — " + n.Meta.Name, Question: n.Study.Title, DataSet: r.Spec.Data, InputHash: r.InputHash, Version: r.Version,
 		Seed: a.Seed, Draws: a.Draws, BaseYear: n.Meta.BaseYear, RefYear: a.ReferenceYear,
 		Headline: head.Name + " — " + head.Title, Attribution: naturalearth.Attribution, Warnings: r.Warnings, Decider: deciderName(r),
 	}

@@ -25,9 +25,9 @@ func runReport(t *testing.T, workers int) (html, appraisal []byte) {
 		t.Fatalf("highs.NewRuntime: %v", err)
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
-	spec := pipeline.Spec{Data: dataset.Default(), DataName: "built-in Northeast Asia data", Draws: 4, Seed: 1, Workers: workers, Analysis: true,
+	spec := pipeline.Spec{Data: dataset.DefaultName, Draws: 4, Seed: 1, Analysis: true,
 		Projects: []string{"GAS_RDK", "POWER_RUDPRK", "TKR_WEST"}}
-	res, err := pipeline.Run(ctx, spec, pipeline.Deps{NewEngine: func() (lp.Incremental, error) {
+	res, err := pipeline.Run(ctx, spec, dataset.Default(), pipeline.Deps{Workers: workers, NewEngine: func() (lp.Incremental, error) {
 		fb, err := rt.NewEngine()
 		if err != nil {
 			return nil, err

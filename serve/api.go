@@ -326,43 +326,24 @@ type RunRequest struct {
 	Premium string `json:"premium"`
 }
 
-// RunSpec is what a stored run records: everything needed to run it again, including the text of
-// stored scenarios.
+// RunSpec is what a stored run records: the pipeline's Spec (everything needed to run it again,
+// including the text of stored scenarios) and the version of corridor that ran it.
 type RunSpec struct {
-	Version   string           `json:"version"`
-	Data      string           `json:"data"`
-	Scenarios []string         `json:"scenarios"`
-	Custom    []CustomScenario `json:"custom,omitempty"`
-	Projects  []string         `json:"projects"`
-	Draws     int              `json:"draws"`
-	Seed      uint64           `json:"seed"`
-	Analysis  bool             `json:"analysis"`
-	Premium   string           `json:"premium,omitempty"` // as RunRequest.Premium, trimmed
+	Version string `json:"version"`
+	pipeline.Spec
 }
 
-// CustomScenario is a stored scenario as a run used it.
-type CustomScenario struct {
-	ID   int64  `json:"id"`
-	Name string `json:"name"`
-	YAML string `json:"yaml"`
-}
-
-// file is the name a custom scenario's errors carry.
-func (c CustomScenario) file() string { return fmt.Sprintf("scenario-%d.yaml", c.ID) }
-
-// pipelineSpec turns a stored spec into the pipeline's.
+// pipelineSpec checks a stored spec's custom scenarios against the network and returns the
+// pipeline's spec.
 func (s *Server) pipelineSpec(n *model.Network, rs RunSpec) (pipeline.Spec, error) {
-	spec := pipeline.Spec{Data: s.cfg.Data, DataName: s.cfg.DataName, Scenarios: rs.Scenarios, Projects: rs.Projects,
-		Draws: rs.Draws, Seed: rs.Seed, Workers: s.cfg.RunWorkers, Analysis: rs.Analysis, Premium: rs.Premium}
-	if spec.Scenarios == nil && len(rs.Custom) > 0 {
+	spec := rs.Spec
+	if spec.Scenarios == nil && len(spec.Custom) > 0 {
 		spec.Scenarios = []string{}
 	}
-	for _, c := range rs.Custom {
-		sc, fields := s.checkScenario(n, c.file(), c.YAML)
-		if fields != nil {
+	for _, c := range spec.Custom {
+		if _, fields := s.checkScenario(n, c.FileName(), c.YAML); fields != nil {
 			return spec, fmt.Errorf("stored scenario %d: %s", c.ID, fields[0].Message)
 		}
-		spec.Extra = append(spec.Extra, sc)
 	}
 	return spec, nil
 }
@@ -380,8 +361,8 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rs := RunSpec{Version: pipeline.Version, Data: s.cfg.DataName, Draws: req.Draws, Seed: 1, Analysis: req.Analysis == nil || *req.Analysis,
-		Premium: strings.TrimSpace(req.Premium)}
+	rs := RunSpec{Version: pipeline.Version, Spec: pipeline.Spec{Data: s.cfg.DataName, Draws: req.Draws, Seed: 1,
+		Analysis: req.Analysis == nil || *req.Analysis, Premium: strings.TrimSpace(req.Premium)}}
 	if req.Seed != nil {
 		rs.Seed = *req.Seed
 	}
@@ -431,7 +412,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for i, id := range req.ScenarioIDs {
-		if slices.ContainsFunc(rs.Custom, func(c CustomScenario) bool { return c.ID == id }) {
+		if slices.ContainsFunc(rs.Custom, func(c pipeline.ScenarioText) bool { return c.ID == id }) {
 			continue // named twice
 		}
 		if len(fields) >= maxFieldErrors {
@@ -446,7 +427,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 			s.storeError(w, r, err)
 			return
 		}
-		rs.Custom = append(rs.Custom, CustomScenario{ID: sc.ID, Name: sc.Name, YAML: sc.YAML})
+		rs.Custom = append(rs.Custom, pipeline.ScenarioText{ID: sc.ID, Name: sc.Name, YAML: sc.YAML})
 	}
 	if fields != nil {
 		writeError(w, http.StatusBadRequest, "invalid run request", fields)
@@ -875,10 +856,11 @@ func (s *Server) run(ctx context.Context, specJSON json.RawMessage, progress fun
 	}
 	deps := s.cfg.Deps
 	deps.Progress = progress
+	deps.Workers = s.cfg.RunWorkers
 	if deps.Logger == nil {
 		deps.Logger = s.log
 	}
-	return pipeline.Run(ctx, spec, deps)
+	return pipeline.Run(ctx, spec, s.cfg.Data, deps)
 }
 
 // runReport serves a complete run's self-contained HTML report, under a CSP that allows only its

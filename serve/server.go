@@ -136,7 +136,7 @@ func New(cfg Config) *Server {
 		panic("serve: Config.Store is nil")
 	}
 	if cfg.Data == nil {
-		cfg.Data, cfg.DataName = dataset.Default(), "built-in"
+		cfg.Data, cfg.DataName = dataset.Default(), dataset.DefaultName
 	}
 	if cfg.DataName == "" {
 		cfg.DataName = "data"

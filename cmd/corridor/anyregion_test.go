@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/report"
 )
 
 // regionWords are ids and words of the built-in Northeast Asia data. No output for another
@@ -183,6 +186,23 @@ func TestJSONGolden(t *testing.T) {
 			t.Errorf("assess --json with %s workers differs from 1 worker", w)
 		}
 	}
+	// a run is a value: the spec the JSON records runs again to the same bytes
+	var rec struct {
+		Spec pipeline.Spec `json:"spec"`
+	}
+	if err := json.Unmarshal([]byte(first), &rec); err != nil || rec.Spec.Data != anyRegion || rec.Spec.Draws != 4 || rec.Spec.Seed != 3 {
+		t.Fatalf("assess --json records spec %+v, %v", rec.Spec, err)
+	}
+	a := &app{stdout: io.Discard, stderr: io.Discard}
+	res, err := runSpec(t.Context(), a, rec.Spec, os.DirFS(rec.Spec.Data), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again strings.Builder
+	if err := report.AssessJSON(&again, res, "  "); err != nil || again.String() != first {
+		t.Errorf("running the recorded spec again gives other bytes (%v)", err)
+	}
+
 	code, out, errOut := runCLI(t, "flows", "--data", anyRegion, "--all-projects", "--json")
 	if code != exitOK {
 		t.Fatalf("flows --json: exit %d: %s", code, errOut)

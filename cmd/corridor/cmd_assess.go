@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 
@@ -117,20 +118,20 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if o.draws < 1 || o.draws > appraise.MaxDraws {
 		return nil, usageError{fmt.Errorf("--draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
 	}
-	fsys, name := dataFS(o.data)
+	fsys, _ := dataFS(o.data)
 	if o.premium != "" {
 		if _, err := pipeline.ParsePremium(o.premium); err != nil {
 			return nil, usageError{fmt.Errorf("--premium: %w", err)}
 		}
 	}
-	spec := pipeline.Spec{Data: fsys, DataName: name, Projects: o.projects, Draws: o.draws, Seed: o.seed, Workers: o.workers, Analysis: o.analysis, Premium: o.premium}
+	spec := pipeline.Spec{Data: dataRef(o.data), Projects: o.projects, Draws: o.draws, Seed: o.seed, Analysis: o.analysis, Premium: o.premium}
 	for _, s := range o.scenarios {
 		if isFile(s) {
 			sc, err := loadScenario(fsys, s, "")
 			if err != nil {
 				return nil, err
 			}
-			spec.Extra = append(spec.Extra, sc)
+			spec.Custom = append(spec.Custom, pipeline.ScenarioText{Name: sc.Name, File: s, YAML: string(sc.Text())})
 			continue
 		}
 		spec.Scenarios = append(spec.Scenarios, s)
@@ -138,6 +139,12 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if len(o.scenarios) > 0 && spec.Scenarios == nil {
 		spec.Scenarios = []string{}
 	}
+	return runSpec(ctx, a, spec, fsys, o.workers)
+}
+
+// runSpec runs a spec on the data set in fsys with the embedded engines and prints the data set's
+// warnings.
+func runSpec(ctx context.Context, a *app, spec pipeline.Spec, fsys fs.FS, workers int) (*pipeline.Result, error) {
 	rt, err := a.newRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
 	if err != nil {
 		return nil, err
@@ -146,9 +153,10 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	deps := pipeline.Deps{
 		NewEngine: warmEngines(rt),
 		Logger:    a.logger(),
-		Progress:  progress(a.stderr, o.draws),
+		Progress:  progress(a.stderr, spec.Draws),
+		Workers:   workers,
 	}
-	res, err := pipeline.Run(ctx, spec, deps)
+	res, err := pipeline.Run(ctx, spec, fsys, deps)
 	if err != nil {
 		return nil, err
 	}

@@ -82,6 +82,15 @@ func dataFS(dir string) (fs.FS, string) {
 	return os.DirFS(dir), dir
 }
 
+// dataRef is the name a run records for a --data value: the built-in data set's name, or the
+// folder.
+func dataRef(dir string) string {
+	if dir == "" {
+		return dataset.DefaultName
+	}
+	return dir
+}
+
 // isBuiltinData reports whether a --data value names built-in data ("" or a built-in name).
 func isBuiltinData(dir string) bool {
 	_, ok := dataset.Builtin(dir)

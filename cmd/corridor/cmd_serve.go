@@ -122,9 +122,9 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 		return err
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
-	fsys, name := dataFS(o.data)
+	fsys, _ := dataFS(o.data)
 	srv := serve.New(serve.Config{
-		Store: st, Data: fsys, DataName: name, Logger: log, Token: o.token,
+		Store: st, Data: fsys, DataName: dataRef(o.data), Logger: log, Token: o.token,
 		Deps:       pipeline.Deps{NewEngine: warmEngines(rt), Logger: log},
 		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws, Keep: o.keep, AllowedHosts: o.hosts,
 	})
