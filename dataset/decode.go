@@ -353,6 +353,7 @@ func (d *decoder) meta(r *rec) {
 		SocialDiscountRate: r.q("social_discount_rate", nil),
 		Decider:            r.str("decider"),
 		StrategicPremium:   r.q("strategic_premium", nil),
+		CargoHoldingRate:   r.q("cargo_holding_rate", nil),
 	}
 	r.quantities("reference_periods", nil, func(class string, q quantity.Quantity) {
 		d.net.Meta.ReferencePeriods = append(d.net.Meta.ReferencePeriods, model.ReferencePeriod{Class: class, Years: q})

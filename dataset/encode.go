@@ -230,6 +230,7 @@ func metaYAML(m *model.Meta) []byte {
 	w.q("", "social_discount_rate", m.SocialDiscountRate)
 	w.str("", "decider", m.Decider)
 	w.q("", "strategic_premium", m.StrategicPremium)
+	w.q("", "cargo_holding_rate", m.CargoHoldingRate)
 	if len(m.ReferencePeriods) > 0 {
 		w.b.WriteString("reference_periods:\n")
 		for _, r := range m.ReferencePeriods {

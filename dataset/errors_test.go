@@ -234,6 +234,10 @@ func TestLoadErrorsFull(t *testing.T) {
 			[]string{`study.yaml:7:11: overruns/1/mean_source: value 0.45 has no provenance`}},
 		{"study overrun without sd", study, `    sd: {value: "38 %", source: S2}` + "\n", "",
 			[]string{`study.yaml:6:5: overruns/1/sd: missing value`}},
+		{"cargo holding rate above 100 %", meta, "decider: RUS\n", "decider: RUS\ncargo_holding_rate: {value: \"150 %\", source: S1}\n",
+			[]string{`dataset.yaml:7:29: cargo_holding_rate: cargo holding rate 150 % is outside [0 %, 100 %)`}},
+		{"cargo holding rate in USD", meta, "decider: RUS\n", "decider: RUS\ncargo_holding_rate: {value: \"15 USD\", source: S1}\n",
+			[]string{`dataset.yaml:7:29: cargo_holding_rate: unit "USD" measures money, expected a unit of none (a plain number or %) or 1/yr [unit]`}},
 		{"strategic premium bad range", meta, `range: "0..100"`, `range: "60..100"`,
 			[]string{`dataset.yaml:7:49: strategic_premium_range: value 50 MUSD/yr lies outside its range "60..100"`}},
 	} {
@@ -262,6 +266,8 @@ func TestLoadWarningsFull(t *testing.T) {
 			""},
 		{"contract host crossed by no link", "links.csv", "RUS:100;PRK:300;KOR:100", "RUS:100;PRK:400",
 			"projects.yaml:26:16: contracts/1/host: warning: no link of project P1 crosses KOR"},
+		{"freight link without a speed under a holding rate", "dataset.yaml", "decider: RUS\n", "decider: RUS\ncargo_holding_rate: {value: \"10 %\", source: S1}\n",
+			"links.csv:3:"},
 		{"loan grace may reach the tenor", "projects.yaml", `grace: {value: 5, source: S2}`, `grace: {value: 5, range: "2..12", source: S2}`,
 			"projects.yaml:33:24: loans/0/grace: warning: grace 5 yr (range \"2..5..12\") may reach the tenor"},
 	} {

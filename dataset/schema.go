@@ -122,6 +122,7 @@ func Schema() []Table {
 				{Name: "horizon_years", Type: TypeInt, Doc: "appraisal horizon in years from the base year"},
 				q("social_discount_rate", "%", "economic (social) discount rate per year, e.g. \"4.5 %\""),
 				{Name: "decider", Type: TypeRef, Ref: model.CompCountries, Doc: "country whose commitment the appraisal asks about (optional)"},
+				q("cargo_holding_rate", "%", "yearly cost of the capital tied up in freight in transit, as a share of its value, e.g. \"10 %\": with link speeds, every route pays value × rate × transit time (optional; unset: time costs nothing)"),
 				q("strategic_premium", "USD/yr", "the decider's non-monetary value of a project in service (munitions, labour, leverage), e.g. \"50 MUSD/yr\"; a scenario may override it (optional)"),
 				{Name: "reference_periods", Type: TypeQuantities, Unit: "yr", Values: slices.Clone(classes),
 					Doc: "years of service the appraisal counts, by project class (service beyond them is residual value), e.g. {rail: {value: \"30 yr\", source: ...}, port: ...} (optional)"},

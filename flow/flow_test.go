@@ -437,3 +437,40 @@ func TestChainRentIsPooled(t *testing.T) {
 		t.Errorf("capacity rent RUS %.9g, CHN %.9g; want 95 each", ru, cn)
 	}
 }
+
+func TestTimeCostFlipsTheRoute(t *testing.T) {
+	// Boxes worth 100 USD/t from A to D by a slow cheap route A–S–D (2 × 100 km at 10 km/h:
+	// 20 h, 2 + 2 USD/t) or a fast dear one A–F–D (2 × 100 km at 100 km/h: 2 h, 3 + 3 USD/t). At
+	// a holding rate r a year, a route costs its tariff plus 100 × r × hours / 8,760. Break-even:
+	// 4 + 100·r·20/8760 = 6 + 100·r·2/8760, r = 2·8760/1800 = 9.73. Without a holding rate the
+	// slow route carries all 10 t and the price at D is 10 + 4; at r = 20 (2,000 %/yr, so that
+	// time matters at test scale) the fast one does, and the price at D is 10 + 6 + 100·20·2/8760
+	// = 16.4566…
+	build := func(rate float64) *model.Network {
+		kmh := func(v float64) testnet.LinkOpt {
+			return func(l *model.Link) {
+				l.Speed = testnet.Q(v*quantity.HoursPerYear, quantity.DimLength.Div(quantity.DimTime))
+			}
+		}
+		b := testnet.New().Country("AAA").Node("A", "AAA").Node("S", "AAA").Node("F", "AAA").Node("D", "AAA").
+			Commodity("boxes", "t", "rail1520").
+			Link("AS", "A", "S", "rail1520", 100, 2, kmh(10)).Link("SD", "S", "D", "rail1520", 100, 2, kmh(10)).
+			Link("AF", "A", "F", "rail1520", 100, 3, kmh(100)).Link("FD", "F", "D", "rail1520", 100, 3, kmh(100)).
+			Supply("sA", "A", "boxes", [2]float64{20, 10}).Demand("dD", "D", "boxes", [2]float64{10, 1000})
+		n := b.Network().Clone()
+		if rate > 0 {
+			n.Meta.CargoHoldingRate = testnet.Q(rate, quantity.DimNone)
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		rate, slow, fast, price float64
+	}{{0, 10, 0, 14}, {20, 0, 10, 16 + 100*20*2/float64(quantity.HoursPerYear)}} {
+		t.Run(fmt.Sprintf("rate %g", tt.rate), func(t *testing.T) {
+			res := solve(t, testnet.State(build(tt.rate), nil))
+			if !near(res.Link("SD").Forward, tt.slow) || !near(res.Link("FD").Forward, tt.fast) || !near(res.Market("dD").Price, tt.price) {
+				t.Errorf("slow %.9g, fast %.9g, price at D %.9g; want %g, %g, %.9g", res.Link("SD").Forward, res.Link("FD").Forward, res.Market("dD").Price, tt.slow, tt.fast, tt.price)
+			}
+		})
+	}
+}

@@ -45,6 +45,8 @@ type scratch struct {
 	growth                         []float64 // compute: demand growth factor by market
 	arcCost, arcHandling           []float64 // compute: by arc
 	arcHandled                     []bool    // compute: by arc, whether arcHandling applies
+	arcTime                        []float64 // compute: by arc, transit time in years (0 without a speed)
+	timeValue                      []float64 // compute: by commodity, USD per unit per year in transit
 	ci, bi, ri                     []int     // Update: changed columns and rows
 	cv, blo, bhi, rlo, rhi         []float64 // Update: their new values
 	welfare                        []CountryWelfare

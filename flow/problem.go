@@ -731,6 +731,9 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 			if s.arcHandled[c.arc] {
 				cost += s.arcHandling[c.arc] * perUnit
 			}
+			if a.freight {
+				cost += s.arcTime[c.arc] * s.timeValue[c.k] // time cost: value × holding rate × years
+			}
 			v.cost[j] = -cost
 			if !s.avail[a.link] || anyNonPart && ((nonPart[a.tailCtryIx] && c.originIx != a.tailCtryIx && len(a.entered) > 0) || throughNonParticipant(a, nonPart, c.originIx)) {
 				v.colHi[j] = 0
@@ -828,7 +831,10 @@ func (p *Problem) nonParticipants(st *scenario.State) ([]bool, bool) {
 
 // linkValues fills the scratch tables that compute reads per flow column from the state: link
 // availability, each arc's cost per capacity unit (link cost plus tariff) and handling cost at
-// its head (when arcHandled), and each market's growth factor for the state's year.
+// its head (when arcHandled), each arc's transit time and each commodity's time value (the time
+// cost of a unit on an arc is price × cargo holding rate × length / speed, in USD: the capital
+// tied up in transit, as freight studies value time), and each market's growth factor for the
+// state's year.
 func (p *Problem) linkValues(st *scenario.State) {
 	n, s := st.Net, &p.scratch
 	avail := resize(&s.avail, len(n.Links))
@@ -837,9 +843,24 @@ func (p *Problem) linkValues(st *scenario.State) {
 	}
 	cost, handling := resize(&s.arcCost, len(p.arcs)), resize(&s.arcHandling, len(p.arcs))
 	handled := resize(&s.arcHandled, len(p.arcs))
+	years, tv := resize(&s.arcTime, len(p.arcs)), resize(&s.timeValue, len(p.comms))
+	rate := 0.0
+	if q := n.Meta.CargoHoldingRate; q.IsSet() {
+		rate = q.Value
+	}
+	for k, c := range p.comms {
+		tv[k] = 0
+		if pr := n.Commodities[c.index].Price; rate > 0 && pr.IsSet() {
+			tv[k] = pr.Value * rate
+		}
+	}
 	for ai := range p.arcs {
 		a := &p.arcs[ai]
 		l := &n.Links[a.link]
+		years[ai] = 0
+		if rate > 0 && l.Speed.IsSet() && l.Speed.Value > 0 && l.Length.IsSet() {
+			years[ai] = l.Length.Value / l.Speed.Value // km ÷ km/yr: canonical units
+		}
 		cost[ai] = l.CostPerUnit() + l.TariffPerUnit()
 		hn := &n.Nodes[a.headNode]
 		handled[ai] = a.freight && hn.HandlingCost.IsSet()

@@ -161,6 +161,7 @@ func (n *Network) Clone() *Network {
 	c.Countries = cloneEach(c.Countries, func(x *Country) { x.DiscountRate = cloneQ(x.DiscountRate) })
 	c.Meta.SocialDiscountRate = cloneQ(n.Meta.SocialDiscountRate)
 	c.Meta.StrategicPremium = cloneQ(n.Meta.StrategicPremium)
+	c.Meta.CargoHoldingRate = cloneQ(n.Meta.CargoHoldingRate)
 	c.Meta.ReferencePeriods = cloneEach(n.Meta.ReferencePeriods, func(r *ReferencePeriod) { r.Years = cloneQ(r.Years) })
 	c.Study.Overruns = cloneEach(n.Study.Overruns, func(o *OverrunClass) { o.Mean, o.SD = cloneQ(o.Mean), cloneQ(o.SD) })
 	c.Study.MapLabels = slices.Clone(n.Study.MapLabels)
@@ -237,7 +238,8 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 			return yield(QuantityPath(string(c)+"/"+id+"/"+field), q)
 		}
 		if !emit(CompMeta, "dataset", "social_discount_rate", &n.Meta.SocialDiscountRate) ||
-			!emit(CompMeta, "dataset", "strategic_premium", &n.Meta.StrategicPremium) {
+			!emit(CompMeta, "dataset", "strategic_premium", &n.Meta.StrategicPremium) ||
+			!emit(CompMeta, "dataset", "cargo_holding_rate", &n.Meta.CargoHoldingRate) {
 			return
 		}
 		for i := range n.Meta.ReferencePeriods {
@@ -347,6 +349,8 @@ func (n *Network) Quantity(p QuantityPath) *Q {
 			return setOrNil(&n.Meta.SocialDiscountRate)
 		case "dataset/strategic_premium":
 			return setOrNil(&n.Meta.StrategicPremium)
+		case "dataset/cargo_holding_rate":
+			return setOrNil(&n.Meta.CargoHoldingRate)
 		}
 		if class, ok := strings.CutPrefix(rest, "dataset/reference_periods/"); ok {
 			for i := len(n.Meta.ReferencePeriods) - 1; i >= 0; i-- {

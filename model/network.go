@@ -280,6 +280,10 @@ type Meta struct {
 	// StrategicPremium is the decider's non-monetary value of a project in service (munitions,
 	// labour, leverage), USD/yr; unset means none. A scenario may override it.
 	StrategicPremium Q
+	// CargoHoldingRate is the yearly cost of the capital tied up in freight in transit, as a
+	// share of its value (interest, insurance): with link speeds it gives every route a time
+	// cost, value × rate × transit time. Unset means time costs nothing.
+	CargoHoldingRate Q
 	// ReferencePeriods are the years of service an appraisal counts, by project class (EU CBA
 	// practice); service beyond them enters as residual value.
 	ReferencePeriods []ReferencePeriod

@@ -77,6 +77,7 @@ func Rules() []Rule {
 		{"decider", "the decider, if given, is a known country", checkDecider},
 		{"reference-periods", "reference periods are positive, one per project class; when any is given, every class of project has one (else a warning)", checkReferencePeriods},
 		{"study", "the study's map labels are known nodes; each overrun class is named once, with a dimensionless mean above -100 % and a non-negative standard deviation", checkStudy},
+		{"time-cost", "the cargo holding rate lies within [0, 100 %); when it is set, every freight link that is not closed has a speed (else a warning)", checkTimeCost},
 		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
 		{"appraisal", "the base year lies within 1900..2200; horizon_years, if given, within 1..200; discount rates (value and range) below 100 %; project lifetimes within 1..200 yr and construction within 0..50 yr; start years within 1900..2200", checkAppraisal},
 	}
@@ -308,6 +309,7 @@ func checkUnits(n *Network) []Issue {
 	none, perYr := quantity.DimNone, quantity.DimRatePerYear
 	expectDim(&out, CompMeta, "dataset", "social_discount_rate", n.Meta.SocialDiscountRate, none, perYr)
 	expectDim(&out, CompMeta, "dataset", "strategic_premium", n.Meta.StrategicPremium, quantity.DimMoneyPerYr)
+	expectDim(&out, CompMeta, "dataset", "cargo_holding_rate", n.Meta.CargoHoldingRate, none, perYr)
 	for _, r := range n.Meta.ReferencePeriods {
 		expectDim(&out, CompMeta, "dataset", "reference_periods/"+r.Class, r.Years, quantity.DimTime)
 	}
@@ -627,7 +629,7 @@ func checkProjects(n *Network) []Issue {
 func boundedElsewhere(c Component, field string) bool {
 	switch c {
 	case CompMeta:
-		return field == "strategic_premium" || strings.HasPrefix(field, "reference_periods/")
+		return field == "strategic_premium" || field == "cargo_holding_rate" || strings.HasPrefix(field, "reference_periods/")
 	case CompStudy:
 		return true
 	case CompProjects:
@@ -882,6 +884,27 @@ func checkReferencePeriods(n *Network) []Issue {
 	}
 	for _, c := range slices.Sorted(maps.Keys(missing)) {
 		out = append(out, warn(CompMeta, "dataset", "reference_periods", "no reference period for class %s (projects %s): add one to reference_periods", c, strings.Join(missing[c], ", ")))
+	}
+	return out
+}
+
+func checkTimeCost(n *Network) []Issue {
+	q := n.Meta.CargoHoldingRate
+	if !q.IsSet() || !quantity.OneOf(q.Dim, quantity.DimNone, quantity.DimRatePerYear) {
+		return nil
+	}
+	var out []Issue
+	if lo, hi := span(q); !(lo >= 0 && hi < 1) {
+		out = append(out, issue(CompMeta, "dataset", "cargo_holding_rate", "cargo holding rate %s is outside [0 %%, 100 %%): give the yearly cost of capital tied up in freight in transit, e.g. 10 %%", described(q)))
+	}
+	for _, l := range n.Links {
+		m := n.Mode(l.Mode)
+		if m == nil || !m.Freight() || l.Status == StatusClosed {
+			continue
+		}
+		if !l.Speed.IsSet() {
+			out = append(out, warn(CompLinks, l.ID, "speed", "no speed on a freight link while cargo_holding_rate is set: its transit time counts as zero, which favours it over links with a speed"))
+		}
 	}
 	return out
 }
