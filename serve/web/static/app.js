@@ -143,6 +143,7 @@ function follow(id, onEnd) {
 async function mapPage() {
   const d = await api("GET", "/api/data");
   $("#title").textContent = d.name || "Network";
+  $("#question").textContent = (d.study && d.study.title) || "";
   const nodes = new Map(d.nodes.map((n) => [n.id, n]));
   const sources = new Map((d.sources || []).map((s) => [s.id, s]));
   // Longitudes are read on the circle: the view is centred on the middle of the nodes' and
