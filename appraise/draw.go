@@ -407,7 +407,7 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	}
 	ev.addLoans(pp, flows, capex, sch)
 	social := n.Meta.SocialDiscountRate.Value
-	cd := caseDraw{premium: x.premium[si]}
+	cd := caseDraw{premium: x.premium[si], overrun: x.overrun[pi]}
 	det.flows = flows
 	det.sch = sch
 	cd.npv, cd.enpv, cd.bcr, cd.irr, cd.payback = make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc)

@@ -43,9 +43,22 @@ type Input struct {
 	ReferenceYear int
 	// Analysis adds the base-case tornado, switching values, gain split and game (more solves).
 	Analysis bool
-	Progress func(done, total int)
-	Logger   *slog.Logger
+	// Precision, when > 0, makes Draws a ceiling and the precision of the decider's P(commit) the
+	// stopping rule: draws run in batches (FirstBatch, then doubling the total) until the standard
+	// error of P(commit) in the bargaining view is at most Precision (a probability: 0.01 is one
+	// percentage point) in every case, or Draws is reached. A case in which the decider commits in
+	// every draw or in none has a standard error of 0; cases without a decision do not count.
+	// Draw i is the same draw in every batch, so the output is the output of a plain run with the
+	// number of draws run (Output.Draws); Output.Stop says how it ended.
+	Precision float64
+	// KeepSamples keeps every draw's figures in Output.Samples.
+	KeepSamples bool
+	Progress    func(done, total int)
+	Logger      *slog.Logger
 }
+
+// FirstBatch is the draws a run with Input.Precision starts with.
+const FirstBatch = 50
 
 // Output is the appraisal of every project under every scenario.
 type Output struct {
@@ -59,6 +72,35 @@ type Output struct {
 	// Work is what the run cost; it depends on the machine and the number of workers, so it is
 	// left out of the JSON, which must be the same bytes for the same inputs and seed.
 	Work Work `json:"-"`
+	// Samples are every draw's figures when Input.KeepSamples is set: Samples[i][k] is draw i
+	// of Cases[k]. They are left out of the JSON.
+	Samples [][]Sample `json:"-"`
+	// Stop says how a run with Input.Precision ended; nil without it.
+	Stop *Stop `json:"-"`
+}
+
+// Sample is one Monte Carlo draw of one case: figures the case's summaries are computed from.
+type Sample struct {
+	// Overrun is the project's capex overrun multiplier in this draw (1 for a project class
+	// without a reference class).
+	Overrun float64
+	// NPV and Strategic are by country (Output.Countries): the financial NPV and the strategic
+	// value, USD at the country's rate (CountryResult.NPV and Strategic).
+	NPV, Strategic []float64
+	// CommitBargaining and CommitAccounting say that the decider commits in this draw (its margin
+	// with premium is positive) in each view; false when it has no part (Case.Involved false).
+	CommitBargaining, CommitAccounting bool
+}
+
+// Stop says how a run with Input.Precision ended.
+type Stop struct {
+	Precision float64 // the target, Input.Precision
+	Reached   bool    // every case met it; false when the run stopped at Input.Draws
+	// WorstStdErr is the largest standard error of the decider's P(commit) in the bargaining
+	// view over the cases, and Worst its case (an index into Output.Cases; the first of equals),
+	// −1 when no case has a decision.
+	WorstStdErr float64
+	Worst       int
 }
 
 // Work is what a run cost. Times are wall times summed over workers.
@@ -152,7 +194,15 @@ type caseDraw struct {
 	premium             float64   // the decider's premium, USD/yr
 	annuity             float64   // PV at the decider's rate of one USD a year in service
 	bargain, account    margin    // the decider's margins without premium
+	overrun             float64   // the project's capex overrun multiplier
 }
+
+// commits reports whether the decider commits in this draw under a view's margin: its margin
+// with the premium is positive.
+func (d caseDraw) commits(m margin) bool { return d.withPremium(m) > 0 }
+
+// withPremium is a view's margin plus the decider's premium over its years in service.
+func (d caseDraw) withPremium(m margin) float64 { return m.value + d.premium*d.annuity }
 
 // MaxDraws is the most Monte Carlo draws one run takes: every draw's figures are kept for the
 // percentiles (tens of bytes per draw, case and country), so the bound keeps a typo from asking
@@ -195,15 +245,42 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 			_ = s.close()
 		}
 	}()
-	draws, err := risk.Run(ctx, in.Draws, risk.Options{Workers: workers, Progress: in.Progress},
-		func(ctx context.Context, i, w int) ([]caseDraw, error) {
-			return ev.draw(ctx, solvers[w], uint64(i))
-		})
-	if err != nil {
-		return nil, err
+	// Draws run in batches with a precision target, else all at once; draw i is the same
+	// whichever batch runs it, as it depends on the seed and i alone.
+	n := in.Draws
+	if in.Precision > 0 {
+		n = min(in.Draws, FirstBatch)
 	}
-	log.InfoContext(ctx, "stage done", "stage", "monte carlo", "draws", in.Draws, "workers", workers, "elapsed", time.Since(t0))
+	var draws [][]caseDraw
+	for {
+		start := len(draws)
+		opt := risk.Options{Workers: workers}
+		if in.Progress != nil {
+			opt.Progress = func(done, _ int) { in.Progress(start+done, in.Draws) }
+		}
+		more, err := risk.Run(ctx, n-start, opt, func(ctx context.Context, i, w int) ([]caseDraw, error) {
+			return ev.draw(ctx, solvers[w], uint64(start+i))
+		})
+		if err != nil {
+			return nil, err
+		}
+		draws = append(draws, more...)
+		if in.Precision <= 0 {
+			break
+		}
+		out.Stop = ev.stop(draws)
+		log.InfoContext(ctx, "precision", "draws", len(draws), "worst_commit_stderr", out.Stop.WorstStdErr, "target", in.Precision)
+		if out.Stop.Reached || n >= in.Draws {
+			break
+		}
+		n = min(in.Draws, 2*n)
+	}
+	out.Draws = uint64(len(draws))
+	log.InfoContext(ctx, "stage done", "stage", "monte carlo", "draws", len(draws), "workers", workers, "elapsed", time.Since(t0))
 	out.Cases = ev.summarize(draws)
+	if in.KeepSamples {
+		out.Samples = samples(draws, out.Cases)
+	}
 	if in.Analysis {
 		if err := ev.analyse(ctx, solvers, out.Cases); err != nil {
 			return nil, err
@@ -252,6 +329,9 @@ func newEvaluator(in Input) (*evaluator, error) {
 	if in.Draws < 0 || in.Draws > MaxDraws {
 		return nil, fmt.Errorf("appraise: %d draws: expected 0..%d", in.Draws, MaxDraws)
 	}
+	if !(in.Precision >= 0) {
+		return nil, fmt.Errorf("appraise: precision %g: expected a standard error ≥ 0", in.Precision)
+	}
 	ev := &evaluator{in: in, net: in.Net, year: in.ReferenceYear, decider: in.Net.Meta.Decider}
 	if ev.year == 0 {
 		ev.year = in.Net.Meta.BaseYear + 10
@@ -292,11 +372,11 @@ func (ev *evaluator) summarize(draws [][]caseDraw) []Case {
 	var out []Case
 	ns := len(ev.in.Scenarios)
 	for pi, p := range ev.projects {
-		needed, all := projectCountries(ev.net, p)
+		needed, _ := projectCountries(ev.net, p)
 		for si, sc := range ev.in.Scenarios {
 			k := pi*ns + si
 			c := Case{Project: p.ID, Scenario: sc.Name, Needed: needed, Partners: ev.partners(p), Decider: ev.decider,
-				Involved: ev.decider != "" && slices.Contains(all, ev.decider)}
+				Involved: ev.involved(p)}
 			_, c.PremiumSource = ev.premiumQuantity(si)
 			col := func(f func(d caseDraw) float64) []float64 {
 				xs := make([]float64, len(draws))
@@ -363,8 +443,8 @@ func decide(draws [][]caseDraw, k int, view func(caseDraw) margin) Decision {
 	var bare, annuity float64
 	for i, d := range draws {
 		m := view(d[k])
-		withPremium := m.value + d[k].premium*d[k].annuity
-		commits[i] = withPremium > 0
+		withPremium := d[k].withPremium(m)
+		commits[i] = d[k].commits(m)
 		margins[i], comps[i] = withPremium, m.compensation
 		bare += m.value
 		annuity += d[k].annuity
@@ -376,6 +456,52 @@ func decide(draws [][]caseDraw, k int, view func(caseDraw) margin) Decision {
 	}
 	ms, cs := risk.Summarize(margins), risk.Summarize(comps)
 	return Decision{Commit: &p, CommitStdErr: &se, Margin: &ms, Compensation: &cs, BreakEvenPremium: &be}
+}
+
+// stop measures the draws so far against Input.Precision: the largest standard error of the
+// decider's P(commit) in the bargaining view over the cases in which it has a part.
+func (ev *evaluator) stop(draws [][]caseDraw) *Stop {
+	st := &Stop{Precision: ev.in.Precision, Worst: -1}
+	ns := len(ev.in.Scenarios)
+	for pi, p := range ev.projects {
+		if !ev.involved(p) {
+			continue
+		}
+		for si := range ns {
+			k := pi*ns + si
+			commits := make([]bool, len(draws))
+			for i, d := range draws {
+				commits[i] = d[k].commits(d[k].bargain)
+			}
+			if _, se := risk.Probability(commits); st.Worst < 0 || se > st.WorstStdErr {
+				st.WorstStdErr, st.Worst = se, k
+			}
+		}
+	}
+	st.Reached = st.WorstStdErr <= st.Precision
+	return st
+}
+
+// involved reports whether the decider has a part in project p (Case.Involved).
+func (ev *evaluator) involved(p *model.Project) bool {
+	_, all := projectCountries(ev.net, p)
+	return ev.decider != "" && slices.Contains(all, ev.decider)
+}
+
+// samples returns every draw's figures of every case (Output.Samples).
+func samples(draws [][]caseDraw, cases []Case) [][]Sample {
+	out := make([][]Sample, len(draws))
+	for i, d := range draws {
+		out[i] = make([]Sample, len(d))
+		for k, x := range d {
+			s := Sample{Overrun: x.overrun, NPV: x.npv, Strategic: x.strategic}
+			if cases[k].Involved {
+				s.CommitBargaining, s.CommitAccounting = x.commits(x.bargain), x.commits(x.account)
+			}
+			out[i][k] = s
+		}
+	}
+	return out
 }
 
 func mean(xs []float64) float64 {

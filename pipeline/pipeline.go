@@ -54,6 +54,11 @@ type Spec struct {
 	// "50 MUSD/yr" (money per year, ≥ 0; see ParsePremium); empty leaves each scenario's or the
 	// data set's.
 	Premium string `json:"premium,omitempty"`
+	// Precision, when > 0, makes Draws a ceiling: draws run in batches until the standard error
+	// of the decider's P(commit) (bargaining view) is at most Precision percentage points in
+	// every case (appraise.Input.Precision). The Result's Spec then holds the draws run and no
+	// Precision: the spec that reproduces the result.
+	Precision float64 `json:"precision,omitempty"`
 }
 
 // ScenarioText is a scenario given as YAML text.
@@ -84,6 +89,8 @@ type Deps struct {
 	Logger    *slog.Logger
 	// Workers is the number of goroutines the Monte Carlo uses; 0 means GOMAXPROCS.
 	Workers int
+	// KeepSamples keeps every draw's figures in the Result's Appraisal.Samples.
+	KeepSamples bool
 }
 
 // Result is a finished run.
@@ -104,6 +111,9 @@ type Result struct {
 // Run executes a Spec on the data set whose files data holds.
 func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error) {
 	t0 := time.Now()
+	if !(spec.Precision >= 0) {
+		return nil, fmt.Errorf("precision %g: want a standard error in percentage points > 0, or 0 for none", spec.Precision)
+	}
 	n, warnings, err := dataset.Load(ctx, data)
 	if err != nil {
 		return nil, fmt.Errorf("load %s:\n%w", spec.Data, err)
@@ -148,11 +158,15 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 	out, err := appraise.Run(ctx, appraise.Input{
 		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: deps.Workers,
 		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
+		Precision: spec.Precision / 100, KeepSamples: deps.KeepSamples,
 	})
 	if err != nil {
 		return nil, err
 	}
 	res.Appraisal = out
+	if spec.Precision > 0 {
+		res.Spec.Draws, res.Spec.Precision = int(out.Draws), 0
+	}
 	if res.Flows, err = baseFlows(ctx, n, scs, out.ReferenceYear, deps.NewEngine); err != nil {
 		return nil, err
 	}

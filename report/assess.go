@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -582,4 +583,48 @@ func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 		out[name] = []byte(b.String())
 	}
 	return out, nil
+}
+
+// SamplesCSV writes every Monte Carlo draw of the result (Appraisal.Samples, kept with
+// pipeline.Deps.KeepSamples): one row per draw, case and country, in the order draw, project,
+// scenario, country (the run's orders of projects, scenarios and countries). Columns: draw (0-based,
+// the key of its random streams), project, scenario, country, npv_usd and strategic_value_usd
+// (the country's, at its rate), capex_overrun (the project's multiplier in that draw) and
+// decider_commits_bargaining and decider_commits_accounting (1 or 0; empty where the decider has
+// no part in the project). Numbers are the shortest text that reads back as the same float64.
+func SamplesCSV(w io.Writer, r *pipeline.Result) error {
+	a := r.Appraisal
+	if a.Samples == nil && a.Draws > 0 {
+		return errors.New("the run kept no samples (pipeline.Deps.KeepSamples)")
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	flag := func(c *appraise.Case, b bool) string {
+		switch {
+		case !c.Involved:
+			return ""
+		case b:
+			return "1"
+		}
+		return "0"
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"draw", "project", "scenario", "country", "npv_usd", "strategic_value_usd", "capex_overrun",
+		"decider_commits_bargaining", "decider_commits_accounting"}); err != nil {
+		return err
+	}
+	for i, draw := range a.Samples {
+		d := strconv.Itoa(i)
+		for k, s := range draw {
+			c := &a.Cases[k]
+			bargain, account := flag(c, s.CommitBargaining), flag(c, s.CommitAccounting)
+			overrun := f(s.Overrun)
+			for ci, country := range a.Countries {
+				if err := cw.Write([]string{d, c.Project, c.Scenario, country, f(s.NPV[ci]), f(s.Strategic[ci]), overrun, bargain, account}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

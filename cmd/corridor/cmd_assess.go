@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/schollz/progressbar/v3"
@@ -23,6 +27,9 @@ import (
 const (
 	defaultDraws = pipeline.DefaultDraws
 	defaultSeed  = 1
+	// defaultMaxDraws bounds a run with --precision: a standard error of at most 0.5 point in
+	// any case (√(0.25/10,000)).
+	defaultMaxDraws = 10_000
 )
 
 // runOptions are the flags that say what the pipeline runs; assess and report share them.
@@ -35,6 +42,10 @@ type runOptions struct {
 	workers   int
 	analysis  bool
 	premium   string
+	samples   string // file for every draw's figures (report.SamplesCSV); "" for none
+	precision string // the largest standard error of P(commit), percentage points; "" for none
+	maxDraws  int    // the most draws a run with a precision takes
+	changed   func(name string) bool
 }
 
 // addRunFlags registers the pipeline's flags on f.
@@ -47,6 +58,10 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); results do not depend on it")
 	f.BoolVar(&o.analysis, "analysis", true, "compute the base-case tornado, switching values, gain split and strategic values")
 	f.StringVar(&o.premium, "premium", "", `the deciding country's strategic premium in every scenario, money a year in service (e.g. "50MUSD/yr"); default: each scenario's, else the data set's`)
+	f.StringVar(&o.samples, "samples", "", "also write every draw to this CSV file: one row per draw, project, scenario and country (NPV, strategic value, capex overrun, whether the decider commits in each view)")
+	f.StringVar(&o.precision, "precision", "", "run draws in batches (50, then doubling) until the standard error of the deciding country's P(commit) (bargaining view) is at most this many percentage points in every case, or --max-draws is reached; instead of --draws")
+	f.IntVar(&o.maxDraws, "max-draws", defaultMaxDraws, "the most draws a run with --precision takes")
+	o.changed = f.Changed
 }
 
 type assessOptions struct {
@@ -67,7 +82,15 @@ commits — in the bargaining view (its strategic value in the network game of a
 against its outlay and what partners would lose) and in the accounting view (NPVs under the
 stated ownership, contracts and loans) — the strategic premium that would tip it, each country's
 strategic value and NPV (mean, P10, P50, P90), who gains what in the market, and the drivers
-that move the answer most.`,
+that move the answer most.
+
+--precision SE runs draws in batches (50, then doubling) until the standard error of P(commit)
+in the bargaining view is at most SE percentage points in every case, or --max-draws is reached,
+and says on stderr which; a case that commits in every draw or in none has a standard error of
+0. The result is byte for byte that of --draws with the draws run. --samples FILE writes every
+draw as CSV: one row per draw, project, scenario and country (draw, project, scenario, country,
+npv_usd, strategic_value_usd, capex_overrun, decider_commits_bargaining,
+decider_commits_accounting; the last two 1 or 0, empty where the decider has no part).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runAssess(cmd.Context(), a, o) },
 	}
@@ -80,7 +103,7 @@ that move the answer most.`,
 }
 
 func runAssess(ctx context.Context, a *app, o assessOptions) error {
-	if err := checkOutputs(o.html); err != nil {
+	if err := checkOutputs(o.html, o.samples); err != nil {
 		return err
 	}
 	res, err := runPipeline(ctx, a, o.runOptions)
@@ -106,6 +129,9 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 			return err
 		}
 	}
+	if err := writeSamples(o.samples, res); err != nil {
+		return err
+	}
 	if o.asJSON {
 		return report.AssessJSON(a.stdout, res, "  ")
 	}
@@ -118,13 +144,21 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if o.draws < 1 || o.draws > appraise.MaxDraws {
 		return nil, usageError{fmt.Errorf("--draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
 	}
+	precision, err := o.parsePrecision()
+	if err != nil {
+		return nil, err
+	}
 	fsys, _ := dataFS(o.data)
 	if o.premium != "" {
 		if _, err := pipeline.ParsePremium(o.premium); err != nil {
 			return nil, usageError{fmt.Errorf("--premium: %w", err)}
 		}
 	}
-	spec := pipeline.Spec{Data: dataRef(o.data), Projects: o.projects, Draws: o.draws, Seed: o.seed, Analysis: o.analysis, Premium: o.premium}
+	spec := pipeline.Spec{Data: dataRef(o.data), Projects: o.projects, Draws: o.draws, Seed: o.seed, Analysis: o.analysis, Premium: o.premium,
+		Precision: precision}
+	if precision > 0 {
+		spec.Draws = o.maxDraws
+	}
 	for _, s := range o.scenarios {
 		if isFile(s) {
 			sc, err := loadScenario(fsys, s, "")
@@ -139,23 +173,89 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if len(o.scenarios) > 0 && spec.Scenarios == nil {
 		spec.Scenarios = []string{}
 	}
-	return runSpec(ctx, a, spec, fsys, o.workers)
+	res, err := runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{Workers: o.workers, KeepSamples: o.samples != ""})
+	if err != nil {
+		return nil, err
+	}
+	if res.Appraisal.Stop != nil {
+		fmt.Fprintln(a.stderr, stopLine(res.Appraisal, o.maxDraws))
+	}
+	return res, nil
+}
+
+// parsePrecision checks --precision, --draws and --max-draws together and returns the precision
+// in percentage points, 0 for none.
+func (o runOptions) parsePrecision() (float64, error) {
+	changed := func(name string) bool { return o.changed != nil && o.changed(name) }
+	if o.precision == "" {
+		if changed("precision") {
+			return 0, usageError{errors.New("--precision: want a standard error in percentage points above 0, such as 1")}
+		}
+		if changed("max-draws") {
+			return 0, usageError{errors.New("--max-draws bounds a run with --precision; without it, give --draws")}
+		}
+		return 0, nil
+	}
+	p, err := strconv.ParseFloat(strings.TrimSpace(o.precision), 64)
+	if err != nil || !(p > 0) || math.IsInf(p, 0) {
+		return 0, usageError{fmt.Errorf("--precision: want a standard error in percentage points above 0, such as 1; got %q", o.precision)}
+	}
+	if changed("draws") {
+		return 0, usageError{errors.New("--draws and --precision exclude each other: with --precision the draws run until it is met, at most --max-draws")}
+	}
+	if o.maxDraws < 1 || o.maxDraws > appraise.MaxDraws {
+		return 0, usageError{fmt.Errorf("--max-draws must lie within 1..%d, got %d", appraise.MaxDraws, o.maxDraws)}
+	}
+	return p, nil
+}
+
+// stopLine says how a run with --precision ended, in percentage points.
+func stopLine(out *appraise.Output, maxDraws int) string {
+	st := out.Stop
+	target := 100 * st.Precision
+	if st.Worst < 0 {
+		return fmt.Sprintf("no case has a P(commit) (the deciding country has no part in any): stopped after %d draws", out.Draws)
+	}
+	if st.Reached {
+		return fmt.Sprintf("P(commit) SE ≤ %.1f point%s in every case after %d draws", target, plural(target), out.Draws)
+	}
+	c := out.Cases[st.Worst]
+	return fmt.Sprintf("stopped at --max-draws %d: worst P(commit) SE %.2f points (%s, %s), target %.1f", maxDraws,
+		100*st.WorstStdErr, c.Project, c.Scenario, target)
+}
+
+func plural(points float64) string {
+	if points == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// writeSamples writes every draw of the run to file (report.SamplesCSV); "" writes nothing.
+func writeSamples(file string, res *pipeline.Result) error {
+	if file == "" {
+		return nil
+	}
+	return writeFileAtomic(file, func(w io.Writer) error { return report.SamplesCSV(w, res) })
 }
 
 // runSpec runs a spec on the data set in fsys with the embedded engines and prints the data set's
 // warnings.
 func runSpec(ctx context.Context, a *app, spec pipeline.Spec, fsys fs.FS, workers int) (*pipeline.Result, error) {
+	return runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{Workers: workers})
+}
+
+// runSpecDeps is runSpec with the workers and KeepSamples of deps; it sets the engines, logger
+// and progress bar.
+func runSpecDeps(ctx context.Context, a *app, spec pipeline.Spec, fsys fs.FS, deps pipeline.Deps) (*pipeline.Result, error) {
 	rt, err := a.newRuntime(ctx, highs.Config{Logger: a.logger(), Presolve: "off"})
 	if err != nil {
 		return nil, err
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
-	deps := pipeline.Deps{
-		NewEngine: warmEngines(rt),
-		Logger:    a.logger(),
-		Progress:  progress(a.stderr, spec.Draws),
-		Workers:   workers,
-	}
+	deps.NewEngine = warmEngines(rt)
+	deps.Logger = a.logger()
+	deps.Progress = progress(a.stderr, spec.Draws)
 	res, err := pipeline.Run(ctx, spec, fsys, deps)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ comparison, the main corridors' flows and every input value with its source. --c
 }
 
 func runReport(ctx context.Context, a *app, o reportOptions) error {
-	if err := checkOutputs(o.htmlOut, o.jsonOut, o.geojson); err != nil {
+	if err := checkOutputs(o.htmlOut, o.jsonOut, o.geojson, o.samples); err != nil {
 		return err
 	}
 	res, err := runPipeline(ctx, a, o.runOptions)
@@ -85,6 +85,9 @@ func runReport(ctx context.Context, a *app, o reportOptions) error {
 		if err := writeFileAtomic(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
 			return err
 		}
+	}
+	if err := writeSamples(o.samples, res); err != nil {
+		return err
 	}
 	fmt.Fprintf(a.stdout, "wrote %s\n", o.htmlOut)
 	return nil
