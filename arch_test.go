@@ -32,6 +32,7 @@ func allowedImports() map[string][]string {
 		"flow":                     {"model", "quantity", "scenario", "lp", "lp/dw", "lp/face"},
 		"risk":                     {"quantity"},
 		"appraise":                 {"model", "quantity", "scenario", "flow", "risk", "lp"},
+		"portfolio":                {"model", "scenario", "flow", "lp"},
 		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth"},
 		"store":                    {"pipeline"},

@@ -34,6 +34,7 @@ Built-in data sets, chosen with --data NAME: ` + strings.Join(dataset.Builtins()
 		newDataCmd(a),
 		newFlowsCmd(a),
 		newLPCmd(a),
+		newPortfolioCmd(a),
 		newReportCmd(a),
 		newScenarioCmd(a),
 		newServeCmd(a),
