@@ -233,6 +233,11 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(counts) != 5 || counts[0] == 0 || counts[1] != counts[0] || counts[2] == 0 || counts[2] >= counts[1] || counts[3] == 0 || counts[4] != 1 {
 		t.Errorf("map: nodes, labels, shown labels, links, non-scaling = %v, %v; want a label per node, the major ones shown, strokes not scaling", counts, err)
 	}
+	// the labels shown at full view are the study's map labels
+	var data Data
+	if f.do(t, "GET", "/api/data", "", nil, &data); len(counts) == 5 && (len(data.Study.MapLabels) == 0 || counts[2] != len(data.Study.MapLabels)) {
+		t.Errorf("map shows %d labels at full view, want the study's %d map labels", counts[2], len(data.Study.MapLabels))
+	}
 	screenshot("map")
 
 	mu.Lock()

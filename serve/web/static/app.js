@@ -215,12 +215,14 @@ async function mapPage() {
     line.addEventListener("click", () => showInfo("link", l));
     gl.append(line);
   }
+  const labelled = new Set((d.study && d.study.map_labels) || []);
   for (const n of d.nodes) {
     const [cx, cy] = px(n);
     const c = el("circle", { cx, cy, r, class: "node " + n.kind, "data-id": n.id }, el("title", {}, `${n.name} (${n.country})`));
     c.addEventListener("click", () => showInfo("node", n));
     gn.append(c);
-    const major = ["port", "city"].includes(n.kind);
+    // the study's map labels are shown at every zoom; without them, ports and cities
+    const major = labelled.size ? labelled.has(n.id) : ["port", "city"].includes(n.kind);
     gt.append(el("text", { x: cx, y: cy, class: "label" + (major ? " major" : ""), dy: "0.35em" }, (n.name || n.id).split(" (")[0].split(" / ")[0]));
   }
   setVB();
