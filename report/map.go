@@ -40,10 +40,10 @@ type MapView struct {
 	ID string
 }
 
-// ProjectFocus returns the nodes of the candidate projects — the ends and waypoint-free route of
-// their links and the nodes they upgrade — when a map framed on them would be less than half as
-// wide or high as the map of the whole network; otherwise nil, since a detail map would show
-// little more than the whole.
+// ProjectFocus returns the nodes of the candidate projects — the ends of their links and of the
+// links they upgrade, and the nodes they upgrade — when a map framed on them would zoom in at
+// least twice as far as the map of the whole network; otherwise nil, since a detail map would
+// show little more than the whole.
 func ProjectFocus(n *model.Network) []string {
 	seen := map[string]bool{}
 	var ids []string
@@ -72,7 +72,7 @@ func ProjectFocus(n *model.Network) []string {
 		return nil
 	}
 	all, focus := newFrame(mapPoints(n), 0), newFrame(focusPoints(n, ids), 0)
-	// spans in km of each frame's projection: the detail pays off when it zooms in at least 2×
+	// px per projected km of each frame: the detail pays off when it zooms in at least 2×
 	if focus.s < 2*all.s {
 		return nil
 	}

@@ -311,3 +311,58 @@ func TestBasemapGeoJSON(t *testing.T) {
 		t.Errorf("the Pacific basemap is %d bytes, the world %d: want it much smaller", len(b), len(world))
 	}
 }
+
+// A wide network whose projects sit in a corner gets a detail map framed on them: it zooms in,
+// draws the project nodes, leaves out nodes far outside, and has its own clip path id. A compact
+// network gets none.
+func TestProjectFocus(t *testing.T) {
+	n, _, err := dataset.Load(t.Context(), dataset.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	focus := ProjectFocus(n)
+	if len(focus) == 0 {
+		t.Fatal("ProjectFocus(built-in data) = nil, want the projects' nodes (the network reaches from Europe to Korea)")
+	}
+	for _, p := range n.Projects {
+		for _, lid := range p.Links {
+			if l := n.Link(lid); l != nil && (!slices.Contains(focus, l.From) || !slices.Contains(focus, l.To)) {
+				t.Errorf("focus %v lacks an end of %s's link %s", focus, p.ID, lid)
+			}
+		}
+	}
+	whole, err := MapSVG(MapView{Net: n, Title: "whole"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detail, err := MapSVG(MapView{Net: n, Title: "detail", Focus: focus, ID: "detail"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := n.Node(n.Nodes[0].ID) // the first node of the data set is far west of the projects
+	glyph := "<title>" + esc(far.Name+" ("+string(far.Kind)+", "+far.Country+")") + "</title>"
+	if !strings.Contains(whole, glyph) || strings.Contains(detail, glyph) {
+		t.Errorf("node %s: on the whole map %v, on the detail %v; want only the whole", far.ID, strings.Contains(whole, glyph), strings.Contains(detail, glyph))
+	}
+	if !strings.Contains(detail, `clipPath id="detail-frame"`) || !strings.Contains(whole, `clipPath id="map-frame"`) {
+		t.Error("the two maps must have distinct clip path ids")
+	}
+
+	// a compact network: the projects span most of it
+	small := *n
+	small.Nodes = nil
+	for _, nd := range n.Nodes {
+		if slices.Contains(focus, nd.ID) {
+			small.Nodes = append(small.Nodes, nd)
+		}
+	}
+	small.Links = nil
+	for _, l := range n.Links {
+		if slices.Contains(focus, l.From) && slices.Contains(focus, l.To) {
+			small.Links = append(small.Links, l)
+		}
+	}
+	if got := ProjectFocus(model.Build(small)); got != nil {
+		t.Errorf("ProjectFocus(projects' own nodes) = %v, want nil: the detail would show the whole", got)
+	}
+}
