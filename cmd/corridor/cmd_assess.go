@@ -148,6 +148,9 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDir(o.data); err != nil {
+		return nil, err
+	}
 	fsys, _ := dataFS(o.data)
 	if o.premium != "" {
 		if _, err := pipeline.ParsePremium(o.premium); err != nil {

@@ -180,6 +180,10 @@ func checkScenarios(fsys fs.FS, n *model.Network) error {
 // checkDir reports a data folder that does not exist ("" and built-in names are built-in data).
 func checkDir(dir string) error {
 	if isBuiltinData(dir) {
+		if fi, err := os.Stat(dir); dir != "" && err == nil && fi.IsDir() {
+			// never pick one silently: an edited copy made with data init would be ignored
+			return usageError{fmt.Errorf("--data %s names both the built-in data set and the folder %s here: write ./%s for the folder, or run elsewhere for the built-in", dir, dir, dir)}
+		}
 		return nil
 	}
 	if fi, err := os.Stat(dir); err != nil {
@@ -561,7 +565,11 @@ func runDataInit(stdout io.Writer, dir, from string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("init %s: %w", dir, err)
 	}
-	fmt.Fprintf(stdout, "wrote %d files to %s; check them with: corridor data validate %s\n", count, dir, dir)
+	shown := dir
+	if _, builtin := dataset.Builtin(dir); builtin {
+		shown = "./" + dir // the bare name selects the built-in data set
+	}
+	fmt.Fprintf(stdout, "wrote %d files to %s; check them with: corridor data validate %s\n", count, dir, shown)
 	return nil
 }
 

@@ -123,3 +123,22 @@ func TestBrokenCopies(t *testing.T) {
 		})
 	}
 }
+
+// A --data value that names a built-in data set and a folder here is refused, never resolved
+// silently: an edited copy made with data init must not be ignored for the built-in.
+func TestDataNameAndFolder(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, out, _ := runCLI(t, "data", "init", "instc", "--from", "instc")
+	if code != exitOK || !strings.Contains(out, "corridor data validate ./instc") {
+		t.Fatalf("data init instc: exit %d, %q; want it to suggest ./instc", code, out)
+	}
+	for _, args := range [][]string{{"assess", "--data", "instc", "--draws", "1"}, {"flows", "--data", "instc"}, {"data", "validate", "instc"}} {
+		code, _, errOut := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(errOut, "write ./instc for the folder") {
+			t.Errorf("%v: exit %d, %q; want exit %d naming ./instc", args, code, errOut, exitUsage)
+		}
+	}
+	if code, _, errOut := runCLI(t, "data", "validate", "./instc"); code != exitOK {
+		t.Errorf("data validate ./instc: exit %d: %s", code, errOut)
+	}
+}

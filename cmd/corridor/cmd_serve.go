@@ -93,6 +93,9 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	if o.keep < 0 {
 		return usageError{fmt.Errorf("--keep must be 0 (keep all) or more, got %d", o.keep)}
 	}
+	if err := checkDir(o.data); err != nil {
+		return err
+	}
 	if o.draws < 1 || o.draws > appraise.MaxDraws {
 		return usageError{fmt.Errorf("--max-draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
 	}
