@@ -33,6 +33,7 @@ func allowedImports() map[string][]string {
 		"risk":                     {"quantity"},
 		"appraise":                 {"model", "quantity", "scenario", "flow", "risk", "lp"},
 		"portfolio":                {"model", "scenario", "flow", "lp"},
+		"chokepoint":               {"model", "scenario", "flow", "lp"},
 		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth"},
 		"store":                    {"pipeline"},

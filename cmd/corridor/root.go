@@ -31,6 +31,7 @@ Built-in data sets, chosen with --data NAME: ` + strings.Join(dataset.Builtins()
 	root.AddCommand(
 		// one line per verb; keep sorted
 		newAssessCmd(a),
+		newChokepointsCmd(a),
 		newDataCmd(a),
 		newFlowsCmd(a),
 		newLPCmd(a),

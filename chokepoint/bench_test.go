@@ -1,0 +1,51 @@
+package chokepoint_test
+
+import (
+	"testing"
+
+	"github.com/corridor-dev/corridor/chokepoint"
+	"github.com/corridor-dev/corridor/dataset"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/lp/simplex"
+	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// defaultState is the built-in data's headline scenario in its initial regime in the reference
+// year (base year + 10), no candidate project built.
+func defaultState(b *testing.B) *scenario.State {
+	b.Helper()
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(b.Context(), fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bi, err := pipeline.LoadBuiltins(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := bi.Headline(n.Study.HeadlineScenario)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, _, err := scenario.Apply(n, sc, scenario.Options{Year: n.Meta.BaseYear + 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
+
+// BenchmarkChokepointsDefault ranks every single link and pair of links of the built-in data's
+// headline scenario by the loss of total surplus (k = 1 and 2, pruned), on one pure-Go simplex.
+func BenchmarkChokepointsDefault(b *testing.B) {
+	st := defaultState(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := chokepoint.Evaluate(b.Context(), chokepoint.Input{State: st, K: 2,
+			NewEngine: func() (lp.Incremental, error) { return simplex.New(simplex.Config{}), nil }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(res.Solves), "solves/op")
+	}
+}

@@ -1,0 +1,686 @@
+// Package chokepoint finds the sets of links whose closure costs most in one scenario state
+// (docs/decisions/0015-chokepoints.md): an interdictor closes k links (or nodes: all of a
+// node's links), the market re-optimises around them, and the loss is the drop in the flow
+// LP's total surplus (flow.Result.Objective) or in one country's welfare
+// (flow.Result.Country(c).Total()), USD/yr:
+//
+//	Loss(S) = W(∅) − W(S)   where W(S) is the optimum of the state's LP with the links of S closed
+//
+// For each k = 1..K the sets of k candidates are ranked by loss, exactly, by enumeration: every
+// k-set is solved warm on one engine per worker (flow.Problem.Update), except those whose loss is
+// known without a solve.
+//
+// # Pruning (total surplus only)
+//
+// Closing a link only adds upper bounds of 0 on its flow columns. Hence, for sets T ⊂ S:
+//
+//	if an optimal solution x_T of LP(T) carries no flow on the links of S \ T, then W(S) = W(T).
+//
+// Proof: LP(S) is LP(T) with more columns bounded to 0, so its feasible set is a subset of
+// LP(T)'s and W(S) ≤ W(T); x_T honours the extra bounds, so it is feasible for LP(S) and
+// W(S) ≥ W(T). The optimal value of an LP is unique, so nothing depends on which optimum x_T is;
+// here it is the canonical optimum every solve returns (decision 0012), and x_T stays an optimum
+// of LP(S), so it serves again for S's supersets.
+//
+// With T = ∅ this says that closing links that carry nothing in the base state costs exactly 0:
+// for k = 1 only the used links are solved. For k ≥ 2, a k-set S is not solved when some
+// S \ {e} (a (k−1)-set, solved or itself pruned) has an optimum carrying nothing on e: then
+// Loss(S) = Loss(S \ {e}). In particular a pair of unused links costs 0, and a pair {a, b} whose
+// b carries nothing once a is closed costs what closing a alone costs.
+//
+// For a country's welfare the argument fails: the welfare of a country is read from the
+// canonical optimum's flows and prices, and closing an unused link shrinks the optimal face (and
+// removes a dual constraint, so prices may move) — the total is unchanged but its split among
+// countries may not be. With Input.Country set every set is solved.
+//
+// # Cost
+//
+// Without pruning there are Σ_{k≤K} C(n, k) solves for n candidates; with it at most the number
+// of sets holding a link used in the base state, Σ_{k≤K} C(n, k) − C(n − u, k) for u used
+// candidates, usually far fewer. Evaluate refuses more than MaxSolves of this bound.
+package chokepoint
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"math/big"
+	"slices"
+	"sync"
+
+	"github.com/corridor-dev/corridor/flow"
+	"github.com/corridor-dev/corridor/lp"
+	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// MaxK is the largest set size Evaluate takes.
+const MaxK = 4
+
+// MaxSolves is the largest bound on the number of LP solves Evaluate starts.
+const MaxSolves = 200_000
+
+// maxCandidates bounds the candidates, so that a set of MaxK indices packs into a uint64 key.
+const maxCandidates = 1<<16 - 2
+
+// ErrTooMany is returned (wrapped) when the enumeration would need more than MaxSolves solves.
+var ErrTooMany = errors.New("chokepoint: too many solves")
+
+// Input says which state to interdict, what may be closed and how losses are counted.
+type Input struct {
+	// State is the scenario state (scenario.Apply). Its Available map says which links are open;
+	// it is not modified.
+	State *scenario.State
+	// Rules is the rule universe of the flow LP; nil means the state's active rules.
+	Rules []scenario.Rule
+	// Links are the candidate links to close; each must be open in State. Nil (with no Nodes)
+	// means every open link.
+	Links []string
+	// Modes, when set, keep only the candidate links of these modes (it does not filter Nodes).
+	Modes []string
+	// Nodes are candidate node closures: closing a node closes every open link that touches it.
+	Nodes []string
+	// K is the largest set size, 1..MaxK; 0 means 2.
+	K int
+	// Top is how many sets to report for each k; 0 means 5.
+	Top int
+	// Reroutes is how many links whose flow changes most to report for the worst set of each k;
+	// 0 means 8.
+	Reroutes int
+	// Country, when set, ranks sets by the drop in this country's welfare (every set solved);
+	// "" ranks them by the drop in total surplus (with pruning).
+	Country string
+	// NoPrune solves every set even for total surplus (to check the pruning).
+	NoPrune bool
+	// NewEngine makes the engine of each worker; every state is re-solved warm on it. Evaluate
+	// closes the engines it makes.
+	NewEngine func() (lp.Incremental, error)
+	// Workers solve sets in parallel, each on its own engine; 0 means 1. The result does not
+	// depend on it: the ranking compares losses rounded to a part in 10^9 of the base (solves
+	// from different bases differ in the last digits only, as every figure is read from the
+	// canonical optimum), and the reported sets are re-solved in rank order on one engine of
+	// their own, so their figures are the same bytes.
+	Workers int
+	// Logger receives debug detail; nil discards.
+	Logger *slog.Logger
+}
+
+// Candidate is one thing the interdictor may close.
+type Candidate struct {
+	ID    string   `json:"id"`   // the link id, or "node:" and the node id
+	Kind  string   `json:"kind"` // "link" or "node"
+	Mode  string   `json:"mode,omitempty"`
+	Links []string `json:"links"` // the links its closure closes
+	// Used says that one of its links carries flow in the base state.
+	Used bool `json:"used"`
+}
+
+// CountryLoss is one country's loss, USD/yr: its welfare in the base state less its welfare with
+// the set closed (negative for a country that gains).
+type CountryLoss struct {
+	Country string  `json:"country"`
+	Loss    float64 `json:"loss"`
+}
+
+// Reroute is the flow on one link before and after a closure, in its mode's capacity unit per
+// year (both directions together, then each).
+type Reroute struct {
+	Link           string  `json:"link"`
+	Mode           string  `json:"mode"`
+	Unit           string  `json:"unit"`
+	Before         float64 `json:"before"`
+	After          float64 `json:"after"`
+	ForwardBefore  float64 `json:"forward_before"`
+	ForwardAfter   float64 `json:"forward_after"`
+	BackwardBefore float64 `json:"backward_before"`
+	BackwardAfter  float64 `json:"backward_after"`
+}
+
+// Set is one set of closed candidates and what its closure costs.
+type Set struct {
+	Closed []string `json:"closed"` // candidate ids, in candidate order
+	Loss   float64  `json:"loss"`   // USD/yr: the drop in total surplus
+	// CountryLoss is the drop in Result.Country's welfare, USD/yr (only with a country).
+	CountryLoss *float64 `json:"country_loss,omitempty"`
+	// Losses are every country's losses, sorted by country (flow.RestOfWorld included).
+	Losses []CountryLoss `json:"losses"`
+	// Reroutes are the links whose flow changes most, for the worst set of each k only.
+	Reroutes []Reroute `json:"reroutes,omitempty"`
+	idx      []int
+}
+
+// Level is the ranking of the sets of one size.
+type Level struct {
+	K      int   `json:"k"`
+	Sets   int   `json:"sets"`   // the number of k-sets of candidates
+	Solved int   `json:"solved"` // how many were solved; the others were pruned (loss known)
+	Top    []Set `json:"top"`    // the Top worst, by loss then candidate order
+}
+
+// Result is the ranking for every k.
+type Result struct {
+	Year      int     `json:"year"`
+	Regime    string  `json:"regime"`
+	Country   string  `json:"country,omitempty"` // the country sets are ranked for; "" for total surplus
+	Objective float64 `json:"base_objective"`    // W(∅) as total surplus, USD/yr
+	// CountryWelfare is W(∅) as Country's welfare, USD/yr (only with a country).
+	CountryWelfare float64     `json:"base_country_welfare,omitempty"`
+	Candidates     []Candidate `json:"candidates"`
+	Pruned         bool        `json:"pruned"` // whether the pruning was used
+	Levels         []Level     `json:"levels"`
+	Solves         int         `json:"solves"` // LP solves, the base and the reports' detail included
+	// Iterations are the simplex iterations of every solve.
+	Iterations int `json:"-"`
+}
+
+// entry is what the enumeration keeps of one set.
+type entry struct {
+	idx   [MaxK]uint16
+	score float64  // loss: total or the country's
+	used  []uint64 // total mode: candidates carrying flow in the set's optimum (nil: unknown)
+	solve bool     // must be solved
+}
+
+// Evaluate solves the base state and ranks the k-sets of candidates for k = 1..K.
+func Evaluate(ctx context.Context, in Input) (*Result, error) {
+	st := in.State
+	if st == nil || st.Net == nil || in.NewEngine == nil {
+		return nil, errors.New("chokepoint: need a state and an engine")
+	}
+	n := st.Net
+	log := in.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	K, top, nReroutes, workers := cmp.Or(in.K, 2), cmp.Or(in.Top, 5), cmp.Or(in.Reroutes, 8), max(1, in.Workers)
+	if K < 1 || K > MaxK {
+		return nil, fmt.Errorf("chokepoint: k = %d: want 1 to %d", K, MaxK)
+	}
+	if top < 1 {
+		return nil, fmt.Errorf("chokepoint: top = %d: want at least 1", top)
+	}
+	if in.Country != "" && n.Country(in.Country) == nil {
+		return nil, fmt.Errorf("chokepoint: unknown country %q", in.Country)
+	}
+	cands, err := candidates(st, in.Links, in.Modes, in.Nodes)
+	if err != nil {
+		return nil, err
+	}
+	K = min(K, len(cands))
+	prune := in.Country == "" && !in.NoPrune
+
+	pool := &pool{in: in}
+	defer pool.close()
+	w0, err := pool.worker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	base, err := w0.solve(ctx, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("chokepoint: base state: %w", err)
+	}
+	reporter, err := pool.newWorker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Year: st.Year, Regime: st.Regime, Country: in.Country, Objective: base.Objective, Pruned: prune, Solves: 1,
+		Iterations: base.Iterations}
+	baseScore := score(base, in.Country)
+	if in.Country != "" {
+		res.CountryWelfare = baseScore
+	}
+	baseUsed := usedBits(base, cands)
+	nUsed := 0
+	for i := range cands {
+		cands[i].Used = has(baseUsed, i)
+		if cands[i].Used {
+			nUsed++
+		}
+	}
+	res.Candidates = cands
+
+	// The guard: a bound on the solves, before any is started.
+	bound, sets := new(big.Int), new(big.Int)
+	for k := 1; k <= K; k++ {
+		all := new(big.Int).Binomial(int64(len(cands)), int64(k))
+		sets.Add(sets, all)
+		if prune {
+			all.Sub(all, new(big.Int).Binomial(int64(len(cands)-nUsed), int64(k)))
+		}
+		bound.Add(bound, all)
+	}
+	if bound.Cmp(big.NewInt(MaxSolves)) > 0 || sets.Cmp(big.NewInt(10*MaxSolves)) > 0 {
+		return nil, fmt.Errorf("%w: %d candidates (%d used in the base state) and k up to %d would need up to %s LP solves (%s sets); at most %d are allowed",
+			ErrTooMany, len(cands), nUsed, K, bound, sets, MaxSolves)
+	}
+	log.Debug("chokepoints", "candidates", len(cands), "used", nUsed, "k", K, "solve bound", bound, "workers", workers)
+
+	// losses within a part in 10^9 of the base are LP rounding, not losses
+	noise := 1e-9 * math.Max(1, math.Max(math.Abs(base.Objective), math.Abs(baseScore)))
+	snap := func(v float64) float64 {
+		if math.Abs(v) <= noise {
+			return 0
+		}
+		return v
+	}
+	prev := map[uint64]*entry{0: {used: baseUsed}}
+	for k := 1; k <= K; k++ {
+		level := combinations(len(cands), k)
+		var todo []*entry
+		for _, e := range level {
+			if prune {
+				if t := inherit(prev, e, k); t != nil {
+					e.score, e.used = t.score, t.used
+					continue
+				}
+			}
+			e.solve = true
+			todo = append(todo, e)
+		}
+		iters, err := pool.run(ctx, todo, func(w *worker, e *entry) (int, error) {
+			fr, err := w.solve(ctx, cands, e.idx[:k])
+			if err != nil {
+				return 0, fmt.Errorf("chokepoint: closing %s: %w", names(cands, e.idx[:k]), err)
+			}
+			e.score = snap(baseScore - score(fr, in.Country))
+			if prune {
+				e.used = usedBits(fr, cands)
+			}
+			return fr.Iterations, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		res.Solves += len(todo)
+		res.Iterations += iters
+		lv := Level{K: k, Sets: len(level), Solved: len(todo)}
+		order := slices.Clone(level)
+		// by loss rounded to the noise (so that equal losses, as of links in series, tie whatever
+		// the rounding of their solves), then in candidate order (the order of level)
+		slices.SortStableFunc(order, func(a, b *entry) int { return cmp.Compare(math.Round(b.score/noise), math.Round(a.score/noise)) })
+		for i, e := range order[:min(top, len(order))] {
+			// the figures printed come from one engine that solves only these sets, in rank
+			// order, so that they are the same bytes whatever the number of workers
+			fr, err := reporter.solve(ctx, cands, e.idx[:k])
+			if err != nil {
+				return nil, fmt.Errorf("chokepoint: closing %s: %w", names(cands, e.idx[:k]), err)
+			}
+			res.Solves++
+			res.Iterations += fr.Iterations
+			s := Set{Loss: snap(base.Objective - fr.Objective), idx: idxs(e.idx[:k])}
+			for _, j := range s.idx {
+				s.Closed = append(s.Closed, cands[j].ID)
+			}
+			s.Losses = losses(base, fr, noise)
+			if in.Country != "" {
+				v := snap(baseScore - score(fr, in.Country))
+				s.CountryLoss = &v
+			}
+			if i == 0 {
+				s.Reroutes = reroutes(n, base, fr, nReroutes)
+			}
+			lv.Top = append(lv.Top, s)
+		}
+		res.Levels = append(res.Levels, lv)
+		log.Debug("chokepoints level", "k", k, "sets", len(level), "solved", len(todo))
+		if k < K {
+			prev = make(map[uint64]*entry, len(level))
+			for _, e := range level {
+				prev[key(e.idx[:k])] = e
+			}
+		}
+	}
+	return res, nil
+}
+
+// inherit returns a (k−1)-subset T = S \ {e} of e's set whose optimum carries nothing on e, or
+// nil: then the set's loss is T's (see the package doc).
+func inherit(prev map[uint64]*entry, e *entry, k int) *entry {
+	var sub [MaxK]uint16
+	for drop := 0; drop < k; drop++ {
+		m := 0
+		for i := 0; i < k; i++ {
+			if i != drop {
+				sub[m] = e.idx[i]
+				m++
+			}
+		}
+		t := prev[key(sub[:k-1])]
+		if t != nil && t.used != nil && !has(t.used, int(e.idx[drop])) {
+			return t
+		}
+	}
+	return nil
+}
+
+// score is the figure losses are counted in: total surplus, or the country's welfare.
+func score(fr *flow.Result, country string) float64 {
+	if country == "" {
+		return fr.Objective
+	}
+	return fr.Country(country).Total()
+}
+
+// usedBits marks the candidates one of whose links carries flow in fr.
+func usedBits(fr *flow.Result, cands []Candidate) []uint64 {
+	bits := make([]uint64, (len(cands)+63)/64)
+	for i, c := range cands {
+		for _, id := range c.Links {
+			if lr := fr.Link(id); lr != nil && (len(lr.Flows) > 0 || lr.Forward > 0 || lr.Backward > 0) {
+				bits[i/64] |= 1 << (i % 64)
+				break
+			}
+		}
+	}
+	return bits
+}
+
+func has(bits []uint64, i int) bool { return bits[i/64]&(1<<(i%64)) != 0 }
+
+// key packs sorted candidate indices into a map key.
+func key(idx []uint16) uint64 {
+	var k uint64
+	for i, j := range idx {
+		k |= uint64(j+1) << (16 * i)
+	}
+	return k
+}
+
+func idxs(idx []uint16) []int {
+	out := make([]int, len(idx))
+	for i, j := range idx {
+		out[i] = int(j)
+	}
+	return out
+}
+
+func names(cands []Candidate, idx []uint16) string {
+	s := ""
+	for i, j := range idx {
+		if i > 0 {
+			s += " + "
+		}
+		s += cands[j].ID
+	}
+	return s
+}
+
+// combinations returns every k-subset of 0..n−1, in lexicographic order.
+func combinations(n, k int) []*entry {
+	var out []*entry
+	c := make([]int, k)
+	for i := range c {
+		c[i] = i
+	}
+	for {
+		e := &entry{}
+		for i, j := range c {
+			e.idx[i] = uint16(j)
+		}
+		out = append(out, e)
+		i := k - 1
+		for i >= 0 && c[i] == n-k+i {
+			i--
+		}
+		if i < 0 {
+			return out
+		}
+		c[i]++
+		for j := i + 1; j < k; j++ {
+			c[j] = c[j-1] + 1
+		}
+	}
+}
+
+// losses returns every country's loss from base to fr, sorted by country.
+func losses(base, fr *flow.Result, noise float64) []CountryLoss {
+	seen := map[string]bool{}
+	var ids []string
+	for _, w := range [][]flow.CountryWelfare{base.Welfare, fr.Welfare} {
+		for _, c := range w {
+			if !seen[c.Country] {
+				seen[c.Country] = true
+				ids = append(ids, c.Country)
+			}
+		}
+	}
+	slices.Sort(ids)
+	out := make([]CountryLoss, 0, len(ids))
+	for _, id := range ids {
+		v := base.Country(id).Total() - fr.Country(id).Total()
+		if math.Abs(v) <= noise {
+			v = 0
+		}
+		out = append(out, CountryLoss{id, v})
+	}
+	return out
+}
+
+// reroutes returns the at most max links whose flow changes most from base to fr: by the change
+// as a share of the largest flow on any link of the same mode (so that tonnes, mcm and MWh
+// compare), then by link order.
+func reroutes(n *model.Network, base, fr *flow.Result, most int) []Reroute {
+	scale := map[string]float64{}
+	for i := range base.Links {
+		b, a := &base.Links[i], &fr.Links[i]
+		scale[b.Mode] = max(scale[b.Mode], b.Forward+b.Backward, a.Forward+a.Backward)
+	}
+	type cand struct {
+		r     Reroute
+		share float64
+	}
+	var cs []cand
+	for i := range base.Links {
+		b, a := &base.Links[i], &fr.Links[i]
+		before, after := b.Forward+b.Backward, a.Forward+a.Backward
+		d := math.Abs(after - before)
+		if d <= 1e-9*math.Max(1, scale[b.Mode]) {
+			continue
+		}
+		unit := ""
+		if m := n.Mode(b.Mode); m != nil {
+			unit = m.CapacityUnit
+		}
+		cs = append(cs, cand{Reroute{Link: b.Link, Mode: b.Mode, Unit: unit, Before: before, After: after,
+			ForwardBefore: b.Forward, ForwardAfter: a.Forward, BackwardBefore: b.Backward, BackwardAfter: a.Backward}, d / scale[b.Mode]})
+	}
+	slices.SortStableFunc(cs, func(x, y cand) int { return cmp.Compare(y.share, x.share) })
+	out := []Reroute{}
+	for _, c := range cs[:min(most, len(cs))] {
+		out = append(out, c.r)
+	}
+	return out
+}
+
+// candidates resolves the candidate links and nodes of a state.
+func candidates(st *scenario.State, links, modes, nodes []string) ([]Candidate, error) {
+	n := st.Net
+	var errs []error
+	for _, m := range modes {
+		if n.Mode(m) == nil {
+			errs = append(errs, fmt.Errorf("chokepoint: unknown mode %q", m))
+		}
+	}
+	keep := func(l *model.Link) bool { return len(modes) == 0 || slices.Contains(modes, l.Mode) }
+	var out []Candidate
+	seen := map[string]bool{}
+	add := func(c Candidate) {
+		if seen[c.ID] {
+			errs = append(errs, fmt.Errorf("chokepoint: %s named twice", c.ID))
+			return
+		}
+		seen[c.ID] = true
+		out = append(out, c)
+	}
+	if links == nil && nodes == nil {
+		for i := range n.Links {
+			if l := &n.Links[i]; st.Available[l.ID] && keep(l) {
+				add(Candidate{ID: l.ID, Kind: "link", Mode: l.Mode, Links: []string{l.ID}})
+			}
+		}
+	}
+	for _, id := range links {
+		l := n.Link(id)
+		switch {
+		case l == nil:
+			errs = append(errs, fmt.Errorf("chokepoint: unknown link %q", id))
+		case !st.Available[id]:
+			errs = append(errs, fmt.Errorf("chokepoint: link %s is not open in this state", id))
+		case keep(l):
+			add(Candidate{ID: l.ID, Kind: "link", Mode: l.Mode, Links: []string{l.ID}})
+		}
+	}
+	for _, id := range nodes {
+		if n.Node(id) == nil {
+			errs = append(errs, fmt.Errorf("chokepoint: unknown node %q", id))
+			continue
+		}
+		c := Candidate{ID: "node:" + id, Kind: "node", Links: []string{}}
+		for i := range n.Links {
+			if l := &n.Links[i]; st.Available[l.ID] && (l.From == id || l.To == id) {
+				c.Links = append(c.Links, l.ID)
+			}
+		}
+		add(c)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	switch {
+	case len(out) == 0:
+		return nil, errors.New("chokepoint: no candidate to close")
+	case len(out) > maxCandidates:
+		return nil, fmt.Errorf("chokepoint: %d candidates: at most %d", len(out), maxCandidates)
+	}
+	return out, nil
+}
+
+// pool holds the workers, each with its own problem and engine.
+type pool struct {
+	in      Input
+	workers []*worker // used by run
+	extra   []*worker // every worker made, for close
+}
+
+// worker solves states on one engine: the base state's problem with some links closed.
+type worker struct {
+	p     *flow.Problem
+	eng   lp.Incremental
+	base  *scenario.State
+	st    scenario.State // base with its own Available map, changed per solve
+	first bool           // the problem has not been solved yet
+}
+
+// worker adds a worker to the pool, for run.
+func (pl *pool) worker(ctx context.Context) (*worker, error) {
+	w, err := pl.newWorker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pl.workers = append(pl.workers, w)
+	return w, nil
+}
+
+// newWorker returns a worker on a fresh engine, closed with the pool but not used by run.
+func (pl *pool) newWorker(ctx context.Context) (*worker, error) {
+	eng, err := pl.in.NewEngine()
+	if err != nil {
+		return nil, err
+	}
+	p, err := flow.Build(pl.in.State, flow.Options{Rules: pl.in.Rules, Lean: true, Logger: pl.in.Logger})
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	w := &worker{p: p, eng: eng, base: pl.in.State, st: *pl.in.State, first: true}
+	w.st.Available = make(map[string]bool, len(w.base.Available))
+	for id, ok := range w.base.Available {
+		w.st.Available[id] = ok
+	}
+	pl.extra = append(pl.extra, w)
+	return w, ctx.Err()
+}
+
+// solve solves the state with the candidates idx of cands closed (the base state when none).
+func (w *worker) solve(ctx context.Context, cands []Candidate, idx []uint16) (*flow.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, i := range idx {
+		for _, id := range cands[i].Links {
+			w.st.Available[id] = false
+		}
+	}
+	defer func() {
+		for _, i := range idx {
+			for _, id := range cands[i].Links {
+				w.st.Available[id] = w.base.Available[id]
+			}
+		}
+	}()
+	if w.first {
+		w.first = false
+		if len(idx) > 0 {
+			// start from the base state, so that every worker's engine holds the full model
+			if _, err := w.p.Solve(ctx, w.eng); err != nil {
+				return nil, err
+			}
+		} else {
+			return w.p.Solve(ctx, w.eng)
+		}
+	}
+	return w.p.Update(ctx, &w.st, w.eng)
+}
+
+// run calls f for every entry, the entries split in contiguous runs among the workers (so that
+// each worker's consecutive sets differ in few links), and returns the sum of what f returns.
+func (pl *pool) run(ctx context.Context, todo []*entry, f func(*worker, *entry) (int, error)) (int, error) {
+	want := max(1, min(pl.in.Workers, len(todo)/8+1))
+	for len(pl.workers) < want {
+		if _, err := pl.worker(ctx); err != nil {
+			return 0, err
+		}
+	}
+	nw := min(len(pl.workers), want)
+	iters := make([]int, nw)
+	errs := make([]error, nw)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for wi := range nw {
+		lo, hi := wi*len(todo)/nw, (wi+1)*len(todo)/nw
+		wg.Go(func() {
+			for _, e := range todo[lo:hi] {
+				if ctx.Err() != nil {
+					return
+				}
+				it, err := f(pl.workers[wi], e)
+				if err != nil {
+					errs[wi] = err
+					cancel()
+					return
+				}
+				iters[wi] += it
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, it := range iters {
+		total += it
+	}
+	if err := errors.Join(errs...); err != nil {
+		return 0, err
+	}
+	return total, ctx.Err()
+}
+
+func (pl *pool) close() {
+	for _, w := range pl.extra {
+		w.p.Close()
+		w.eng.Close()
+	}
+}

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/corridor-dev/corridor/chokepoint"
+	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/scenario"
+)
+
+// chokepointsOptions are the flags of "corridor chokepoints".
+type chokepointsOptions struct {
+	data        string
+	scenario    string
+	regime      string
+	year        int
+	with        []string
+	allProjects bool
+	k           int
+	top         int
+	country     string
+	modes       []string
+	links       []string
+	nodes       []string
+	workers     int
+	asJSON      bool
+}
+
+func newChokepointsCmd(a *app) *cobra.Command {
+	var o chokepointsOptions
+	c := &cobra.Command{
+		Use:   "chokepoints",
+		Short: "The sets of k links whose closure costs the network, or one country, most",
+		Long: `chokepoints closes sets of k links (k = 1..--k) in one scenario state, lets the market
+re-optimise around them (the flow LP re-solved with those links carrying nothing), and ranks the
+sets by what the closure costs: the drop in total surplus, or with --country the drop in that
+country's welfare. For each k it prints the worst --top sets with every country's loss, and for
+the worst set the links whose flow changes most.
+
+The ranking is exact, by enumeration (decision 0015). For total surplus, a set is not solved when
+its loss is known: closing links that carry nothing in an optimum of a smaller closure costs
+nothing more (so a set of unused links costs 0). For a country's welfare every set is solved.
+More than 200,000 solves are refused: restrict the candidates with --links, --mode or --nodes,
+or lower --k.
+
+The state is the scenario's initial regime (or --regime) in the reference year (by default the
+base year + 10, as the appraisal), with the projects of --with or --all-projects built.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runChokepoints(cmd.Context(), a, o) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.data, "data", "", dataFlagUsage())
+	f.StringVar(&o.scenario, "scenario", "", "scenario: a built-in name (see 'corridor scenario list') or a YAML file (default: the study's headline scenario)")
+	f.StringVar(&o.regime, "regime", "", "regime state (default: the scenario's initial state)")
+	f.IntVar(&o.year, "year", 0, "year of the state (default: the base year + 10, the appraisal's reference year)")
+	f.StringSliceVar(&o.with, "with", nil, "build these projects (comma-separated ids)")
+	f.BoolVar(&o.allProjects, "all-projects", false, "build every candidate project")
+	f.IntVar(&o.k, "k", 2, fmt.Sprintf("close sets of up to k links (1 to %d)", chokepoint.MaxK))
+	f.IntVar(&o.top, "top", 5, "sets to show for each k")
+	f.StringVar(&o.country, "country", "", "rank sets by this country's loss of welfare (default: the loss of total surplus)")
+	f.StringSliceVar(&o.modes, "mode", nil, "candidate links of these modes only (comma-separated, e.g. rail1520,sea)")
+	f.StringSliceVar(&o.links, "links", nil, "candidate links (comma-separated ids; default: every open link)")
+	f.StringSliceVar(&o.nodes, "nodes", nil, "also close these nodes, each as one candidate closing all its links (comma-separated ids)")
+	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); the output is the same bytes whatever their number")
+	f.BoolVar(&o.asJSON, "json", false, "print JSON")
+	return c
+}
+
+func runChokepoints(ctx context.Context, a *app, o chokepointsOptions) error {
+	if o.allProjects && len(o.with) > 0 {
+		return usageError{errors.New("give --with or --all-projects, not both")}
+	}
+	if o.k < 1 || o.k > chokepoint.MaxK {
+		return usageError{fmt.Errorf("--k %d: want 1 to %d", o.k, chokepoint.MaxK)}
+	}
+	if o.top < 1 {
+		return usageError{fmt.Errorf("--top %d: want at least 1", o.top)}
+	}
+	n, err := loadData(ctx, a.stderr, o.data)
+	if err != nil {
+		return err
+	}
+	fsys, _ := dataFS(o.data)
+	sc, err := loadScenario(fsys, o.scenario, n.Study.HeadlineScenario)
+	if err != nil {
+		return err
+	}
+	if err := sc.Check(n); err != nil {
+		return fmt.Errorf("scenario %s:\n%w", sc.Name, err)
+	}
+	projects := o.with
+	if o.allProjects {
+		projects = nil
+		for _, p := range n.Projects {
+			projects = append(projects, p.ID)
+		}
+	}
+	year := o.year
+	if year == 0 {
+		year = n.Meta.BaseYear + 10
+	}
+	last := n.Meta.BaseYear + 100
+	if n.Meta.HorizonYears > 0 {
+		last = n.Meta.BaseYear + n.Meta.HorizonYears
+	}
+	if year < n.Meta.BaseYear || year > last {
+		return usageError{fmt.Errorf("--year %d: the data set describes %d and years up to %d", year, n.Meta.BaseYear, last)}
+	}
+	regime := o.regime
+	if regime == "" {
+		regime = sc.Regimes.Initial
+	}
+	st, _, err := scenario.Apply(n, sc, scenario.Options{Regime: regime, Year: year, Projects: projects})
+	if err != nil {
+		return err
+	}
+	rt, err := a.newRuntime(ctx, highs.Config{Logger: a.logger()})
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	workers := o.workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	res, err := chokepoint.Evaluate(ctx, chokepoint.Input{State: st, Rules: sc.Rules, Links: o.links, Modes: o.modes, Nodes: o.nodes,
+		K: o.k, Top: o.top, Country: o.country, NewEngine: warmEngines(rt), Workers: workers, Logger: a.logger()})
+	if errors.Is(err, chokepoint.ErrTooMany) {
+		return usageError{fmt.Errorf("%w: restrict the candidates with --links, --mode or --nodes, or lower --k", err)}
+	}
+	if err != nil {
+		return err
+	}
+	built := []string{}
+	for _, p := range n.Projects {
+		if st.Built[p.ID] {
+			built = append(built, p.ID)
+		}
+	}
+	if o.asJSON {
+		return chokepointsJSON(a.stdout, sc.Name, built, res)
+	}
+	return chokepointsText(a.stdout, sc.Name, sc.Title, built, res)
+}
+
+func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.Result) error {
+	out := struct {
+		SchemaVersion int      `json:"schema_version"`
+		Scenario      string   `json:"scenario"`
+		Projects      []string `json:"projects"`
+		*chokepoint.Result
+	}{1, name, built, res}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func chokepointsText(w io.Writer, name, title string, built []string, res *chokepoint.Result) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	projects := "none"
+	if len(built) > 0 {
+		projects = strings.Join(built, ", ")
+	}
+	fmt.Fprintf(tw, "Chokepoints — scenario %s — %s\nregime %s, year %d; projects built: %s\n", name, title, orNone(res.Regime), res.Year, projects)
+	used := 0
+	for _, c := range res.Candidates {
+		if c.Used {
+			used++
+		}
+	}
+	fmt.Fprintf(tw, "total surplus %s/yr; %d candidates, %d carrying flow; %d LP solves", usd(res.Objective), len(res.Candidates), used, res.Solves)
+	if res.Pruned {
+		fmt.Fprint(tw, " (sets whose loss is known unsolved)")
+	}
+	fmt.Fprintln(tw)
+	rankBy := "loss of total surplus"
+	if res.Country != "" {
+		rankBy = res.Country + "'s loss of welfare (base " + usd(res.CountryWelfare) + "/yr)"
+	}
+	fmt.Fprintf(tw, "ranked by %s; losses in USD/yr (negative: a gain)\n", rankBy)
+	for _, lv := range res.Levels {
+		fmt.Fprintf(tw, "\nk = %d: %d sets, %d solved\n", lv.K, lv.Sets, lv.Solved)
+		header := "rank\tclosed\tnetwork"
+		if res.Country != "" {
+			header += "\t" + res.Country
+		}
+		fmt.Fprintln(tw, header+"\tlosses by country")
+		for i, s := range lv.Top {
+			fmt.Fprintf(tw, "%d\t%s\t%s", i+1, strings.Join(s.Closed, " + "), usd(s.Loss))
+			if s.CountryLoss != nil {
+				fmt.Fprintf(tw, "\t%s", usd(*s.CountryLoss))
+			}
+			var parts []string
+			for _, c := range s.Losses {
+				if u := usd(c.Loss); u != "$0" {
+					parts = append(parts, c.Country+" "+u)
+				}
+			}
+			fmt.Fprintf(tw, "\t%s\n", strings.Join(parts, ", "))
+		}
+		if len(lv.Top) > 0 && len(lv.Top[0].Reroutes) > 0 {
+			fmt.Fprintf(tw, "reroutes with %s closed (flow per year, both directions):\n", strings.Join(lv.Top[0].Closed, " + "))
+			for _, r := range lv.Top[0].Reroutes {
+				fmt.Fprintf(tw, "  %s\t%s\t%s → %s %s\n", r.Link, r.Mode, amount(r.Before), amount(r.After), strings.TrimSuffix(r.Unit, "/yr"))
+			}
+		}
+	}
+	return tw.Flush()
+}
+
+// amount formats a flow compactly: 12.3 m, 456 k, 789.
+func amount(v float64) string {
+	switch a := max(v, -v); {
+	case a >= 1e6:
+		return fmt.Sprintf("%.1f m", v/1e6)
+	case a >= 1e3:
+		return fmt.Sprintf("%.1f k", v/1e3)
+	default:
+		return fmt.Sprintf("%.0f", v)
+	}
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestChokepoints(t *testing.T) {
+	code, out, errOut := runCLI(t, "chokepoints", "--k", "2", "--top", "3", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type set struct {
+		Closed []string `json:"closed"`
+		Loss   float64  `json:"loss"`
+		Losses []struct {
+			Country string  `json:"country"`
+			Loss    float64 `json:"loss"`
+		} `json:"losses"`
+		Reroutes []struct {
+			Link   string  `json:"link"`
+			Before float64 `json:"before"`
+			After  float64 `json:"after"`
+		} `json:"reroutes"`
+	}
+	var r struct {
+		SchemaVersion int     `json:"schema_version"`
+		Scenario      string  `json:"scenario"`
+		Year          int     `json:"year"`
+		BaseObjective float64 `json:"base_objective"`
+		Pruned        bool    `json:"pruned"`
+		Levels        []struct {
+			K      int   `json:"k"`
+			Sets   int   `json:"sets"`
+			Solved int   `json:"solved"`
+			Top    []set `json:"top"`
+		} `json:"levels"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %.300s", err, out)
+	}
+	if r.SchemaVersion != 1 || r.Scenario != "x1-status-quo" || r.Year != 2034 || r.BaseObjective <= 0 || !r.Pruned || len(r.Levels) != 2 {
+		t.Fatalf("schema %d, scenario %q, year %d, base %g, pruned %v, %d levels", r.SchemaVersion, r.Scenario, r.Year, r.BaseObjective, r.Pruned, len(r.Levels))
+	}
+	for i, lv := range r.Levels {
+		if lv.K != i+1 || len(lv.Top) != 3 || lv.Solved == 0 || lv.Solved >= lv.Sets {
+			t.Errorf("level %d: k %d, %d top sets, %d of %d solved", i, lv.K, len(lv.Top), lv.Solved, lv.Sets)
+		}
+		for j, s := range lv.Top {
+			if len(s.Closed) != lv.K || s.Loss <= 0 || len(s.Losses) == 0 || j > 0 && s.Loss > lv.Top[j-1].Loss+1 {
+				t.Errorf("k = %d, rank %d: %+v", lv.K, j+1, s)
+			}
+		}
+		if len(lv.Top[0].Reroutes) == 0 {
+			t.Errorf("k = %d: the worst set has no reroutes", lv.K)
+		}
+	}
+	// the worst pair is at least as bad as the worst single cut
+	if r.Levels[1].Top[0].Loss < r.Levels[0].Top[0].Loss-1 {
+		t.Errorf("worst pair %g < worst single %g", r.Levels[1].Top[0].Loss, r.Levels[0].Top[0].Loss)
+	}
+
+	code, out, errOut = runCLI(t, "chokepoints", "--k", "1", "--mode", "rail1435", "--country", "PRK", "--top", "2")
+	if code != exitOK || !strings.Contains(out, "ranked by PRK's loss of welfare") || !strings.Contains(out, "k = 1:") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"chokepoints", "--k", "0"}, exitUsage, "--k 0"},
+		{[]string{"chokepoints", "--top", "0"}, exitUsage, "--top 0"},
+		{[]string{"chokepoints", "--with", "X", "--all-projects"}, exitUsage, "not both"},
+		{[]string{"chokepoints", "--links", "NOPE"}, exitFailure, `unknown link "NOPE"`},
+		{[]string{"chokepoints", "--country", "ZZ"}, exitFailure, `unknown country "ZZ"`},
+		{[]string{"chokepoints", "--year", "1990"}, exitUsage, "--year 1990"},
+		{[]string{"chokepoints", "--k", "4", "--country", "PRK"}, exitUsage, "--links"},
+	} {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d containing %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
+
+// The output is the same bytes whatever the number of workers (rule 7), on the built-in data.
+func TestChokepointsWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves hundreds of states")
+	}
+	var first string
+	for _, w := range []string{"1", "2"} {
+		code, out, errOut := runCLI(t, "chokepoints", "--k", "2", "--json", "--workers", w)
+		if code != exitOK {
+			t.Fatalf("chokepoints --workers %s: exit %d: %s", w, code, errOut)
+		}
+		if first == "" {
+			first = out
+		} else if out != first {
+			t.Errorf("chokepoints --json with %s workers differs from 1 worker", w)
+		}
+	}
+}
