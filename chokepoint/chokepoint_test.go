@@ -12,6 +12,7 @@ import (
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/scenario"
 )
 
 func newEngine() (lp.Incremental, error) { return simplex.New(simplex.Config{}), nil }
@@ -277,5 +278,39 @@ func TestErrors(t *testing.T) {
 	_, err := chokepoint.Evaluate(t.Context(), chokepoint.Input{State: testnet.State(big, nil), K: 4, NewEngine: newEngine})
 	if !errors.Is(err, chokepoint.ErrTooMany) {
 		t.Errorf("k = 4 on %d links: error %v, want ErrTooMany", len(big.Links), err)
+	}
+}
+
+// A second bridge b2 (5 USD/t) beside b removes the bridge's closure as the worst case. Without
+// it the worst single closure is b: the 10 t are imported at 95 instead of shipped at 10, surplus
+// 10·(100 − 95) = 50 against 900, a loss of 850. With b2, closing b sends the 10 t over b2 at
+// 5 USD/t more, a loss of 50, so the worst closure becomes r1 (100, as in TestBridge) and the
+// redundancy is 850 − 100 = 750.
+func TestResilience(t *testing.T) {
+	n := bridgeNet()
+	withB2 := testnet.New().Country("A", "B").
+		Node("s", "A").Node("j", "B").Node("d", "B").
+		Commodity("coal", "t", "rail1520").
+		Link("r1", "s", "j", "rail1520", 10, 10).
+		Link("r2", "s", "j", "rail1520", math.Inf(1), 20).
+		Link("b", "j", "d", "rail1520", math.Inf(1), 0).
+		Link("b2", "j", "d", "rail1520", math.Inf(1), 5).
+		Supply("sup", "s", "coal", [2]float64{10, 0}).
+		Demand("dem", "d", "coal", [2]float64{10, 100}).
+		Backstop("imp", "d", "coal", 95, "").
+		Network()
+	in := chokepoint.Input{State: testnet.State(n, nil), NewEngine: newEngine}
+	got, err := chokepoint.Resilience(t.Context(), in, []string{"B2"}, []string{""}, func(string) (*scenario.State, error) {
+		return testnet.State(withB2, nil), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("Resilience = %+v, want one row", got)
+	}
+	r := got[0]
+	if !near(r.WorstWithout, 850) || strings.Join(r.ClosedWithout, "+") != "b" || !near(r.WorstWith, 100) || strings.Join(r.ClosedWith, "+") != "r1" || !near(r.Reduction, 750) {
+		t.Errorf("Resilience = %+v; want worst b 850 without, r1 100 with, reduction 750", r)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -33,6 +34,7 @@ type chokepointsOptions struct {
 	nodes       []string
 	workers     int
 	asJSON      bool
+	resilience  bool
 }
 
 func newChokepointsCmd(a *app) *cobra.Command {
@@ -53,7 +55,11 @@ More than 200,000 solves are refused: restrict the candidates with --links, --mo
 or lower --k.
 
 The state is the scenario's initial regime (or --regime) in the reference year (by default the
-base year + 10, as the appraisal), with the projects of --with or --all-projects built.`,
+base year + 10, as the appraisal), with the projects of --with or --all-projects built.
+
+--resilience adds, for each project not built, the value of redundancy: the worst single
+closure's loss without the project, with it (closing the same candidates), and the reduction,
+for the network and each country.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runChokepoints(cmd.Context(), a, o) },
 	}
@@ -72,6 +78,7 @@ base year + 10, as the appraisal), with the projects of --with or --all-projects
 	f.StringSliceVar(&o.nodes, "nodes", nil, "also close these nodes, each as one candidate closing all its links (comma-separated ids)")
 	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); the output is the same bytes whatever their number")
 	f.BoolVar(&o.asJSON, "json", false, "print JSON")
+	f.BoolVar(&o.resilience, "resilience", false, "also value each project not built (with what it depends on) as redundancy: how much it lowers the worst single closure's loss, for the network and every country (--country: that one)")
 	return c
 }
 
@@ -140,25 +147,91 @@ func runChokepoints(ctx context.Context, a *app, o chokepointsOptions) error {
 	if err != nil {
 		return err
 	}
-	built := []string{}
+	built, others := []string{}, []string{}
 	for _, p := range n.Projects {
 		if st.Built[p.ID] {
 			built = append(built, p.ID)
+		} else {
+			others = append(others, p.ID)
+		}
+	}
+	var red []chokepoint.Redundancy
+	if o.resilience {
+		parties := []string{""}
+		if o.country != "" {
+			parties = append(parties, o.country)
+		} else {
+			for _, c := range n.Countries {
+				parties = append(parties, c.ID)
+			}
+		}
+		in := chokepoint.Input{State: st, Rules: sc.Rules, Links: o.links, Modes: o.modes, Nodes: o.nodes, K: 1,
+			NewEngine: warmEngines(rt), Workers: workers, Logger: a.logger()}
+		red, err = chokepoint.Resilience(ctx, in, others, parties, func(p string) (*scenario.State, error) {
+			// the project with what it depends on, as it could not be built alone
+			with := slices.Clone(built)
+			var add func(id string)
+			add = func(id string) {
+				if slices.Contains(with, id) {
+					return
+				}
+				with = append(with, id)
+				if pr := n.Project(id); pr != nil {
+					for _, d := range pr.DependsOn {
+						add(d)
+					}
+				}
+			}
+			add(p)
+			st, _, err := scenario.Apply(n, sc, scenario.Options{Regime: regime, Year: year, Projects: with})
+			return st, err
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if o.asJSON {
-		return chokepointsJSON(a.stdout, sc.Name, built, res)
+		return chokepointsJSON(a.stdout, sc.Name, built, res, red)
 	}
-	return chokepointsText(a.stdout, sc.Name, sc.Title, built, res)
+	if err := chokepointsText(a.stdout, sc.Name, sc.Title, built, res); err != nil {
+		return err
+	}
+	if o.resilience {
+		return resilienceText(a.stdout, red)
+	}
+	return nil
 }
 
-func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.Result) error {
+// resilienceText prints the value of redundancy of each project, a row per project and party.
+func resilienceText(w io.Writer, red []chokepoint.Redundancy) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nRESILIENCE: the worst single closure's loss without and with each project (USD/yr); reduction > 0: the project makes the party safer")
+	fmt.Fprintln(tw, "project\tparty\tworst without\t(closed)\tworst with\t(closed)\treduction")
+	for _, r := range red {
+		party := r.Country
+		if party == "" {
+			party = "network"
+		}
+		closed := func(ids []string) string {
+			if len(ids) == 0 {
+				return "—"
+			}
+			return strings.Join(ids, " + ")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Project, party, usd(r.WorstWithout), closed(r.ClosedWithout),
+			usd(r.WorstWith), closed(r.ClosedWith), usd(r.Reduction))
+	}
+	return tw.Flush()
+}
+
+func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.Result, red []chokepoint.Redundancy) error {
 	out := struct {
 		SchemaVersion int      `json:"schema_version"`
 		Scenario      string   `json:"scenario"`
 		Projects      []string `json:"projects"`
 		*chokepoint.Result
-	}{1, name, built, res}
+		Resilience []chokepoint.Redundancy `json:"resilience,omitempty"`
+	}{1, name, built, res, red}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

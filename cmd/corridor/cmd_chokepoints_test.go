@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -101,5 +102,42 @@ func TestChokepointsWorkers(t *testing.T) {
 		} else if out != first {
 			t.Errorf("chokepoints --json with %s workers differs from 1 worker", w)
 		}
+	}
+}
+
+// --resilience values every project not built, for the network and every country, with the
+// worst closure's loss without and with it and the reduction in between.
+func TestChokepointsResilience(t *testing.T) {
+	code, out, errOut := runCLI(t, "chokepoints", "--data", anyRegion, "--k", "1", "--resilience", "--json")
+	if code != exitOK {
+		t.Fatalf("chokepoints --resilience: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Resilience []struct {
+			Project      string  `json:"project"`
+			Country      string  `json:"country"`
+			WorstWithout float64 `json:"worst_loss_without"`
+			WorstWith    float64 `json:"worst_loss_with"`
+			Reduction    float64 `json:"reduction"`
+		} `json:"resilience"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	// two projects × (the network and three countries)
+	if len(got.Resilience) != 2*4 {
+		t.Fatalf("%d resilience rows, want 8:\n%s", len(got.Resilience), out)
+	}
+	network := 0
+	for _, r := range got.Resilience {
+		if r.Country == "" && r.WorstWithout > 0 {
+			network++
+		}
+		if math.Abs(r.WorstWithout-r.WorstWith-r.Reduction) > 1e-6*math.Max(1, math.Abs(r.WorstWithout)) {
+			t.Errorf("%s %q: reduction %g is not %g − %g", r.Project, r.Country, r.Reduction, r.WorstWithout, r.WorstWith)
+		}
+	}
+	if network != 2 {
+		t.Errorf("%d projects with a positive worst network loss, want 2 (some closure always hurts the network)", network)
 	}
 }
