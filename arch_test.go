@@ -34,6 +34,7 @@ func allowedImports() map[string][]string {
 		"appraise":                 {"model", "quantity", "scenario", "flow", "risk", "lp"},
 		"portfolio":                {"model", "scenario", "flow", "lp"},
 		"chokepoint":               {"model", "scenario", "flow", "lp"},
+		"backcast":                 {"model", "quantity", "flow", "internal/diag"},
 		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth"},
 		"store":                    {"pipeline"},

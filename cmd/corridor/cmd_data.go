@@ -65,6 +65,7 @@ built-in data set into DIR as the start of your own region.`,
 		},
 		newDataInitCmd(a),
 		newDataExportCmd(a, &dir),
+		newDataBackcastCmd(a, &dir),
 	)
 	return c
 }
@@ -130,6 +131,9 @@ func runDataValidate(ctx context.Context, stdout, stderr io.Writer, dir string) 
 	if err == nil {
 		// the scenarios shipped with the data set are part of it: each must decode and fit
 		err = checkScenarios(fsys, n)
+	}
+	if err == nil {
+		err = checkHistory(fsys, n) // history.csv, when present (decision 0016)
 	}
 	if err != nil {
 		count := 0
