@@ -101,13 +101,41 @@ func (ev *evaluator) base() *inputs {
 // stream, keyed by its path. Project capex is left at its point estimate: the Monte Carlo
 // applies a reference-class overrun multiplier instead, so that overruns are not counted twice in
 // data whose capex ranges already bracket them.
+//
+// The members of a correlation group (correlations.yaml) are drawn jointly instead, by the
+// Gaussian copula of risk.Correlated at the group's rho as drawn in this draw (a rho with a
+// range is itself sampled from its own stream first). Every other quantity is drawn exactly as
+// without groups, so a data set without correlations gives the same draws as before.
 func sampleNetwork(n *model.Network, seed, draw uint64) *model.Network {
 	c := n.Clone()
+	var grouped map[model.QuantityPath]bool
+	if len(c.Correlations) > 0 {
+		grouped = map[model.QuantityPath]bool{}
+		for _, g := range c.Correlations {
+			for _, p := range g.Paths {
+				grouped[p] = true
+			}
+		}
+	}
 	for path, q := range c.Quantities() {
-		if q.Range == nil || isCapex(path) {
+		if q.Range == nil || isCapex(path) || grouped[path] {
 			continue
 		}
 		q.Value = risk.Sample(*q.Range, risk.Keyed(seed, draw, string(path)))
+	}
+	for _, g := range c.Correlations {
+		keys := make([]string, 0, len(g.Paths))
+		ranges := make([]quantity.Range, 0, len(g.Paths))
+		var qs []*model.Q
+		for _, p := range g.Paths {
+			// Validation guarantees a ranged quantity; anything else keeps its value.
+			if q := c.Quantity(p); q != nil && q.Range != nil && !isCapex(p) {
+				keys, ranges, qs = append(keys, string(p)), append(ranges, *q.Range), append(qs, q)
+			}
+		}
+		for j, v := range risk.Correlated(seed, draw, g.ID, g.Rho.Value, keys, ranges) {
+			qs[j].Value = v
+		}
 	}
 	return c
 }

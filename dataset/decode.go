@@ -538,3 +538,24 @@ func (d *decoder) project(r *rec) {
 	})
 	d.net.Projects = append(d.net.Projects, p)
 }
+
+func (d *decoder) correlation(r *rec) {
+	g := model.CorrelationGroup{ID: r.id, Name: r.str("name"), Rho: r.q("rho", nil)}
+	for _, p := range r.list("paths") {
+		g.Paths = append(g.Paths, model.QuantityPath(p))
+	}
+	// Position each member, so that a validation issue on paths/j points at its line.
+	if n := r.nodes["paths"]; n != nil {
+		if items, ok := sequence(n); ok {
+			file := r.cell("paths").pos.file
+			j := 0
+			for _, it := range items {
+				if s, ok := scalar(it); ok && strings.TrimSpace(s) != "" {
+					d.mark(r.comp, r.id, r.prefix+"paths/"+strconv.Itoa(j), nodePos(file, it))
+					j++
+				}
+			}
+		}
+	}
+	d.net.Correlations = append(d.net.Correlations, g)
+}

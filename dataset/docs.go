@@ -132,6 +132,8 @@ func writeColumns(b *bytes.Buffer, cols []Column) {
 			typ = "quantity (+ `" + c.Name + "_range`, `" + c.Name + "_source`)"
 		case TypeRecords:
 			typ = "list of records (below)"
+		case TypePaths:
+			typ = "list of quantity paths"
 		case TypeQuantities:
 			typ = "mapping of " + strings.Join(c.Values, ", ") + " to quantities `{value, range, source}`"
 		}

@@ -15,7 +15,8 @@ import (
 )
 
 // Encode writes n as the files of a data set (file name → content): dataset.yaml and the CSV and
-// YAML tables of Schema, with every column. Output is deterministic, and loading it gives back an
+// YAML tables of Schema, with every column (study.yaml and correlations.yaml only when there is
+// something to write). Output is deterministic, and loading it gives back an
 // equal network. Quantities are written as written (Quantity.String, RangeString, Source.String).
 func Encode(n *model.Network) (map[string][]byte, error) {
 	if n == nil {
@@ -51,6 +52,9 @@ func Encode(n *model.Network) (map[string][]byte, error) {
 	}
 	out[FileMarkets] = marketsYAML(n.Markets)
 	out[FileProjects] = projectsYAML(n.Projects)
+	if len(n.Correlations) > 0 {
+		out[FileCorrelations] = correlationsYAML(n.Correlations)
+	}
 	return out, nil
 }
 
@@ -398,6 +402,24 @@ func projectsYAML(ps []model.Project) []byte {
 			}
 		}
 		w.list(in, "depends_on", p.DependsOn)
+	}
+	return w.b.Bytes()
+}
+
+// correlationsYAML writes correlations.yaml.
+func correlationsYAML(gs []model.CorrelationGroup) []byte {
+	var w yamlWriter
+	w.b.WriteString("groups:\n")
+	for _, g := range gs {
+		fmt.Fprintf(&w.b, "  - id: %s\n", strconv.Quote(g.ID))
+		const in = "    "
+		w.str(in, "name", g.Name)
+		paths := make([]string, len(g.Paths))
+		for i, p := range g.Paths {
+			paths[i] = string(p)
+		}
+		w.list(in, "paths", paths)
+		w.q(in, "rho", g.Rho)
 	}
 	return w.b.Bytes()
 }

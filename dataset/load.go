@@ -188,6 +188,8 @@ func (d *decoder) decodeFile(t *Table, data []byte) {
 		d.readYAMLList(t, data, d.market)
 	case model.CompProjects:
 		d.readYAMLList(t, data, d.project)
+	case model.CompCorrelations:
+		d.readYAMLList(t, data, d.correlation)
 	}
 }
 

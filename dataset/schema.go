@@ -27,6 +27,9 @@ const (
 	// TypeQuantities is YAML only: a mapping from keys among Values to quantities
 	// {value, range, source} in the default unit Unit, kept in the order written.
 	TypeQuantities Type = "quantities"
+	// TypePaths is YAML only: a sequence of quantity paths (model.QuantityPath), e.g.
+	// "markets/GAS-KOR-LNG-INC/steps/0/price".
+	TypePaths Type = "paths"
 )
 
 // Column describes one column of a CSV table or one key of a YAML record.
@@ -73,16 +76,17 @@ func findColumn(cols []Column, name string) (Column, bool) {
 
 // File names of a data set.
 const (
-	FileMeta        = "dataset.yaml"
-	FileStudy       = "study.yaml"
-	FileSources     = "sources.csv"
-	FileCountries   = "countries.csv"
-	FileModes       = "modes.csv"
-	FileNodes       = "nodes.csv"
-	FileLinks       = "links.csv"
-	FileCommodities = "commodities.csv"
-	FileMarkets     = "markets.yaml"
-	FileProjects    = "projects.yaml"
+	FileMeta         = "dataset.yaml"
+	FileStudy        = "study.yaml"
+	FileSources      = "sources.csv"
+	FileCountries    = "countries.csv"
+	FileModes        = "modes.csv"
+	FileNodes        = "nodes.csv"
+	FileLinks        = "links.csv"
+	FileCommodities  = "commodities.csv"
+	FileMarkets      = "markets.yaml"
+	FileProjects     = "projects.yaml"
+	FileCorrelations = "correlations.yaml"
 	// FileGeoJSON may replace nodes.csv and links.csv (see WriteGeoJSON).
 	FileGeoJSON = "network.geojson"
 )
@@ -284,6 +288,16 @@ func Schema() []Table {
 					q("default_probability", "", "yearly probability that the borrower stops paying: 0.02 or \"2 %\" (optional)"),
 				}},
 				{Name: "depends_on", Type: TypeList, Ref: model.CompProjects, Doc: "projects that must be built first"},
+			},
+		},
+		{
+			File: FileCorrelations, Component: model.CompCorrelations, Key: "groups",
+			Doc: "groups of uncertain quantities that co-move, drawn jointly by the Monte Carlo (a Gaussian copula); each group has one rank correlation for every pair of its members (an equicorrelated group: a full correlation matrix is out of scope); quantities in no group are drawn independently (YAML: a list under `groups:`)",
+			Columns: []Column{
+				id("correlation group"),
+				name,
+				{Name: "paths", Type: TypePaths, Required: true, Doc: "the members: at least two quantities with a range, as `corridor data show --json` names them, e.g. [markets/M1/steps/0/price, markets/M2/steps/0/price]; a quantity belongs to at most one group (project capex, drawn as an overrun, cannot be a member)"},
+				required(q("rho", "", "rank (Spearman) correlation of every pair of members, e.g. 0.8, with its source or \"assumption: <reasoning>\"; may have a range (not lognormal); above −1 for two members, above about −0.483 for three (the correlations rule)")),
 			},
 		},
 	}

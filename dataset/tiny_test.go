@@ -99,7 +99,8 @@ coal,Coal,t,rail1520;rail1435,,,100 USD/t,,S2
 
 // tinyFullChanges adds to tinyFiles every optional field of the format: a decider, a strategic
 // premium and reference periods (in dataset.yaml), a study (study.yaml), link owners and
-// waypoints, and the project's owners, transit contracts and a loan. Apply it with tinyFS, or merge further changes into it.
+// waypoints, the project's owners, transit contracts and a loan, and a correlation group
+// (correlations.yaml). Apply it with tinyFS, or merge further changes into it.
 func tinyFullChanges() map[string]string {
 	base := tinyFiles()
 	links := strings.Split(strings.TrimSuffix(base["links.csv"], "\n"), "\n")
@@ -124,7 +125,8 @@ overruns:
     sd: {value: "38 %", source: S2}
 map_labels: [A, C]
 `,
-		"links.csv": strings.Join(links, "\n") + "\n",
+		"links.csv":         strings.Join(links, "\n") + "\n",
+		"correlations.yaml": tinyCorrelations,
 		"projects.yaml": base["projects.yaml"] + `    owners: {RUS: 0.6, KOR: 0.4}
     owners_source: "assumption: test"
     contracts:
@@ -144,6 +146,15 @@ map_labels: [A, C]
 `,
 	}
 }
+
+// tinyCorrelations is correlations.yaml of tinyFullChanges: the gas demand price and the gas
+// reference price co-move.
+const tinyCorrelations = `groups:
+  - id: gas-prices
+    name: Gas prices
+    paths: [markets/gas-demand/steps/0/price, commodities/gas/price]
+    rho: {value: 0.6, range: "0.3..0.8", source: "assumption: test"}
+`
 
 // tinyFullFiles returns tinyFiles with tinyFullChanges applied.
 func tinyFullFiles() map[string]string {

@@ -21,6 +21,9 @@ type Network struct {
 	Commodities []Commodity
 	Markets     []Market
 	Projects    []Project
+	// Correlations are the groups of quantities the Monte Carlo draws jointly; empty means
+	// every quantity is drawn independently.
+	Correlations []CorrelationGroup
 
 	index map[kindID]int
 }
@@ -36,16 +39,17 @@ type Component string
 
 // Components.
 const (
-	CompMeta        Component = "meta"
-	CompStudy       Component = "study"
-	CompSources     Component = "sources"
-	CompCountries   Component = "countries"
-	CompModes       Component = "modes"
-	CompNodes       Component = "nodes"
-	CompLinks       Component = "links"
-	CompCommodities Component = "commodities"
-	CompMarkets     Component = "markets"
-	CompProjects    Component = "projects"
+	CompMeta         Component = "meta"
+	CompStudy        Component = "study"
+	CompSources      Component = "sources"
+	CompCountries    Component = "countries"
+	CompModes        Component = "modes"
+	CompNodes        Component = "nodes"
+	CompLinks        Component = "links"
+	CompCommodities  Component = "commodities"
+	CompMarkets      Component = "markets"
+	CompProjects     Component = "projects"
+	CompCorrelations Component = "correlations"
 )
 
 // Build returns a Network holding the given parts with its lookup index. It neither validates nor
@@ -84,6 +88,9 @@ func Build(n Network) *Network {
 	for i := range out.Projects {
 		add(CompProjects, out.Projects[i].ID, i)
 	}
+	for i := range out.Correlations {
+		add(CompCorrelations, out.Correlations[i].ID, i)
+	}
 	return &out
 }
 
@@ -119,6 +126,11 @@ func (n *Network) Market(id string) *Market { return lookup(n, CompMarkets, id, 
 
 // Project returns the project with the given id, or nil.
 func (n *Network) Project(id string) *Project { return lookup(n, CompProjects, id, n.Projects) }
+
+// Correlation returns the correlation group with the given id, or nil.
+func (n *Network) Correlation(id string) *CorrelationGroup {
+	return lookup(n, CompCorrelations, id, n.Correlations)
+}
 
 // Clone returns a deep copy that can be changed without touching n.
 func (n *Network) Clone() *Network {
@@ -158,6 +170,7 @@ func (n *Network) Clone() *Network {
 		})
 		x.Capex, x.ConstructionYears, x.Opex, x.Lifetime = cloneQ(x.Capex), cloneQ(x.ConstructionYears), cloneQ(x.Opex), cloneQ(x.Lifetime)
 	})
+	c.Correlations = cloneEach(n.Correlations, func(x *CorrelationGroup) { x.Paths = slices.Clone(x.Paths); x.Rho = cloneQ(x.Rho) })
 	c.Countries = cloneEach(c.Countries, func(x *Country) { x.DiscountRate = cloneQ(x.DiscountRate) })
 	c.Meta.SocialDiscountRate = cloneQ(n.Meta.SocialDiscountRate)
 	c.Meta.StrategicPremium = cloneQ(n.Meta.StrategicPremium)
@@ -201,6 +214,8 @@ func (n *Network) CloneTables(tables ...Component) *Network {
 				x.Contracts = slices.Clone(x.Contracts)
 				x.Loans = slices.Clone(x.Loans)
 			})
+		case CompCorrelations:
+			c.Correlations = slices.Clone(n.Correlations)
 		}
 	}
 	return &c
@@ -330,6 +345,12 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 				}
 			}
 		}
+		for i := range n.Correlations {
+			x := &n.Correlations[i]
+			if !emit(CompCorrelations, x.ID, "rho", &x.Rho) {
+				return
+			}
+		}
 	}
 }
 
@@ -407,6 +428,13 @@ func (n *Network) Quantity(p QuantityPath) *Q {
 		return lastQuantity(n.Markets, rest, func(x *Market) string { return x.ID }, marketQuantity)
 	case CompProjects:
 		return lastQuantity(n.Projects, rest, func(x *Project) string { return x.ID }, projectQuantity)
+	case CompCorrelations:
+		return lastQuantity(n.Correlations, rest, func(x *CorrelationGroup) string { return x.ID }, func(x *CorrelationGroup, f string) *Q {
+			if f == "rho" {
+				return &x.Rho
+			}
+			return nil
+		})
 	}
 	return nil
 }

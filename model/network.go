@@ -267,6 +267,19 @@ type Loan struct {
 	DefaultProbability Q
 }
 
+// CorrelationGroup is a set of uncertain quantities that co-move (correlations.yaml): every pair
+// of members has the same rank (Spearman) correlation Rho, an equicorrelated group. The Monte
+// Carlo draws the members jointly by a Gaussian copula (risk.Correlated); each keeps its own
+// distribution. A full correlation matrix is out of scope: one number per group is what the
+// sources can support, and it is positive semidefinite whenever Rho lies in the interval the
+// correlations rule checks.
+type CorrelationGroup struct {
+	ID    string
+	Name  string
+	Paths []QuantityPath // the members: quantities with a range, at least two, each in one group
+	Rho   Q              // rank correlation of every pair, dimensionless; may have a range
+}
+
 // Meta describes the data set as a whole.
 type Meta struct {
 	Name               string

@@ -15,6 +15,7 @@ func TestQuantityMatchesQuantities(t *testing.T) {
 	n.Links[2].Cost = model.Q{} // unset in the last: the first's is found
 	n.Projects[0].Upgrades = []model.Upgrade{{Link: "AB", Add: q(t, "1 Mt/yr")}}
 	n.Markets[0].Steps = append(n.Markets[0].Steps, model.Step{Quantity: q(t, "1 Mt/yr"), Price: q(t, "80 USD/t")})
+	n.Correlations = []model.CorrelationGroup{{ID: "G", Paths: []model.QuantityPath{"links/AB/capacity"}, Rho: q(t, "0.5")}}
 	net := model.Build(n)
 	want := map[model.QuantityPath]*model.Q{}
 	for p, q := range net.Quantities() {
@@ -27,7 +28,8 @@ func TestQuantityMatchesQuantities(t *testing.T) {
 	}
 	for _, p := range []model.QuantityPath{"", "links", "links/AB", "links/AB/", "links/AB/nope", "links/ZZ/capacity",
 		"nodes/A/throughput", "markets/coal-A/steps/01/price", "markets/coal-A/steps/2/price", "markets/coal-A/steps/-1/price",
-		"markets/coal-A/steps/0", "projects/P1/upgrades/0/add/x", "meta/dataset/horizon", "sources/S1/title"} {
+		"markets/coal-A/steps/0", "projects/P1/upgrades/0/add/x", "meta/dataset/horizon", "sources/S1/title",
+		"correlations/G/paths", "correlations/H/rho"} {
 		if got := net.Quantity(p); got != nil {
 			t.Errorf("Quantity(%q) = %v, want nil", p, got)
 		}

@@ -79,6 +79,7 @@ func Rules() []Rule {
 		{"study", "the study's map labels are known nodes; each overrun class is named once, with a dimensionless mean above -100 % and a non-negative standard deviation", checkStudy},
 		{"time-cost", "the cargo holding rate lies within [0, 100 %); when it is set, every freight link that is not closed has a speed (else a warning)", checkTimeCost},
 		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
+		{"correlations", "a correlation group lists at least two quantity paths that exist and have a range (project capex, drawn as an overrun, and rho values do not qualify), each path in at most one group; rho (value and range; not lognormal) lies within (ρmin, 1], where ρmin keeps the Pearson correlation of the normals, 2·sin(π·rho/6), above −1/(m−1) for m members (ρmin = −1 for two, −0.483 for three)", checkCorrelations},
 		{"appraisal", "the base year lies within 1900..2200; horizon_years, if given, within 1..200; discount rates (value and range) below 100 %; project lifetimes within 1..200 yr and construction within 0..50 yr; start years within 1900..2200", checkAppraisal},
 	}
 }
@@ -134,6 +135,7 @@ func checkDuplicates(n *Network) []Issue {
 	dup(CompCommodities, ids(n.Commodities, func(x Commodity) string { return x.ID }))
 	dup(CompMarkets, ids(n.Markets, func(x Market) string { return x.ID }))
 	dup(CompProjects, ids(n.Projects, func(x Project) string { return x.ID }))
+	dup(CompCorrelations, ids(n.Correlations, func(x CorrelationGroup) string { return x.ID }))
 	return out
 }
 
@@ -320,6 +322,9 @@ func checkUnits(n *Network) []Issue {
 	}
 	for _, x := range n.Countries {
 		expectDim(&out, CompCountries, x.ID, "discount_rate", x.DiscountRate, none, perYr)
+	}
+	for _, x := range n.Correlations {
+		expectDim(&out, CompCorrelations, x.ID, "rho", x.Rho, none)
 	}
 	tpy := quantity.DimMass.PerYear()
 	usdPerT := quantity.DimMoney.Div(quantity.DimMass)
@@ -630,7 +635,7 @@ func boundedElsewhere(c Component, field string) bool {
 	switch c {
 	case CompMeta:
 		return field == "strategic_premium" || field == "cargo_holding_rate" || strings.HasPrefix(field, "reference_periods/")
-	case CompStudy:
+	case CompStudy, CompCorrelations:
 		return true
 	case CompProjects:
 		return strings.HasPrefix(field, "contracts/") || strings.HasPrefix(field, "loans/")
@@ -961,6 +966,60 @@ func checkAppraisal(n *Network) []Issue {
 		}
 		if p.StartYear != 0 && (p.StartYear < minYear || p.StartYear > maxYear) {
 			out = append(out, issue(CompProjects, p.ID, "start_year", "start year %d: expected a year within %d..%d", p.StartYear, minYear, maxYear))
+		}
+	}
+	return out
+}
+
+// MinRankCorrelation is the lowest rank correlation an equicorrelated group of m ≥ 2 members can
+// have: the Gaussian copula draws the members from normals with Pearson correlation
+// r = 2·sin(π·ρ/6), and an m×m equicorrelation matrix is positive definite only for
+// r > −1/(m−1); so ρ > (6/π)·asin(−1/(2(m−1))): −1 for two members, about −0.483 for three.
+func MinRankCorrelation(m int) float64 {
+	if m < 2 {
+		return math.NaN()
+	}
+	return 6 / math.Pi * math.Asin(-1/(2*float64(m-1)))
+}
+
+func checkCorrelations(n *Network) []Issue {
+	var out []Issue
+	in := map[QuantityPath]string{} // path → group that first lists it
+	for _, g := range n.Correlations {
+		if len(g.Paths) < 2 {
+			out = append(out, issue(CompCorrelations, g.ID, "paths", "a correlation group needs at least two quantity paths, got %d", len(g.Paths)))
+		}
+		for j, p := range g.Paths {
+			f := "paths/" + strconv.Itoa(j)
+			q := n.Quantity(p)
+			switch {
+			case strings.HasPrefix(string(p), string(CompCorrelations)+"/"):
+				out = append(out, issue(CompCorrelations, g.ID, f, "%q is a correlation, not an input: list quantities of the network", p))
+			case q == nil:
+				out = append(out, issue(CompCorrelations, g.ID, f, "unknown quantity path %q: use a path as `corridor data show --json` lists it, e.g. markets/<id>/steps/0/price", p))
+			case q.Range == nil:
+				out = append(out, issue(CompCorrelations, g.ID, f, "quantity %s has no range: a fixed value cannot co-move; give it a range or leave it out", p))
+			case strings.HasPrefix(string(p), string(CompProjects)+"/") && strings.HasSuffix(string(p), "/capex"):
+				out = append(out, issue(CompCorrelations, g.ID, f, "project capex %s is not drawn from its range in the Monte Carlo (the reference-class overrun applies instead): leave it out", p))
+			}
+			if other, dup := in[p]; dup {
+				out = append(out, issue(CompCorrelations, g.ID, f, "quantity %s is already in correlation group %q: a quantity belongs to at most one group", p, other))
+				continue
+			}
+			in[p] = g.ID
+		}
+		if !g.Rho.IsSet() {
+			out = append(out, issue(CompCorrelations, g.ID, "rho", "missing rho: give the rank correlation of the group's members"))
+			continue
+		}
+		if r := g.Rho.Range; r != nil && r.Dist == quantity.Lognormal {
+			out = append(out, issue(CompCorrelations, g.ID, "rho_range", "a lognormal rho is unbounded: use a triangular, pert or uniform range"))
+		}
+		m := max(len(g.Paths), 2)
+		lo, hi := span(g.Rho)
+		if minRho := MinRankCorrelation(m); !(lo > minRho && hi <= 1) {
+			out = append(out, issue(CompCorrelations, g.ID, "rho", "rho %s outside (%.3f, 1]: with %d members the Pearson correlation of the normals, 2·sin(π·rho/6), must exceed −1/(m−1) = %.3g, or the group's correlation matrix is not positive definite",
+				described(g.Rho), minRho, m, -1/float64(m-1)))
 		}
 	}
 	return out
