@@ -267,10 +267,17 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 			header += "\t" + res.Country
 		}
 		fmt.Fprintln(tw, header+"\tlosses by country")
+		// sets with the same figures (the segments of one line in series) share a row
+		type row struct {
+			rank    int
+			closed  []string
+			figures string
+		}
+		var rows []row
 		for i, s := range lv.Top {
-			fmt.Fprintf(tw, "%d\t%s\t%s", i+1, strings.Join(s.Closed, " + "), usd(s.Loss))
+			figures := usd(s.Loss)
 			if s.CountryLoss != nil {
-				fmt.Fprintf(tw, "\t%s", usd(*s.CountryLoss))
+				figures += "\t" + usd(*s.CountryLoss)
 			}
 			var parts []string
 			for _, c := range s.Losses {
@@ -278,7 +285,20 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 					parts = append(parts, c.Country+" "+u)
 				}
 			}
-			fmt.Fprintf(tw, "\t%s\n", strings.Join(parts, ", "))
+			figures += "\t" + strings.Join(parts, ", ")
+			closed := strings.Join(s.Closed, " + ")
+			if k := len(rows) - 1; k >= 0 && rows[k].figures == figures {
+				rows[k].closed = append(rows[k].closed, closed)
+				continue
+			}
+			rows = append(rows, row{i + 1, []string{closed}, figures})
+		}
+		for _, r := range rows {
+			closed := r.closed[0]
+			if len(r.closed) > 1 {
+				closed += " (same as " + strings.Join(r.closed[1:], ", ") + ")"
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", r.rank, closed, r.figures)
 		}
 		if len(lv.Top) > 0 && len(lv.Top[0].Reroutes) > 0 {
 			fmt.Fprintf(tw, "reroutes with %s closed (flow per year, both directions):\n", strings.Join(lv.Top[0].Closed, " + "))
