@@ -141,3 +141,14 @@ func TestChokepointsResilience(t *testing.T) {
 		t.Errorf("%d projects with a positive worst network loss, want 2 (some closure always hurts the network)", network)
 	}
 }
+
+// Links in series tie; the table shows them on one row (the built-in Power of Siberia segments).
+func TestChokepointsSeriesShareARow(t *testing.T) {
+	code, out, errOut := runCLI(t, "chokepoints", "--k", "1")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "1     GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)") {
+		t.Errorf("the four equal Power of Siberia closures are not one row:\n%s", out)
+	}
+}
