@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/report"
 )
@@ -215,5 +216,52 @@ func TestJSONGolden(t *testing.T) {
 		if !strings.Contains(doc, `"schema_version": `) {
 			t.Errorf("JSON without schema_version:\n%.300s", doc)
 		}
+	}
+}
+
+// data evidence ranks the synthetic region's inputs, counts every value's provenance class and
+// states its noise floor.
+func TestDataEvidence(t *testing.T) {
+	code, out, errOut := runCLI(t, "data", "evidence", "--data", anyRegion, "--draws", "30", "--json")
+	if code != exitOK {
+		t.Fatalf("data evidence: exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Classes    map[string]int `json:"classes"`
+		NoiseFloor float64        `json:"noise_floor"`
+		Inputs     []struct {
+			Input string  `json:"input"`
+			Class string  `json:"class"`
+			Score float64 `json:"score"`
+		} `json:"inputs"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range got.Classes {
+		n += c
+	}
+	net, _, err := dataset.Load(t.Context(), os.DirFS(anyRegion))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for range net.Quantities() {
+		want++
+	}
+	if n != want || got.Classes["fact"] == 0 {
+		t.Errorf("classes %v add up to %d, want every one of the %d values", got.Classes, n, want)
+	}
+	if len(got.Inputs) == 0 || got.NoiseFloor <= 0 || got.NoiseFloor >= 1 {
+		t.Fatalf("%d inputs, noise floor %g", len(got.Inputs), got.NoiseFloor)
+	}
+	for i := 1; i < len(got.Inputs); i++ {
+		if got.Inputs[i].Score > got.Inputs[i-1].Score {
+			t.Fatalf("inputs not ranked by score: %+v", got.Inputs[i-1:i+1])
+		}
+	}
+	if code, _, _ := runCLI(t, "data", "evidence", "--draws", "5"); code != exitUsage {
+		t.Errorf("--draws 5: exit %d, want %d", code, exitUsage)
 	}
 }

@@ -66,6 +66,7 @@ built-in data set into DIR as the start of your own region.`,
 		newDataInitCmd(a),
 		newDataExportCmd(a, &dir),
 		newDataBackcastCmd(a, &dir),
+		newDataEvidenceCmd(a, &dir),
 	)
 	return c
 }
