@@ -48,7 +48,7 @@ func Builtin(name string) (fsys fs.FS, ok bool) {
 	return sub, true
 }
 
-// Default returns the built-in data set DefaultName (Northeast Asia), rooted at its files.
+// Default returns the built-in data set DefaultName, rooted at its files.
 func Default() fs.FS {
 	fsys, ok := Builtin(DefaultName)
 	if !ok {

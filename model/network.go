@@ -25,7 +25,7 @@ type Source struct {
 
 // Country is a participant: an ISO 3166-1 alpha-3 code and its financial discount rate.
 type Country struct {
-	ID           string // ISO 3166-1 alpha-3 for a real country, e.g. "IRN"; any id for an invented one
+	ID           string // ISO 3166-1 alpha-3 for a real country; any id for an invented one
 	Name         string
 	DiscountRate Q // real financial discount rate per year, dimensionless (0.074 = 7.4 %)
 }

@@ -96,10 +96,7 @@ func runBackcast(ctx context.Context, a *app, dir string, asJSON bool) error {
 		return quietError{err}
 	}
 	scs, _ := historyScenarios(fsys, n, obs)
-	last := n.Meta.BaseYear + 100
-	if n.Meta.HorizonYears > 0 {
-		last = n.Meta.BaseYear + n.Meta.HorizonYears
-	}
+	last := lastYear(n)
 	keys := make([]stateKey, len(obs))
 	for i, o := range obs {
 		if o.Year > last {

@@ -71,36 +71,17 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	if err := checkOutputs(o.geojson, o.mps); err != nil {
 		return err
 	}
-	n, err := loadData(ctx, a.stderr, o.data)
+	n, sc, err := loadDataScenario(ctx, a.stderr, o.data, o.scenario)
 	if err != nil {
 		return err
 	}
-	fsys, _ := dataFS(o.data)
-	sc, err := loadScenario(fsys, o.scenario, n.Study.HeadlineScenario)
-	if err != nil {
-		return err
-	}
-	if err := sc.Check(n); err != nil {
-		return fmt.Errorf("scenario %s:\n%w", sc.Name, err)
-	}
-	projects := o.with
-	if o.allProjects {
-		projects = nil
-		for _, p := range n.Projects {
-			projects = append(projects, p.ID)
-		}
-	}
+	projects := builtProjects(n, o.with, o.allProjects)
 	year := o.year
 	if year == 0 {
 		year = n.Meta.BaseYear
 	}
-	// The data describe the base year and grow from it; earlier years are not modelled.
-	last := n.Meta.BaseYear + 100
-	if n.Meta.HorizonYears > 0 {
-		last = n.Meta.BaseYear + n.Meta.HorizonYears
-	}
-	if year < n.Meta.BaseYear || year > last {
-		return usageError{fmt.Errorf("--year %d: the data set describes %d and years up to %d", year, n.Meta.BaseYear, last)}
+	if err := checkYear(n, year); err != nil {
+		return err
 	}
 	st, _, err := scenario.Apply(n, sc, scenario.Options{Regime: o.regime, Year: year, Projects: projects})
 	if err != nil {

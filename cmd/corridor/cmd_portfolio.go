@@ -74,25 +74,13 @@ func runPortfolio(ctx context.Context, a *app, o portfolioOptions) error {
 		}
 		budgets[i] = v
 	}
-	n, err := loadData(ctx, a.stderr, o.data)
+	n, sc, err := loadDataScenario(ctx, a.stderr, o.data, o.scenario)
 	if err != nil {
 		return err
-	}
-	fsys, _ := dataFS(o.data)
-	sc, err := loadScenario(fsys, o.scenario, n.Study.HeadlineScenario)
-	if err != nil {
-		return err
-	}
-	if err := sc.Check(n); err != nil {
-		return fmt.Errorf("scenario %s:\n%w", sc.Name, err)
 	}
 	if o.year != 0 {
-		last := n.Meta.BaseYear + 100
-		if n.Meta.HorizonYears > 0 {
-			last = n.Meta.BaseYear + n.Meta.HorizonYears
-		}
-		if o.year < n.Meta.BaseYear || o.year > last {
-			return usageError{fmt.Errorf("--year %d: the data set describes %d and years up to %d", o.year, n.Meta.BaseYear, last)}
+		if err := checkYear(n, o.year); err != nil {
+			return err
 		}
 	}
 	rt, err := a.newRuntime(ctx, highs.Config{Logger: a.logger()})

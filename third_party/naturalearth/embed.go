@@ -14,9 +14,9 @@ var world string
 // "name" (the Natural Earth short name), "iso_a3" (ISO 3166-1 alpha-3, empty for the five
 // territories without one: Indian Ocean Ter., Kosovo, N. Cyprus, Siachen Glacier, Somaliland)
 // and "iso_n3" (ISO 3166-1 numeric, likewise). Rings are continuous across the antimeridian:
-// a ring that crosses it has longitudes beyond ±180° (Russia reaches 190.27°) rather than being
-// cut, and Antarctica's ring is closed along the South Pole (latitude -90°). Callers own the
-// slice.
+// a ring that crosses it has longitudes beyond ±180° (the easternmost reaches 190.27°) rather
+// than being cut, and Antarctica's ring is closed along the South Pole (latitude -90°). Callers
+// own the slice.
 func World() []byte { return []byte(world) }
 
 // Version is the npm package the outlines were taken from.
