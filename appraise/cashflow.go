@@ -162,27 +162,11 @@ func annuityPayment(principal, r float64, n int) float64 {
 // upgrades cross, and the countries of the nodes it upgrades) and all countries with a part in it
 // (those, its financiers, its links' owners, its contract hosts and loan parties), each sorted.
 func projectCountries(n *model.Network, p *model.Project) (needed, all []string) {
+	needed = n.Hosts(p)
 	set := map[string]bool{}
-	addLink := func(id string) {
-		if l := n.Link(id); l != nil {
-			for _, ck := range l.Crossings {
-				set[ck.Country] = true
-			}
-		}
+	for _, c := range needed {
+		set[c] = true
 	}
-	for _, id := range p.Links {
-		addLink(id)
-	}
-	for _, u := range p.Upgrades {
-		addLink(u.Link)
-		if nd := n.Node(u.Node); nd != nil {
-			set[nd.Country] = true
-		}
-	}
-	for c := range set {
-		needed = append(needed, c)
-	}
-	slices.Sort(needed)
 	for c, s := range p.Financing {
 		if s > 0 {
 			set[c] = true

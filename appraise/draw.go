@@ -48,10 +48,27 @@ func (ev *evaluator) sample(draw uint64) *inputs {
 		}
 		x.premium = append(x.premium, v)
 		e := map[string]float64{}
+		// enforcements, and construction rules' costs, each from its own stream
+		drawEnforcement := func(key string, q quantity.Quantity) {
+			if q.Range != nil {
+				e[key] = risk.Sample(*q.Range, risk.Keyed(seed, draw, "enforcement/"+sc.Name+"/"+key))
+			}
+		}
 		for i := range sc.Rules {
-			r := &sc.Rules[i]
-			if r.Enforcement.Range != nil {
-				e[r.ID] = risk.Sample(*r.Enforcement.Range, risk.Keyed(seed, draw, "enforcement/"+sc.Name+"/"+r.ID))
+			drawEnforcement(sc.Rules[i].ID, sc.Rules[i].Enforcement)
+		}
+		for i := range sc.Construction {
+			r := &sc.Construction[i]
+			drawEnforcement(r.ID, r.Enforcement)
+			cost := r.EvasionCost
+			if r.Kind == scenario.Premium {
+				cost = r.Premium
+			}
+			drawEnforcement(scenario.CostKey(r.ID), cost)
+		}
+		for _, st := range sc.Regimes.States {
+			for _, id := range slices.Sorted(maps.Keys(st.Enforcement)) {
+				drawEnforcement(scenario.EnforcementKey(st.ID, id), st.Enforcement[id])
 			}
 		}
 		x.enforcement = append(x.enforcement, e)
@@ -327,6 +344,15 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	sch := ev.scheduleOf(x, pi)
 	years := len(sch.service)
 	nc := len(ev.countries)
+	markup, blocked := ev.constructionMarkup(x, pi, si, sch, occ)
+	if blocked {
+		det := &caseDetail{sch: sch, delta: make([][]float64, nc), strategic: make([][]float64, nc), parts: make([]welfareParts, nc), flows: make([]countryFlows, nc)}
+		for ci := range nc {
+			det.delta[ci], det.strategic[ci] = make([]float64, years), make([]float64, years)
+			det.flows[ci] = countryFlows{benefit: make([]float64, years), cost: make([]float64, years), loan: make([]float64, years)}
+		}
+		return ev.blockedDraw(x, pi, si), det, nil
+	}
 	det := &caseDetail{delta: make([][]float64, nc), parts: make([]welfareParts, nc)}
 	for ci := range det.delta {
 		det.delta[ci] = make([]float64, years)
@@ -404,6 +430,11 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	// positive for the project as a whole (EU CBA Guide 2014, residual value); an idle or
 	// loss-making asset is retired and worth nothing.
 	capex := pp.Capex.Value * x.overrun[pi]
+	// spend is the capex spent in each year, with the construction sanctions' markup of its year
+	spend := make([]float64, years)
+	for t := range years {
+		spend[t] = capex * sch.capex[t] * (1 + markup[t])
+	}
 	keep := false
 	if sch.tail > 0 {
 		steady := 0.0
@@ -422,7 +453,7 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 				f.benefit[t], sv[ci][t] = 0, 0
 				continue
 			}
-			f.cost[t] = share * (capex*sch.capex[t] + pp.Opex.Value*sch.service[t])
+			f.cost[t] = share * (spend[t] + pp.Opex.Value*sch.service[t])
 		}
 		flows[ci] = f
 	}
@@ -433,9 +464,9 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 			}
 		}
 	}
-	ev.addLoans(pp, flows, capex, sch)
+	ev.addLoans(pp, flows, spend)
 	social := n.Meta.SocialDiscountRate.Value
-	cd := caseDraw{premium: x.premium[si], overrun: x.overrun[pi]}
+	cd := caseDraw{premium: x.premium[si], overrun: x.overrun[pi], markup: meanMarkup(markup, sch)}
 	det.flows = flows
 	det.sch = sch
 	cd.npv, cd.enpv, cd.bcr, cd.irr, cd.payback = make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc), make([]float64, nc)
@@ -479,7 +510,7 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	full := make([]float64, years)
 	for t := range years {
 		if t < sch.period || keep {
-			full[t] = capex*sch.capex[t] + pp.Opex.Value*sch.service[t]
+			full[t] = spend[t] + pp.Opex.Value*sch.service[t]
 		}
 	}
 	cost := NPV(full, social)
@@ -501,17 +532,75 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	return cd, det, nil
 }
 
+// constructionMarkup is the construction sanctions' capex markup in each year of project pi's
+// schedule under scenario si (a share of that year's capex, weighted by the regime occupancy),
+// and whether a ban enforced in full falls on a year of works, so that it cannot be built.
+func (ev *evaluator) constructionMarkup(x *inputs, pi, si int, sch schedule, occ occupancy) (markup []float64, blocked bool) {
+	sc := ev.in.Scenarios[si]
+	markup = make([]float64, len(sch.service))
+	if len(sc.Construction) == 0 {
+		return markup, false
+	}
+	p := x.net.Project(ev.projects[pi].ID)
+	for t := range markup {
+		if sch.capex[t] == 0 {
+			continue
+		}
+		for _, regime := range slices.Sorted(maps.Keys(occ[t])) { // sorted: float sums in a fixed order
+			w := occ[t][regime]
+			if w == 0 {
+				continue
+			}
+			m, _ := sc.ConstructionMarkup(x.net, p, regime, x.enforcement[si])
+			if math.IsInf(m, 1) {
+				return markup, true
+			}
+			markup[t] += w * m
+		}
+	}
+	return markup, false
+}
+
+// meanMarkup is the capex-weighted mean of a yearly markup.
+func meanMarkup(markup []float64, sch schedule) float64 {
+	var m, w float64
+	for t, v := range markup {
+		m += sch.capex[t] * v
+		w += sch.capex[t]
+	}
+	if w == 0 {
+		return 0
+	}
+	return m / w
+}
+
+// blockedDraw is a draw in which a construction ban enforced in full stops project pi: nothing
+// is built, spent or gained, and the decider cannot commit.
+func (ev *evaluator) blockedDraw(x *inputs, pi, si int) caseDraw {
+	nc := len(ev.countries)
+	nan := func() []float64 {
+		v := make([]float64, nc)
+		for i := range v {
+			v[i] = math.NaN()
+		}
+		return v
+	}
+	return caseDraw{premium: x.premium[si], overrun: x.overrun[pi], blocked: true,
+		npv: make([]float64, nc), enpv: make([]float64, nc), bcr: nan(), irr: nan(), payback: nan(),
+		strategic: make([]float64, nc), outlay: make([]float64, nc), threat: make([]float64, nc)}
+}
+
 // addLoans adds the flows of project p's loans: each lends a share of the borrower's capex
 // outlay; the borrower receives and repays, the lender the opposite.
-func (ev *evaluator) addLoans(p *model.Project, flows []countryFlows, capex float64, sch schedule) {
+func (ev *evaluator) addLoans(p *model.Project, flows []countryFlows, spend []float64) {
 	for _, l := range p.Loans {
 		b, lender := slices.Index(ev.countries, l.Borrower), slices.Index(ev.countries, l.Lender)
 		if b < 0 || lender < 0 {
 			continue
 		}
-		outlay := make([]float64, len(sch.capex))
+		outlay := make([]float64, len(spend))
 		for t := range outlay {
-			outlay[t] = p.Financing[l.Borrower] * capex * sch.capex[t]
+			outlay[t] = p.Financing[l.Borrower] * spend[t]
 		}
 		lf := loanFlows(outlay, l.Share.Value, l.Rate.Value, l.Tenor.Value, l.Grace.Value, l.DefaultProbability.Value)
 		for _, ci := range []int{b, lender} {

@@ -143,6 +143,21 @@ type Case struct {
 	Accounting Decision        `json:"accounting"`
 	Countries  []CountryResult `json:"countries"`
 	Base       *BaseCase       `json:"base,omitempty"` // base-case analysis; nil unless Input.Analysis
+	// Construction is what the scenario's construction sanctions do to the project; nil when
+	// none applies to it.
+	Construction *ConstructionEffect `json:"construction,omitempty"`
+}
+
+// ConstructionEffect summarises the construction sanctions on one project in one scenario.
+type ConstructionEffect struct {
+	// Rules are the construction rules that apply to the project in some regime state.
+	Rules []string `json:"rules"`
+	// Markup is the capex markup they put on it (a share of capex, capex-weighted over the years
+	// of works), over the draws in which it can be built.
+	Markup risk.Summary `json:"capex_markup"`
+	// Blocked is the share of draws in which a ban enforced in full stops the project: nothing
+	// is built, every figure of the draw is zero and the decider does not commit.
+	Blocked float64 `json:"blocked_share"`
 }
 
 // Decision is whether the decider commits, under one view (docs/MODEL.md, section 5). Pointers
@@ -195,11 +210,15 @@ type caseDraw struct {
 	annuity             float64   // PV at the decider's rate of one USD a year in service
 	bargain, account    margin    // the decider's margins without premium
 	overrun             float64   // the project's capex overrun multiplier
+	// markup is the construction sanctions' capex markup (capex-weighted over the years of
+	// works); blocked says a ban enforced in full stopped the project in this draw.
+	markup  float64
+	blocked bool
 }
 
 // commits reports whether the decider commits in this draw under a view's margin: its margin
 // with the premium is positive.
-func (d caseDraw) commits(m margin) bool { return d.withPremium(m) > 0 }
+func (d caseDraw) commits(m margin) bool { return !d.blocked && d.withPremium(m) > 0 }
 
 // withPremium is a view's margin plus the decider's premium over its years in service.
 func (d caseDraw) withPremium(m margin) float64 { return m.value + d.premium*d.annuity }
@@ -386,6 +405,7 @@ func (ev *evaluator) summarize(draws [][]caseDraw) []Case {
 				return xs
 			}
 			c.Premium = mean(col(func(d caseDraw) float64 { return d.premium }))
+			c.Construction = ev.constructionEffect(pi, si, draws, k)
 			if c.Involved {
 				c.Bargaining = decide(draws, k, func(d caseDraw) margin { return d.bargain })
 				c.Accounting = decide(draws, k, func(d caseDraw) margin { return d.account })
@@ -429,6 +449,48 @@ func (ev *evaluator) summarize(draws [][]caseDraw) []Case {
 		}
 	}
 	return out
+}
+
+// constructionEffect summarises the construction sanctions on case k (project pi, scenario si)
+// over the draws; nil when no construction rule applies to the project in any regime state.
+func (ev *evaluator) constructionEffect(pi, si int, draws [][]caseDraw, k int) *ConstructionEffect {
+	sc := ev.in.Scenarios[si]
+	p := ev.net.Project(ev.projects[pi].ID)
+	states := []string{""} // a scenario without regime states has its rules always in force
+	if len(sc.Regimes.States) > 0 {
+		states = nil
+		for _, st := range sc.Regimes.States {
+			states = append(states, st.ID)
+		}
+	}
+	var rules []string
+	for _, st := range states {
+		_, ids := sc.ConstructionMarkup(ev.net, p, st, nil)
+		for _, id := range ids {
+			if !slices.Contains(rules, id) {
+				rules = append(rules, id)
+			}
+		}
+	}
+	if len(rules) == 0 {
+		return nil
+	}
+	slices.Sort(rules)
+	e := &ConstructionEffect{Rules: rules}
+	var markups []float64
+	blocked := 0
+	for _, d := range draws {
+		if d[k].blocked {
+			blocked++
+			continue
+		}
+		markups = append(markups, d[k].markup)
+	}
+	e.Markup = risk.Summarize(markups)
+	if len(draws) > 0 {
+		e.Blocked = float64(blocked) / float64(len(draws))
+	}
+	return e
 }
 
 // decide summarises one view's decision over the draws: the commitment probability with its

@@ -420,3 +420,26 @@ func (n *Network) ContractOf(l *Link) (project, contract int, ok bool) {
 	}
 	return -1, -1, false
 }
+
+// Hosts returns the countries where project p's works lie, sorted: those its links and upgraded
+// links cross, and those of its upgraded nodes.
+func (n *Network) Hosts(p *Project) []string {
+	set := map[string]bool{}
+	addLink := func(id string) {
+		if l := n.Link(id); l != nil {
+			for _, ck := range l.Crossings {
+				set[ck.Country] = true
+			}
+		}
+	}
+	for _, id := range p.Links {
+		addLink(id)
+	}
+	for _, u := range p.Upgrades {
+		addLink(u.Link)
+		if nd := n.Node(u.Node); nd != nil {
+			set[nd.Country] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}

@@ -8,13 +8,15 @@
 //	W(S)     = the LP's total surplus (flow.Result.Objective), or one country's welfare
 //	           (flow.Result.Country(c).Total()), USD/yr, in the reference year and regime state
 //	Gain(S)  = W(S) − W(∅)                                   USD/yr
-//	Capex(S) = Σ_{p∈S} share_p · capex_p                      USD
+//	Capex(S) = Σ_{p∈S} share_p · capex_p · (1 + markup_p)     USD
 //	Opex(S)  = Σ_{p∈S} share_p · opex_p                       USD/yr
 //	Value(S) = A · (Gain(S) − Opex(S)) − Capex(S)             USD, present value
 //	A        = Σ_{t=1..H} (1+r)^−t = (1 − (1+r)^−H) / r      (A = H when r = 0)
 //
-// with r the data set's social discount rate, H its horizon in years, and share_p = 1 for the
-// total surplus or the country's financing share of p. This is a deliberate simplification of
+// with r the data set's social discount rate, H its horizon in years, share_p = 1 for the
+// total surplus or the country's financing share of p, and markup_p the capex markup of the
+// scenario's construction rules in the regime state (decision 0003); a project a ban enforced in
+// full stops there is in no set. This is a deliberate simplification of
 // the appraisal (package appraise): every project of S is taken to be in service from year 1 to
 // year H at its reference-year gain, its capex paid in year 0, with no construction schedule,
 // ramp-up, lifetime, regime path, loans or uncertainty — one deterministic LP per set, because
@@ -93,6 +95,11 @@ type Result struct {
 	Annuity    float64  `json:"annuity_factor"`    // A
 	Base       float64  `json:"base"`              // W(∅), USD/yr
 	Candidates []string `json:"candidates"`
+	// Markup is the capex markup of each candidate from the scenario's construction rules in
+	// force in Regime, at their stated enforcement (a share of capex, decision 0003); Blocked
+	// the candidates a ban enforced in full stops there, which no set contains.
+	Markup  []float64 `json:"capex_markup"`
+	Blocked []string  `json:"blocked"`
 	// Sets are every dependency-feasible subset of the candidates, the empty set first, in
 	// the order of their bit masks (bit i for Candidates[i]).
 	Sets []Set `json:"sets"`
@@ -154,7 +161,18 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 		res.Regime = sc.Regimes.Initial
 	}
 	res.Annuity = Annuity(res.Rate, res.Horizon)
-	masks := feasible(n, sc, cands)
+	res.Markup, res.Blocked = make([]float64, len(cands)), []string{}
+	var blocked uint32
+	for i, id := range cands {
+		m, _ := sc.ConstructionMarkup(n, n.Project(id), res.Regime, nil)
+		if math.IsInf(m, 1) {
+			blocked |= 1 << i
+			res.Blocked = append(res.Blocked, id)
+			continue
+		}
+		res.Markup[i] = m
+	}
+	masks := slices.DeleteFunc(feasible(n, sc, cands), func(m uint32) bool { return m&blocked != 0 })
 	log.Debug("portfolio", "candidates", len(cands), "feasible sets", len(masks))
 
 	// Gray-code order: neighbouring solves differ by few projects, so warm re-solves are short.
@@ -208,7 +226,7 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 				share = pr.Financing[in.Country]
 			}
 			s.Projects = append(s.Projects, id)
-			s.Capex += share * pr.Capex.Value
+			s.Capex += share * pr.Capex.Value * (1 + res.Markup[i])
 			s.Opex += share * pr.Opex.Value
 		}
 		s.Value = res.Annuity*(s.Gain-s.Opex) - s.Capex

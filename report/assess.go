@@ -168,6 +168,16 @@ func Verdict(r *pipeline.Result, project string) string {
 			fmt.Fprintf(&b, ", and it would have to pay partners %s on average to take part, in the draws where they would lose", money(comp.Mean))
 		}
 	}
+	if k := c.Construction; k != nil {
+		switch rules := strings.Join(k.Rules, ", "); {
+		case k.Blocked >= 1:
+			fmt.Fprintf(&b, "; construction sanctions (%s) stop it in every draw", rules)
+		case k.Blocked > 0:
+			fmt.Fprintf(&b, "; construction sanctions (%s) stop it in %s of draws and add %s to its capex on average in the others", rules, pct(k.Blocked), pct(k.Markup.Mean))
+		default:
+			fmt.Fprintf(&b, "; construction sanctions (%s) add %s to its capex on average", rules, pct(k.Markup.Mean))
+		}
+	}
 	if c.Premium > 0 {
 		fmt.Fprintf(&b, ", with a strategic premium of %s a year (%s)", money(c.Premium), c.PremiumSource)
 	}

@@ -59,7 +59,9 @@ type Options struct {
 	Projects []string
 	// ExcludeProjects are not built even if the scenario lists them (the "without" case).
 	ExcludeProjects []string
-	// Enforcement, by rule id, replaces the enforcement of active rules (a Monte Carlo draw).
+	// Enforcement holds drawn enforcements (a Monte Carlo draw), keyed by EnforcementKey: the rule
+	// id replaces the rule's own enforcement, "state/rule" the one a regime state sets for it. A
+	// regime state's enforcement takes precedence over the rule's, drawn or not.
 	Enforcement map[string]float64
 }
 
@@ -209,18 +211,10 @@ func (a *applier) apply() (*State, error) {
 		if regime != nil && regime.Rules != nil && !slices.Contains(regime.Rules, r.ID) {
 			continue
 		}
-		e := r.Enforcement.Value
-		if regime != nil {
-			if q, ok := regime.Enforcement[r.ID]; ok {
-				e = q.Value
-			}
-		}
-		if v, ok := opt.Enforcement[r.ID]; ok {
-			if math.IsNaN(v) || v < 0 || v > 1 {
-				errs = append(errs, fmt.Errorf("enforcement of rule %s: %g is not within 0..1", r.ID, v))
-				continue
-			}
-			e = v
+		e := s.enforcement(r.ID, r.Enforcement, regime, opt.Enforcement)
+		if math.IsNaN(e) || e < 0 || e > 1 {
+			errs = append(errs, fmt.Errorf("enforcement of rule %s: %g is not within 0..1", r.ID, e))
+			continue
 		}
 		st.Rules = append(st.Rules, ActiveRule{Rule: r, Enforcement: e})
 	}

@@ -79,6 +79,9 @@ func (s *Scenario) Check(n *model.Network) error {
 	for i := range s.Rules {
 		c.rule("rules/"+strconv.Itoa(i), &s.Rules[i])
 	}
+	for i := range s.Construction {
+		c.construction("construction/"+strconv.Itoa(i), &s.Construction[i])
+	}
 	c.overrides("overrides", s.Overrides)
 	for i, st := range s.Regimes.States {
 		p := "regimes/states/" + strconv.Itoa(i)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -15,7 +16,7 @@ import (
 // The keys a scenario file may use, per record. Decode rejects any other key. They are functions
 // so that the package holds no mutable state.
 func keysScenario() []string {
-	return []string{"name", "title", "description", "source", "premium", "projects", "participants", "rules", "overrides", "regimes"}
+	return []string{"name", "title", "description", "source", "premium", "projects", "participants", "rules", "construction", "overrides", "regimes"}
 }
 func keysRule() []string {
 	return []string{"id", "name", "kind", "commodities", "origins", "destinations", "transit", "cap", "premium", "evasion_cost", "enforcement", "exemptions", "source"}
@@ -87,6 +88,9 @@ func (r *reader) scenario(n ast.Node) *Scenario {
 	s.Participants = r.list(f, "participants", false)
 	for _, it := range r.sequence(f, "rules") {
 		s.Rules = append(s.Rules, r.rule(it))
+	}
+	for _, it := range r.sequence(f, "construction") {
+		s.Construction = append(s.Construction, r.construction(it))
 	}
 	s.Overrides = r.overrides(f, "overrides")
 	if f.has("regimes") {
@@ -278,16 +282,17 @@ func certain(q quantity.Quantity) bool {
 	return q.Value >= 1 && (q.Range == nil || q.Range.Low >= 1)
 }
 
+// ruleIDs lists the ids of the flow and construction rules, for error messages.
 func (s *Scenario) ruleIDs() string {
-	if len(s.Rules) == 0 {
+	var ids []string
+	for _, r := range s.Rules {
+		ids = append(ids, r.ID)
+	}
+	for _, r := range s.Construction {
+		ids = append(ids, r.ID)
+	}
+	if len(ids) == 0 {
 		return "none"
 	}
-	out := ""
-	for i, r := range s.Rules {
-		if i > 0 {
-			out += ", "
-		}
-		out += r.ID
-	}
-	return out
+	return strings.Join(ids, ", ")
 }

@@ -25,6 +25,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add("overrides: [{path: links/L1/capacity, value: 1 Mt/yr}]\n")
 	f.Add("name: x\npremium: {value: \"50 MUSD/yr\", range: \"0..100\", source: \"assumption: x\"}\n")
 	f.Add("name: x\npremium: -5 USD\n")
+	f.Add("name: x\nconstruction:\n  - {id: b, kind: ban, hosts: [A], builders: [\"*\"], classes: [rail], evasion_cost: 30 %, enforcement: 0.5, exemptions: [{projects: [P]}]}\n")
 	f.Add("name: x\npremium: [1]\n")
 	f.Add("name: x\nrules: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n") // #17: nesting
 	f.Add("name: x\nrules:\n" + strings.Repeat("- ", 70) + "x\n")

@@ -185,8 +185,11 @@ type Scenario struct {
 	Projects                 []string // project ids built in this scenario
 	Participants             []string // country ids taking part; empty means all
 	Rules                    []Rule
-	Overrides                []Override
-	Regimes                  Regimes
+	// Construction are the rules on building projects (ban or premium on their capex); their
+	// ids share one namespace with Rules, so regime states name either.
+	Construction []ConstructionRule
+	Overrides    []Override
+	Regimes      Regimes
 	// Premium is the decider's strategic premium in this scenario (money per year, e.g.
 	// "50 MUSD/yr"), overriding the data set's Meta.StrategicPremium; unset when not given.
 	Premium quantity.Quantity

@@ -78,6 +78,7 @@ func (s *Scenario) checkSelf(l *diag.List) {
 			need(p+"/exemptions/"+strconv.Itoa(j), len(e.Links)+len(e.Nodes) > 0, "an exemption needs links or nodes where it applies")
 		}
 	}
+	s.checkConstruction(l, rules, shape)
 	s.checkOverrides(l, "overrides", s.Overrides, shape)
 
 	g := &s.Regimes
@@ -97,14 +98,15 @@ func (s *Scenario) checkSelf(l *diag.List) {
 		for _, id := range slices.Sorted(maps.Keys(st.Enforcement)) {
 			ep := p + "/enforcement/" + id
 			q := st.Enforcement[id]
-			r := s.Rule(id)
-			if r == nil {
+			r, cr := s.Rule(id), s.ConstructionRule(id)
+			if r == nil && cr == nil {
 				s.errorf(l, ep, "unknown rule %q: the scenario's rules are %s", id, s.ruleIDs())
 				continue
 			}
 			need(ep, q.IsSet(), "missing enforcement value for rule %q", id)
 			shape(ep, q, share("enforcement"))
-			if (r.Kind == Ban || r.Kind == Cap) && !r.EvasionCost.IsSet() && q.IsSet() && !certain(q) {
+			evades := (r != nil && (r.Kind == Ban || r.Kind == Cap) && !r.EvasionCost.IsSet()) || (cr != nil && cr.Kind == Ban && !cr.EvasionCost.IsSet())
+			if evades && q.IsSet() && !certain(q) {
 				s.errorf(l, ep, "enforcement below 1 needs evasion_cost on rule %q", id)
 			}
 		}
@@ -134,7 +136,7 @@ func (s *Scenario) checkSelf(l *diag.List) {
 		if f := t.Feedback; f != nil {
 			fp := p + "/feedback"
 			need(fp+"/rule", f.Rule != "", "missing rule (the rule whose flow raises the probability)")
-			need(fp+"/rule", f.Rule == "" || rules[f.Rule], "unknown rule %q: the scenario's rules are %s", f.Rule, s.ruleIDs())
+			need(fp+"/rule", f.Rule == "" || s.Rule(f.Rule) != nil, "unknown flow rule %q: feedback counts the flow across one of the scenario's flow rules", f.Rule)
 			need(fp+"/per", f.Per.IsSet(), `missing per (a flow per year, e.g. "1 Mt/yr")`)
 			need(fp+"/add", f.Add.IsSet(), `missing add (probability added per "per" of flow, e.g. "2 %%")`)
 			shape(fp+"/per", f.Per, perYear("per", "1 Mt/yr"))
