@@ -370,6 +370,31 @@ func TestPremium(t *testing.T) {
 	}
 }
 
+// TestRuleModesAndOperators: the premium of TestPremium limited to sea links applies (R–K is
+// by sea), limited to rail it does not (the rail link V–R enters no Korean territory); limited to
+// links the DPRK operates it applies (R–K is owned by the countries it crosses, PRK and KOR),
+// to links Russia operates it does not.
+func TestRuleModesAndOperators(t *testing.T) {
+	for _, tt := range []struct {
+		modes, operators []string
+		premium          float64 // want, USD/yr
+	}{
+		{[]string{"sea"}, nil, 400},
+		{[]string{"rail1520"}, nil, 0},
+		{nil, []string{"PRK"}, 400},
+		{nil, []string{"RUS"}, 0},
+		{[]string{"sea"}, []string{"KOR"}, 400},
+	} {
+		p := rule(scenario.Premium, "friction", []string{"coal"}, []string{"RUS"}, []string{"KOR"})
+		p.Premium = testnet.Q(50, quantity.DimMoney.Div(quantity.DimMass))
+		p.Modes, p.Operators = tt.modes, tt.operators
+		res := solve(t, testnet.State(rajin(), []scenario.ActiveRule{{Rule: p, Enforcement: 0.8}}))
+		if !near(res.LeakageCost, tt.premium) || !near(res.Objective, 740-tt.premium) {
+			t.Errorf("modes %v operators %v: premium paid %.9g, objective %.9g; want %g, %g", tt.modes, tt.operators, res.LeakageCost, res.Objective, tt.premium, 740-tt.premium)
+		}
+	}
+}
+
 func TestWarmUpdateMatchesColdSolve(t *testing.T) {
 	n := rajin()
 	ban := rule(scenario.Ban, "ban", []string{"coal"}, nil, []string{"PRK"})

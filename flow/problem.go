@@ -667,7 +667,7 @@ func (m *matcher) matches(c column) bool {
 	if m.arc[c.arc] == 0 {
 		m.arc[c.arc] = -1
 		// a domestic arc crosses no border
-		if len(a.entered) > 0 && anyMatch(m.r.Destinations, a.entered) && (len(m.r.Transit) == 0 || anyMatch(m.r.Transit, a.touched)) {
+		if len(a.entered) > 0 && anyMatch(m.r.Destinations, a.entered) && (len(m.r.Transit) == 0 || anyMatch(m.r.Transit, a.touched)) && m.operated(a) {
 			m.arc[c.arc] = 1
 		}
 	}
@@ -675,6 +675,24 @@ func (m *matcher) matches(c column) bool {
 		return false
 	}
 	return !m.r.Exempt(m.p.net.Commodities[m.p.comms[c.k].index].ID, c.origin, m.p.net.Links[a.link].ID, a.tail, a.head)
+}
+
+// operated reports whether arc a's link is of one of the rule's modes and has one of its
+// operators among its owners (each condition holds when the rule gives none).
+func (m *matcher) operated(a *arc) bool {
+	l := &m.p.net.Links[a.link]
+	if !m.r.Modes.Match(l.Mode) {
+		return false
+	}
+	if m.r.Operators.All() {
+		return true
+	}
+	for _, o := range m.p.net.OwnersOf(l) {
+		if o.Fraction > 0 && m.r.Operators.Match(o.Country) {
+			return true
+		}
+	}
+	return false
 }
 
 func anyMatch(s scenario.Set, xs []string) bool {

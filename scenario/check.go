@@ -138,6 +138,12 @@ func (c *checker) set(field string, s Set, exists func(field, id string)) {
 	}
 }
 
+func (c *checker) mode(field, id string) {
+	if c.n.Mode(id) == nil {
+		c.errorf(field, "unknown mode %q (modes.csv has %s)", id, list(c.n.Modes, func(x model.Mode) string { return x.ID }))
+	}
+}
+
 func (c *checker) commodity(field, id string) {
 	if c.n.Commodity(id) == nil {
 		c.errorf(field, "unknown commodity %q (commodities.csv has %s)", id, list(c.n.Commodities, func(x model.Commodity) string { return x.ID }))
@@ -150,6 +156,8 @@ func (c *checker) rule(p string, r *Rule) {
 	c.set(p+"/origins", r.Origins, c.country)
 	c.set(p+"/destinations", r.Destinations, c.country)
 	c.set(p+"/transit", r.Transit, c.country)
+	c.set(p+"/modes", r.Modes, c.mode)
+	c.set(p+"/operators", r.Operators, c.country)
 	for j := range r.Exemptions {
 		e := &r.Exemptions[j]
 		ep := p + "/exemptions/" + strconv.Itoa(j)

@@ -19,7 +19,7 @@ func keysScenario() []string {
 	return []string{"name", "title", "description", "source", "premium", "projects", "participants", "rules", "construction", "overrides", "regimes"}
 }
 func keysRule() []string {
-	return []string{"id", "name", "kind", "commodities", "origins", "destinations", "transit", "cap", "premium", "evasion_cost", "enforcement", "exemptions", "source"}
+	return []string{"id", "name", "kind", "commodities", "origins", "destinations", "transit", "modes", "operators", "cap", "premium", "evasion_cost", "enforcement", "exemptions", "source"}
 }
 func keysExemption() []string  { return []string{"commodities", "origins", "links", "nodes", "note"} }
 func keysOverride() []string   { return []string{"path", "value", "range", "source"} }
@@ -113,6 +113,8 @@ func (r *reader) rule(it item) Rule {
 		Origins:      r.list(f, "origins", true),
 		Destinations: r.list(f, "destinations", true),
 		Transit:      r.list(f, "transit", true),
+		Modes:        r.list(f, "modes", true),
+		Operators:    r.list(f, "operators", true),
 	}
 	rule.Cap = r.quantity(f, "cap", rule.Source)
 	rule.Premium = r.quantity(f, "premium", rule.Source)

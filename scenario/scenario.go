@@ -57,7 +57,8 @@ func (e *Exemption) Exempts(k, o, link, from, to string) bool {
 
 // Rule is one sanctions measure. A rule matches flows of a commodity in Commodities and an origin
 // country in Origins that cross a border into a country in Destinations and, when Transit is
-// given, touch a country in Transit. docs/decisions/0003-sanctions-rules.md states the matching
+// given, touch a country in Transit; when Modes or Operators are given, only on links of those
+// modes or operated by those countries. docs/decisions/0003-sanctions-rules.md states the matching
 // and the pricing exactly.
 type Rule struct {
 	ID, Name     string
@@ -66,6 +67,10 @@ type Rule struct {
 	Origins      Set // country ids where the goods come from
 	Destinations Set // country ids the flow enters
 	Transit      Set // country ids the flow must touch; empty for no condition
+	// Modes, when given, limits the rule to links of these modes (e.g. a ban on port calls:
+	// sea); Operators to links in which one of these countries holds a share (Network.OwnersOf),
+	// e.g. measures on a sanctioned state's carriers. Empty means any.
+	Modes, Operators Set
 	// Cap (cap only) is the compliant quantity per year, in the commodity's unit per year
 	// (e.g. t/yr). The data author converts (bbl → t) with a labelled assumption or the S fact.
 	Cap quantity.Quantity
@@ -84,8 +89,8 @@ type Rule struct {
 
 // Matches reports whether the rule applies to commodity k of origin o on an arc from country
 // tail to country head that touches the given countries (tail, head and any country crossed).
-// An arc inside one country (tail == head) never matches. Exemptions are not considered; see
-// Exempt.
+// An arc inside one country (tail == head) never matches. Exemptions, Modes and Operators (link
+// properties, which the flow model checks) are not considered; see Exempt.
 func (r *Rule) Matches(k, o, tail, head string, touches []string) bool {
 	if tail == head || !r.Commodities.Match(k) || !r.Origins.Match(o) || !r.Destinations.Match(head) {
 		return false
