@@ -499,3 +499,37 @@ func TestTimeCostFlipsTheRoute(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlingOnlyWhereGoodsChangeHands: handling (6 USD/t at T) is paid where goods are taken
+// off a mode — to change mode or to be sold there — never by a train passing through. With
+// Russian coal (10 t at 20) railed V–T–K (5 USD/t a link) to Korea (12 t wanted at 100, a
+// backstop at 80), by hand:
+//   - one gauge throughout: delivered at 30, objective 12·100 − 10·20 − 20·5 − 2·80 = 740;
+//   - a gauge change at T: delivered at 36, objective 740 − 10·6 = 680;
+//   - sold at T itself (demand and backstop there): delivered at 20 + 5 + 6 = 31, objective
+//     12·100 − 10·20 − 10·5 − 10·6 − 2·80 = 730.
+func TestHandlingOnlyWhereGoodsChangeHands(t *testing.T) {
+	net := func(second string, market string) *model.Network {
+		return testnet.New().Country("RUS", "KOR").Node("V", "RUS").Node("T", "RUS").Node("K", "KOR").
+			Commodity("coal", "t", "rail1520", "rail1435").Transship("T", 0, 6).
+			Link("VT", "V", "T", "rail1520", 100, 5).Link("TK", "T", "K", second, 100, 5).
+			Supply("sV", "V", "coal", [2]float64{10, 20}).Demand("d", market, "coal", [2]float64{12, 100}).
+			Backstop("world", market, "coal", 80, "").Network()
+	}
+	for _, tt := range []struct {
+		name, second, market string
+		objective            float64
+	}{
+		{"passing through", "rail1520", "K", 740},
+		{"gauge change", "rail1435", "K", 680},
+		{"sold at the handling node", "rail1520", "T", 730},
+	} {
+		res := solve(t, testnet.State(net(tt.second, tt.market), nil))
+		if !near(res.Objective, tt.objective) {
+			t.Errorf("%s: objective %.9g, want %g", tt.name, res.Objective, tt.objective)
+		}
+		if got := res.Link("VT").Forward; !near(got, 10) {
+			t.Errorf("%s: V–T carries %.9g t, want 10", tt.name, got)
+		}
+	}
+}

@@ -43,8 +43,7 @@ type scratch struct {
 	shut                           []bool    // Value: by commodity, closed with the coalition
 	avail                          []bool    // compute: by link
 	growth                         []float64 // compute: demand growth factor by market
-	arcCost, arcHandling           []float64 // compute: by arc
-	arcHandled                     []bool    // compute: by arc, whether arcHandling applies
+	arcCost                        []float64 // compute: by arc
 	arcTime                        []float64 // compute: by arc, transit time in years (0 without a speed)
 	timeValue                      []float64 // compute: by commodity, USD per unit per year in transit
 	ci, bi, ri                     []int     // Update: changed columns and rows

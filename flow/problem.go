@@ -110,6 +110,8 @@ const (
 	varDelivery                 // y[k,o,node]: origin o's flow consumed at a demand node
 	varCompliant                // rule r: flow across the rule within its cap
 	varEvading                  // rule r: flow across the rule beyond its cap (sanctions leakage)
+	varLoad                     // (k, o, node, mode): goods put onto a mode at a handling node from its market, free
+	varHandle                   // (k, o, node, mode): goods moved at a handling node, paying its handling cost: off a mode, or from one mode to another
 )
 
 // column describes one LP column.
@@ -120,12 +122,13 @@ type column struct {
 	arc    int    // varFlow
 	market int    // varSupply, varDemand, varBackstop
 	step   int    // varSupply, varDemand
-	node   int    // varDelivery
+	node   int    // varDelivery, varLoad, varHandle
+	mode   int    // varLoad, varHandle: index into Net.Modes
 	rule   int    // varCompliant, varEvading
 
 	originIx int // origin as an index into Problem.countries
-	tailRow  int // varFlow: the balance row the flow leaves
-	headRow  int // varFlow: the balance row the flow enters
+	tailRow  int // varFlow, varLoad, varHandle: the balance (or layer) row the flow leaves
+	headRow  int // varFlow, varLoad, varHandle: the balance (or layer) row the flow enters
 	dualRow  int // varSupply, varBackstop: the balance row of the market; varDemand: its demand row
 	owner    int // varSupply, varBackstop, varDemand: the country whose surplus it is, into Problem.countries
 }
@@ -147,6 +150,7 @@ const (
 	rowNodeCap                // node throughput
 	rowRule                   // (rule, k): Σ matched flow − compliant − evading = 0
 	rowRuleCap                // rule: Σ compliant ≤ cap
+	rowLayer                  // (k, o, node, mode) at a handling node: uses − sources = 0 on one mode
 )
 
 type rowInfo struct {
@@ -154,6 +158,7 @@ type rowInfo struct {
 	k      int
 	origin string
 	node   int
+	mode   int // rowLayer: index into Net.Modes
 	arc    int
 	rule   int
 }
@@ -273,6 +278,10 @@ func (p *Problem) name() {
 			name = "comp_" + p.rules[c.rule].ID + "_" + commodity(c.k)
 		case varEvading:
 			name = "evade_" + p.rules[c.rule].ID + "_" + commodity(c.k)
+		case varLoad:
+			name = "load_" + commodity(c.k) + "_" + c.origin + "_" + n.Nodes[c.node].ID + "_" + n.Modes[c.mode].ID
+		case varHandle:
+			name = "handle_" + commodity(c.k) + "_" + c.origin + "_" + n.Nodes[c.node].ID + "_" + n.Modes[c.mode].ID
 		}
 		p.model.Vars[j].Name = name
 	}
@@ -296,6 +305,8 @@ func (p *Problem) name() {
 			name = "cap_" + p.rules[r.rule].ID
 		case rowRule:
 			name = "rule_" + p.rules[r.rule].ID + "_" + commodity(r.k)
+		case rowLayer:
+			name = "bal_" + commodity(r.k) + "_" + r.origin + "_" + n.Nodes[r.node].ID + "_" + n.Modes[r.mode].ID
 		}
 		p.model.Rows[i].Name = name
 	}
@@ -436,6 +447,71 @@ func (p *Problem) structure() error {
 		return *slot
 	}
 	originIx := func(k int, o string) int { return slices.Index(p.comms[k].origins, o) }
+	// Mode layers (docs/MODEL.md, section 1): at a node with a handling cost, freight of a mode
+	// has a balance row of its own, so goods that arrive and leave on one mode pass through
+	// free; goods pay the handling cost when they are taken off a mode to be sold there or to
+	// change mode (gauge, ship to rail), and nothing when loaded from the node's own market.
+	modeIx := make(map[string]int, len(n.Modes))
+	for i := range n.Modes {
+		modeIx[n.Modes[i].ID] = i
+	}
+	// A commodity needs layers at a handling node only where goods could be taken off a mode
+	// there: it arrives or leaves on two modes or more, or it has a market at the node. Elsewhere
+	// it can only pass through, and the layers would change nothing but the size of the LP.
+	type nodeComm struct{ node, k int }
+	modesAt := map[nodeComm][]int{}
+	for ai := range p.arcs {
+		a := &p.arcs[ai]
+		if !a.freight {
+			continue
+		}
+		mi := modeIx[n.Links[a.link].Mode]
+		for _, v := range []int{nodeIx[a.tail], a.headNode} {
+			if !n.Nodes[v].HandlingCost.IsSet() {
+				continue
+			}
+			for _, k := range a.commodity {
+				if key := (nodeComm{v, k}); !slices.Contains(modesAt[key], mi) {
+					modesAt[key] = append(modesAt[key], mi)
+				}
+			}
+		}
+	}
+	traded := map[nodeComm]bool{}
+	for _, mk := range n.Markets {
+		if k, ok := commOfID[mk.Commodity]; ok {
+			traded[nodeComm{nodeIx[mk.Node], k}] = true
+		}
+	}
+	// Where k has a market at the node, every mode gets a layer and the node's own balance row
+	// holds the market. Where it has none, the first of its modes (lowest index) keeps the
+	// node's balance row and only the others get layers, which is smaller by a row and two
+	// columns per origin: every move between a layer and that row is then a change of mode.
+	layered := func(v, k, mode int) bool {
+		key := nodeComm{v, k}
+		ms := modesAt[key]
+		if traded[key] {
+			return len(ms) > 0
+		}
+		return len(ms) >= 2 && mode != slices.Min(ms)
+	}
+	type layerKey struct{ k, oi, node, mode int }
+	layerRows := map[layerKey]int{}
+	var layers []layerKey // in the order made, so the structure is the same every time
+	endRow := func(a *arc, k, oi, node int) int {
+		mode := modeIx[n.Links[a.link].Mode]
+		if !a.freight || !layered(node, k, mode) {
+			return balanceRow(k, oi, node)
+		}
+		key := layerKey{k, oi, node, mode}
+		if r, ok := layerRows[key]; ok {
+			return r
+		}
+		r := addRow(rowInfo{kind: rowLayer, k: k, origin: p.comms[k].origins[oi], node: node, mode: key.mode})
+		layerRows[key] = r
+		layers = append(layers, key)
+		return r
+	}
 	// Flow columns and capacity rows.
 	for ai := range p.arcs {
 		a := &p.arcs[ai]
@@ -456,7 +532,7 @@ func (p *Problem) structure() error {
 					continue // no flow of origin o can use this arc on its way to a demand
 				}
 				j := addCol(column{kind: varFlow, k: k, origin: o, arc: ai})
-				tail, head := balanceRow(k, oi, nodeIx[a.tail]), balanceRow(k, oi, a.headNode)
+				tail, head := endRow(a, k, oi, nodeIx[a.tail]), endRow(a, k, oi, a.headNode)
 				p.cols[j].tailRow, p.cols[j].headRow = tail, head
 				put(tail, j, 1)  // leaves the tail
 				put(head, j, -1) // arrives at the head
@@ -471,6 +547,51 @@ func (p *Problem) structure() error {
 					put(r, j, coef)
 				}
 			}
+		}
+	}
+	// Columns between each layer and its node's balance row. Where k has a market at the node:
+	// a free load where the origin sells there or another mode brings the goods, a paid unload
+	// where the node buys them or another mode takes them on. Where it has none, the balance row
+	// is the first mode's, so both directions are changes of mode and pay.
+	type nodeOrigin struct{ node, k, oi int }
+	layersAt := map[nodeOrigin]int{}
+	for _, key := range layers {
+		layersAt[nodeOrigin{key.node, key.k, key.oi}]++
+	}
+	sells, buys := map[nodeOrigin]bool{}, map[nodeComm]bool{}
+	for _, mk := range n.Markets {
+		k, ok := commOfID[mk.Commodity]
+		if !ok {
+			continue
+		}
+		v := nodeIx[mk.Node]
+		switch mk.Kind {
+		case model.Supply:
+			sells[nodeOrigin{v, k, originIx(k, n.Nodes[v].Country)}] = true
+		case model.Backstop:
+			sells[nodeOrigin{v, k, originIx(k, cmpOr(mk.Origin, RestOfWorld))}] = true
+		case model.Demand:
+			buys[nodeComm{v, k}] = true
+		}
+	}
+	for _, key := range layers {
+		at := nodeOrigin{key.node, key.k, key.oi}
+		market := traded[nodeComm{key.node, key.k}]
+		transfer := layersAt[at] > 1 || !market
+		hub, layer, o := balanceRow(key.k, key.oi, key.node), layerRows[key], p.comms[key.k].origins[key.oi]
+		if transfer || sells[at] {
+			kind := varLoad
+			if !market {
+				kind = varHandle
+			}
+			load := addCol(column{kind: kind, k: key.k, origin: o, node: key.node, mode: key.mode, tailRow: hub, headRow: layer})
+			put(hub, load, 1)
+			put(layer, load, -1)
+		}
+		if transfer || buys[nodeComm{key.node, key.k}] {
+			unload := addCol(column{kind: varHandle, k: key.k, origin: o, node: key.node, mode: key.mode, tailRow: layer, headRow: hub})
+			put(layer, unload, 1)
+			put(hub, unload, -1)
 		}
 	}
 	// Markets.
@@ -746,9 +867,6 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 				perUnit = p.comms[c.k].tonnes
 			}
 			cost := s.arcCost[c.arc] * perUnit
-			if s.arcHandled[c.arc] {
-				cost += s.arcHandling[c.arc] * perUnit
-			}
 			if a.freight {
 				cost += s.arcTime[c.arc] * s.timeValue[c.k] // time cost: value × holding rate × years
 			}
@@ -772,6 +890,10 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 					v.colHi[j] = mk.Steps[0].Quantity.Value * s.growth[c.market]
 				}
 			}
+		case varLoad:
+			v.cost[j] = 0
+		case varHandle:
+			v.cost[j] = -n.Nodes[c.node].HandlingCost.Value * p.comms[c.k].tonnes
 		case varCompliant:
 			if e := active[c.rule]; !math.IsNaN(e) && p.rules[c.rule].Kind == scenario.Ban {
 				v.colHi[j] = 0
@@ -803,7 +925,7 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 	}
 	for i, r := range p.rows {
 		switch r.kind {
-		case rowBalance, rowDemand, rowRule:
+		case rowBalance, rowLayer, rowDemand, rowRule:
 			v.rowLo[i], v.rowHi[i] = 0, 0
 		case rowRuleCap:
 			v.rowLo[i], v.rowHi[i] = math.Inf(-1), math.Inf(1)
@@ -848,8 +970,7 @@ func (p *Problem) nonParticipants(st *scenario.State) ([]bool, bool) {
 }
 
 // linkValues fills the scratch tables that compute reads per flow column from the state: link
-// availability, each arc's cost per capacity unit (link cost plus tariff) and handling cost at
-// its head (when arcHandled), each arc's transit time and each commodity's time value (the time
+// availability, each arc's cost per capacity unit (link cost plus tariff), each arc's transit time and each commodity's time value (the time
 // cost of a unit on an arc is price × cargo holding rate × length / speed, in USD: the capital
 // tied up in transit, as freight studies value time), and each market's growth factor for the
 // state's year.
@@ -859,8 +980,7 @@ func (p *Problem) linkValues(st *scenario.State) {
 	for _, li := range p.linkOrder {
 		avail[li] = st.Available[n.Links[li].ID]
 	}
-	cost, handling := resize(&s.arcCost, len(p.arcs)), resize(&s.arcHandling, len(p.arcs))
-	handled := resize(&s.arcHandled, len(p.arcs))
+	cost := resize(&s.arcCost, len(p.arcs))
 	years, tv := resize(&s.arcTime, len(p.arcs)), resize(&s.timeValue, len(p.comms))
 	rate := 0.0
 	if q := n.Meta.CargoHoldingRate; q.IsSet() {
@@ -880,9 +1000,6 @@ func (p *Problem) linkValues(st *scenario.State) {
 			years[ai] = l.Length.Value / l.Speed.Value // km ÷ km/yr: canonical units
 		}
 		cost[ai] = l.CostPerUnit() + l.TariffPerUnit()
-		hn := &n.Nodes[a.headNode]
-		handled[ai] = a.freight && hn.HandlingCost.IsSet()
-		handling[ai] = hn.HandlingCost.Value
 	}
 	growth := resize(&s.growth, len(n.Markets))
 	for mi := range n.Markets {

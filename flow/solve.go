@@ -326,7 +326,7 @@ func (p *Problem) arcMarks() []dw.Arc {
 	marks := make([]dw.Arc, len(p.cols))
 	for j, c := range p.cols {
 		marks[j] = dw.Arc{Tail: -1, Head: -1}
-		if c.kind == varFlow {
+		if c.kind == varFlow || c.kind == varLoad || c.kind == varHandle {
 			marks[j] = dw.Arc{Tail: c.tailRow, Head: c.headRow}
 		}
 	}
