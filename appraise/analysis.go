@@ -373,13 +373,15 @@ func (ev *evaluator) carried(ctx context.Context, s *solver, pi, si int) (map[st
 		}
 	}
 	for _, r := range regimes {
-		o, err := s.solve(ctx, ev.request(si, pi, r, true, x))
-		if err != nil {
-			return nil, err
-		}
-		for _, l := range links {
-			for _, c := range o.carried(l) {
-				out[c] = true
+		for _, y := range ev.years {
+			o, err := s.solve(ctx, ev.request(si, pi, slot{r, y}, true, x))
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range links {
+				for _, c := range o.carried(l) {
+					out[c] = true
+				}
 			}
 		}
 	}

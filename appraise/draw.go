@@ -1,6 +1,7 @@
 package appraise
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"math"
@@ -198,18 +199,18 @@ func (ev *evaluator) draw(ctx context.Context, s *solver, i uint64) ([]caseDraw,
 // a function of the draw alone, so results stay independent of the worker count.
 func (ev *evaluator) prime(ctx context.Context, s *solver, x *inputs, occ [][]occupancy) error {
 	for si := range ev.in.Scenarios {
-		var regimes []string
+		var slots []slot
 		for pi := range ev.projects {
-			for _, y := range occ[pi][si] {
-				for r := range y {
-					if !slices.Contains(regimes, r) {
-						regimes = append(regimes, r)
+			for t, y := range occ[pi][si] {
+				for _, ws := range ev.slots(y, t) {
+					if !slices.Contains(slots, ws.slot) {
+						slots = append(slots, ws.slot)
 					}
 				}
 			}
 		}
-		slices.Sort(regimes)
-		for _, r := range regimes {
+		slices.SortFunc(slots, compareSlots)
+		for _, r := range slots {
 			for pi := range ev.projects {
 				if !ev.needs(x, pi, occ[pi][si], r) {
 					continue
@@ -234,20 +235,88 @@ func (ev *evaluator) scheduleOf(x *inputs, pi int) schedule {
 	return newSchedule(p, &x.net.Meta, p.ConstructionYears.Value, p.Lifetime.Value, ref.Value)
 }
 
-// needs reports whether the cash flows of project pi (as sampled) use regime r in some year it
-// is in service.
-func (ev *evaluator) needs(x *inputs, pi int, occ occupancy, r string) bool {
+// needs reports whether the cash flows of project pi (as sampled) use slot r in some year it is
+// in service.
+func (ev *evaluator) needs(x *inputs, pi int, occ occupancy, r slot) bool {
 	sch := ev.scheduleOf(x, pi)
 	for t := range occ {
-		if sch.service[t] > 0 && occ[t][r] > 0 {
-			return true
+		if sch.service[t] == 0 {
+			continue
+		}
+		for _, ws := range ev.slots(occ[t], t) {
+			if ws.slot == r && ws.w > 0 {
+				return true
+			}
 		}
 	}
 	return false
 }
 
+// slot is a state the appraisal solves: a regime state in one of the solved years.
+type slot struct {
+	regime string
+	year   int
+}
+
+func compareSlots(a, b slot) int {
+	return cmp.Or(strings.Compare(a.regime, b.regime), cmp.Compare(a.year, b.year))
+}
+
+// weighted is a slot and its weight in one year of a cash flow.
+type weighted struct {
+	slot
+	w float64
+}
+
+// slots spreads the regime weights of year t (from the base year) over the solved years
+// (Input.Years): a year between two of them takes each in proportion to its nearness, a linear
+// interpolation of their flows; a year before the first or after the last takes that one. In
+// a fixed order (regime, then year), so that sums of floats come out the same every time.
+func (ev *evaluator) slots(occ map[string]float64, t int) []weighted {
+	y, ys := ev.net.Meta.BaseYear+t, ev.years
+	type share struct {
+		year int
+		w    float64
+	}
+	var span []share
+	switch i, found := slices.BinarySearch(ys, y); {
+	case found:
+		span = []share{{y, 1}}
+	case i == 0:
+		span = []share{{ys[0], 1}}
+	case i == len(ys):
+		span = []share{{ys[len(ys)-1], 1}}
+	default:
+		lo, hi := ys[i-1], ys[i]
+		f := float64(y-lo) / float64(hi-lo)
+		span = []share{{lo, 1 - f}, {hi, f}}
+	}
+	out := make([]weighted, 0, len(occ)*len(span))
+	for _, r := range slices.Sorted(maps.Keys(occ)) {
+		for _, s := range span {
+			out = append(out, weighted{slot{r, s.year}, occ[r] * s.w})
+		}
+	}
+	return out
+}
+
+// nearestYear is the solved year nearest to year t from the base year (the earlier of two as
+// near).
+func (ev *evaluator) nearestYear(t int) int {
+	y, best := ev.net.Meta.BaseYear+t, ev.years[0]
+	for _, c := range ev.years {
+		if abs(c-y) < abs(best-y) {
+			best = c
+		}
+	}
+	return best
+}
+
+func abs(x int) int { return max(x, -x) }
+
 // occupancy is, per year t of a project's schedule, the weight of each regime state (1 on the
-// sampled state in a draw; the Markov chain's probabilities in the base case).
+// sampled state in a draw; the Markov chain's probabilities in the base case); slots spreads it
+// over the solved years.
 type occupancy []map[string]float64
 
 // pathOccupancy samples the regime path of scenario si for project pi over the project's years:
@@ -269,7 +338,7 @@ func (ev *evaluator) pathOccupancy(ctx context.Context, s *solver, x *inputs, pi
 		// service, when a transition out of this state depends on them
 		var flows map[string]float64
 		if reg.NeedsFlows(cur) {
-			o, err := s.solve(ctx, ev.request(si, pi, cur, sch.service[t] > 0, x))
+			o, err := s.solve(ctx, ev.request(si, pi, slot{cur, ev.nearestYear(t)}, sch.service[t] > 0, x))
 			if err != nil {
 				return nil, err
 			}
@@ -293,10 +362,11 @@ func fixedOccupancy(reg *scenario.Regimes, baseYear, years int) occupancy {
 	return occ
 }
 
-// request builds the state request for project pi in scenario si: with or without the project.
-func (ev *evaluator) request(si, pi int, regime string, with bool, x *inputs) request {
+// request builds the state request for project pi in scenario si, in the regime state and year
+// of slot at: with or without the project.
+func (ev *evaluator) request(si, pi int, at slot, with bool, x *inputs) request {
 	p := ev.projects[pi]
-	r := request{scenario: si, regime: regime, enforcement: x.enforcement[si]}
+	r := request{scenario: si, regime: at.regime, year: at.year, enforcement: x.enforcement[si]}
 	deps := dependencies(ev.net, p.ID)
 	r.projects = deps
 	if with {
@@ -359,19 +429,21 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 	}
 	// Accounting view: welfare with minus without, by country and year, weighted by the regime
 	// occupancy and the ramp-up.
-	regimes := map[string]bool{}
+	var played []slot
 	for t := range years {
 		if sch.ramp[t] == 0 {
 			continue
 		}
-		for _, regime := range slices.Sorted(maps.Keys(occ[t])) { // sorted: float sums in a fixed order
-			wgt := occ[t][regime] * sch.ramp[t]
-			regimes[regime] = true
-			with, err := s.solve(ctx, ev.request(si, pi, regime, true, x))
+		for _, ws := range ev.slots(occ[t], t) { // in a fixed order: float sums come out the same
+			wgt := ws.w * sch.ramp[t]
+			if !slices.Contains(played, ws.slot) {
+				played = append(played, ws.slot)
+			}
+			with, err := s.solve(ctx, ev.request(si, pi, ws.slot, true, x))
 			if err != nil {
 				return caseDraw{}, nil, err
 			}
-			without, err := s.solve(ctx, ev.request(si, pi, regime, false, x))
+			without, err := s.solve(ctx, ev.request(si, pi, ws.slot, false, x))
 			if err != nil {
 				return caseDraw{}, nil, err
 			}
@@ -388,18 +460,19 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 			}
 		}
 	}
-	// Bargaining view: each regime's change of the Shapley values (USD/yr) and coalition values.
-	games := map[string]*regimeGame{}
-	for _, regime := range slices.Sorted(maps.Keys(regimes)) {
+	// Bargaining view: each slot's change of the Shapley values (USD/yr) and coalition values.
+	slices.SortFunc(played, compareSlots)
+	games := map[slot]*regimeGame{}
+	for _, at := range played {
 		if !play {
-			games[regime] = &regimeGame{delta: make([]float64, 1<<len(ev.game.players)), phi: make([]float64, nc)}
+			games[at] = &regimeGame{delta: make([]float64, 1<<len(ev.game.players)), phi: make([]float64, nc)}
 			continue
 		}
-		g, err := ev.game.play(ctx, s, ev, x, pi, si, regime)
+		g, err := ev.game.play(ctx, s, ev, x, pi, si, at)
 		if err != nil {
 			return caseDraw{}, nil, err
 		}
-		games[regime] = g
+		games[at] = g
 	}
 	sv := make([][]float64, nc) // strategic value by country and year, USD
 	for ci := range sv {
@@ -410,9 +483,9 @@ func (ev *evaluator) evaluate(ctx context.Context, s *solver, x *inputs, pi, si 
 		if sch.ramp[t] == 0 {
 			continue
 		}
-		for _, regime := range slices.Sorted(maps.Keys(occ[t])) {
-			g := games[regime]
-			wgt := occ[t][regime] * sch.ramp[t]
+		for _, ws := range ev.slots(occ[t], t) {
+			g := games[ws.slot]
+			wgt := ws.w * sch.ramp[t]
 			for ci := range nc {
 				sv[ci][t] += wgt * g.phi[ci]
 			}

@@ -216,21 +216,22 @@ func (g *game) mask(ids []string) uint64 {
 	return m
 }
 
-// regimeGame is the game of one project in one regime state of one scenario and draw.
+// regimeGame is the game of one project in one regime state and solved year of one scenario
+// and draw.
 type regimeGame struct {
 	delta []float64 // Δv(S), USD/yr, by coalition mask; 0 unless S holds the project's territory
 	phi   []float64 // each player's Shapley value of delta, USD/yr: its strategic value a year
 }
 
-// play solves Δv(S) for every coalition S that holds project pi's territory, in regime state
-// regime of scenario si under inputs x, and the Shapley values of Δv. The coalitions are visited
+// play solves Δv(S) for every coalition S that holds project pi's territory, in the regime
+// state and year of slot at of scenario si under inputs x, and the Shapley values of Δv. The coalitions are visited
 // in Gray-code order of the players left out, from the grand coalition, so that each LP differs
 // from the last by one country's links and markets and re-solves warm; with and without the
 // project alternate, starting from the optimum of the state with it; where the duals of the
 // coalition's optimum without the project prove that the project cannot raise its value, Δv(S)
 // is 0 without a second solve.
-func (g *game) play(ctx context.Context, s *solver, ev *evaluator, x *inputs, pi, si int, regime string) (*regimeGame, error) {
-	reqW, reqO := ev.request(si, pi, regime, true, x), ev.request(si, pi, regime, false, x)
+func (g *game) play(ctx context.Context, s *solver, ev *evaluator, x *inputs, pi, si int, at slot) (*regimeGame, error) {
+	reqW, reqO := ev.request(si, pi, at, true, x), ev.request(si, pi, at, false, x)
 	with, err := s.solve(ctx, reqW)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package appraise
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -38,8 +39,13 @@ type Input struct {
 	// NewEngine returns a fresh LP engine; the appraisal uses one per worker and scenario, and
 	// four more per worker and scenario to pick canonical optima (lp/face).
 	NewEngine func() (lp.Incremental, error)
-	// ReferenceYear is the year whose demand (with growth) the flow model solves for every
-	// regime state; 0 means ten years after the base year, a mid-life representative year.
+	// Years are the years whose demand (with growth) and network the flow model solves, in every
+	// regime state; a year of a cash flow between two of them takes their flows linearly
+	// interpolated, one before the first or after the last that one's (docs/MODEL.md, section 3).
+	// Empty means ReferenceYear alone.
+	Years []int
+	// ReferenceYear is the one year solved when Years is empty; 0 means ten years after the base
+	// year, a mid-life representative year.
 	ReferenceYear int
 	// Analysis adds the base-case tornado, switching values, gain split and game (more solves).
 	Analysis bool
@@ -62,13 +68,15 @@ const FirstBatch = 50
 
 // Output is the appraisal of every project under every scenario.
 type Output struct {
-	Draws         uint64   `json:"draws"`
-	Seed          uint64   `json:"seed"`
-	Workers       int      `json:"workers"`
-	Countries     []string `json:"countries"`
-	Decider       string   `json:"decider"` // the data set's deciding country; "" for none
-	Cases         []Case   `json:"cases"`   // project-major: Cases[p*len(Scenarios)+s]
-	ReferenceYear int      `json:"reference_year"`
+	Draws     uint64   `json:"draws"`
+	Seed      uint64   `json:"seed"`
+	Workers   int      `json:"workers"`
+	Countries []string `json:"countries"`
+	Decider   string   `json:"decider"` // the data set's deciding country; "" for none
+	Cases     []Case   `json:"cases"`   // project-major: Cases[p*len(Scenarios)+s]
+	// Years are the years solved (Input.Years), ascending; ReferenceYear is the first.
+	Years         []int `json:"years"`
+	ReferenceYear int   `json:"reference_year"`
 	// Work is what the run cost; it depends on the machine and the number of workers, so it is
 	// left out of the JSON, which must be the same bytes for the same inputs and seed.
 	Work Work `json:"-"`
@@ -248,7 +256,7 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Output{Draws: uint64(in.Draws), Seed: in.Seed, Countries: ev.countries, ReferenceYear: ev.year, Decider: ev.decider}
+	out := &Output{Draws: uint64(in.Draws), Seed: in.Seed, Countries: ev.countries, Years: ev.years, ReferenceYear: ev.years[0], Decider: ev.decider}
 	workers := in.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -257,7 +265,7 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	out.Workers = workers
 	solvers := make([]*solver, workers)
 	for w := range solvers {
-		solvers[w] = newSolver(in.NewEngine, in.Net, in.Scenarios, ev.countries, ev.year)
+		solvers[w] = newSolver(in.NewEngine, in.Net, in.Scenarios, ev.countries, ev.years[0])
 	}
 	defer func() {
 		for _, s := range solvers {
@@ -337,7 +345,7 @@ type evaluator struct {
 	projects  []*model.Project
 	countries []string
 	decider   string
-	year      int
+	years     []int // the years solved, ascending, without repeats
 	game      *game
 }
 
@@ -351,9 +359,13 @@ func newEvaluator(in Input) (*evaluator, error) {
 	if !(in.Precision >= 0) {
 		return nil, fmt.Errorf("appraise: precision %g: expected a standard error ≥ 0", in.Precision)
 	}
-	ev := &evaluator{in: in, net: in.Net, year: in.ReferenceYear, decider: in.Net.Meta.Decider}
-	if ev.year == 0 {
-		ev.year = in.Net.Meta.BaseYear + 10
+	ev := &evaluator{in: in, net: in.Net, decider: in.Net.Meta.Decider}
+	ev.years = slices.Compact(slices.Sorted(slices.Values(in.Years)))
+	if len(ev.years) == 0 {
+		ev.years = []int{cmp.Or(in.ReferenceYear, in.Net.Meta.BaseYear+10)}
+	}
+	if base := in.Net.Meta.BaseYear; base != 0 && ev.years[0] < base {
+		return nil, fmt.Errorf("appraise: year %d is before the data set's base year %d", ev.years[0], base)
 	}
 	ids := in.Projects
 	if ids == nil {

@@ -1,6 +1,7 @@
 package appraise
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,7 @@ func (o *outcome) carried(id string) []string {
 type stateKey struct {
 	scenario int
 	regime   string
+	year     int
 	built    string // sorted, comma-separated: every project built (the scenario's and extras)
 	outside  string // the state's non-participants, sorted (signatures only)
 }
@@ -134,6 +136,7 @@ func (s *solver) reset(n *model.Network) {
 type request struct {
 	scenario    int
 	regime      string
+	year        int      // the year solved; 0 for the solver's first
 	projects    []string // built on top of the scenario's own
 	exclude     string   // a project the scenario builds that must not be built ("" for none)
 	enforcement map[string]float64
@@ -149,7 +152,7 @@ func (r request) key(sc *scenario.Scenario) stateKey {
 		}
 	}
 	slices.Sort(built)
-	return stateKey{scenario: r.scenario, regime: r.regime, built: strings.Join(built, ",")}
+	return stateKey{scenario: r.scenario, regime: r.regime, year: r.year, built: strings.Join(built, ",")}
 }
 
 // solve returns the outcome of a state of the current network, from the cache when it can.
@@ -165,7 +168,7 @@ func (s *solver) solveFrom(ctx context.Context, r request, start *lp.Basis) (*ou
 	if o, ok := s.cache[k]; ok {
 		return o, nil
 	}
-	opt := scenario.Options{Regime: r.regime, Year: s.year, Projects: r.projects, Enforcement: r.enforcement}
+	opt := scenario.Options{Regime: r.regime, Year: cmp.Or(r.year, s.year), Projects: r.projects, Enforcement: r.enforcement}
 	if r.exclude != "" {
 		opt.ExcludeProjects = []string{r.exclude}
 	}
@@ -204,7 +207,7 @@ func (s *solver) solveFrom(ctx context.Context, r request, start *lp.Basis) (*ou
 }
 
 // signature names a state by what its LP depends on beyond the network and enforcements (fixed
-// within a unit of work): the regime, the proposed or under-construction links available, the
+// within a unit of work): the regime, the year, the proposed or under-construction links available, the
 // built projects that add capacity, and the non-participants.
 func signature(si int, st *scenario.State) stateKey {
 	var avail, upgraded []string
@@ -219,7 +222,7 @@ func signature(si int, st *scenario.State) stateKey {
 		}
 	}
 	slices.Sort(upgraded)
-	return stateKey{scenario: si, regime: "state:" + st.Regime, built: strings.Join(avail, ",") + "|" + strings.Join(upgraded, ","),
+	return stateKey{scenario: si, regime: "state:" + st.Regime, year: st.Year, built: strings.Join(avail, ",") + "|" + strings.Join(upgraded, ","),
 		outside: strings.Join(st.NonParticipants, ",")}
 }
 

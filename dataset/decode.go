@@ -214,6 +214,31 @@ func (r *rec) unit(name string) quantity.Unit {
 	return u
 }
 
+// ints returns the whole numbers of a YAML sequence.
+func (r *rec) ints(name string) []int {
+	n := r.nodes[name]
+	if n == nil {
+		return nil
+	}
+	items, ok := sequence(n)
+	if !ok {
+		r.fail(name, errors.New("expected a list of whole numbers, e.g. [2030, 2045]"))
+		return nil
+	}
+	var out []int
+	for _, it := range items {
+		s, ok := scalar(it)
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		if !ok || err != nil {
+			r.d.add(nodePos(r.cell(name).pos.file, it), r.prefix+name, fmt.Errorf("expected a whole number, got %q", s))
+			r.d.failed[posKey{r.comp, r.id, r.prefix + name}] = true
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
 // list returns ids from "a;b" (CSV) or a YAML sequence of scalars.
 func (r *rec) list(name string) []string {
 	if n := r.nodes[name]; n != nil {
@@ -350,6 +375,7 @@ func (d *decoder) meta(r *rec) {
 		Description:        r.str("description"),
 		BaseYear:           r.int("base_year"),
 		HorizonYears:       r.int("horizon_years"),
+		AppraisalYears:     r.ints("appraisal_years"),
 		SocialDiscountRate: r.q("social_discount_rate", nil),
 		Decider:            r.str("decider"),
 		StrategicPremium:   r.q("strategic_premium", nil),

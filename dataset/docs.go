@@ -126,6 +126,8 @@ func writeColumns(b *bytes.Buffer, cols []Column) {
 			typ = "id in " + string(c.Ref)
 		case TypeList:
 			typ = "list of ids in " + string(c.Ref)
+		case TypeInts:
+			typ = "list of whole numbers"
 		case TypeMap:
 			typ = "map of ids in " + string(c.Ref) + " to numbers"
 		case TypeQuantity:

@@ -231,6 +231,13 @@ func metaYAML(m *model.Meta) []byte {
 	w.str("", "description", m.Description)
 	w.int("", "base_year", m.BaseYear)
 	w.int("", "horizon_years", m.HorizonYears)
+	if len(m.AppraisalYears) > 0 {
+		ys := make([]string, len(m.AppraisalYears))
+		for i, y := range m.AppraisalYears {
+			ys[i] = strconv.Itoa(y)
+		}
+		fmt.Fprintf(&w.b, "appraisal_years: [%s]\n", strings.Join(ys, ", "))
+	}
 	w.q("", "social_discount_rate", m.SocialDiscountRate)
 	w.str("", "decider", m.Decider)
 	w.q("", "strategic_premium", m.StrategicPremium)

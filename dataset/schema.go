@@ -13,6 +13,7 @@ type Type string
 const (
 	TypeString   Type = "string"   // free text
 	TypeInt      Type = "int"      // a whole number
+	TypeInts     Type = "ints"     // YAML only: a sequence of whole numbers, e.g. [2030, 2045]
 	TypeFloat    Type = "float"    // a decimal number
 	TypeBool     Type = "bool"     // true or false; empty means false
 	TypeEnum     Type = "enum"     // one of Values
@@ -124,6 +125,7 @@ func Schema() []Table {
 				{Name: "description", Type: TypeString, Doc: "what it covers"},
 				{Name: "base_year", Type: TypeInt, Required: true, Doc: "year whose real USD every money value is in"},
 				{Name: "horizon_years", Type: TypeInt, Doc: "appraisal horizon in years from the base year"},
+				{Name: "appraisal_years", Type: TypeInts, Doc: "years whose demand and network the appraisal solves, e.g. [2030, 2045]: a year between two takes their flows linearly interpolated, one before the first or after the last that one's (optional; default: ten years after the base year alone)"},
 				q("social_discount_rate", "%", "economic (social) discount rate per year, e.g. \"4.5 %\""),
 				{Name: "decider", Type: TypeRef, Ref: model.CompCountries, Doc: "country whose commitment the appraisal asks about (optional)"},
 				q("cargo_holding_rate", "%", "yearly cost of the capital tied up in freight in transit, as a share of its value, e.g. \"10 %\": with link speeds, every route pays value × rate × transit time (optional; unset: time costs nothing)"),

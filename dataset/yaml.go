@@ -189,7 +189,7 @@ func (d *decoder) yamlRec(file string, comp model.Component, cols []Column, n as
 			continue
 		}
 		switch col.Type {
-		case TypeList, TypeMap, TypeRecords, TypeQuantities, TypePaths:
+		case TypeList, TypeInts, TypeMap, TypeRecords, TypeQuantities, TypePaths:
 			r.nodes[key] = unwrap(mv.Value)
 			r.cells[key] = cell{pos: vp, set: true}
 			if _, null := unwrap(mv.Value).(*ast.NullNode); null || mv.Value == nil {

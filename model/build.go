@@ -175,6 +175,7 @@ func (n *Network) Clone() *Network {
 	c.Meta.SocialDiscountRate = cloneQ(n.Meta.SocialDiscountRate)
 	c.Meta.StrategicPremium = cloneQ(n.Meta.StrategicPremium)
 	c.Meta.CargoHoldingRate = cloneQ(n.Meta.CargoHoldingRate)
+	c.Meta.AppraisalYears = slices.Clone(n.Meta.AppraisalYears)
 	c.Meta.ReferencePeriods = cloneEach(n.Meta.ReferencePeriods, func(r *ReferencePeriod) { r.Years = cloneQ(r.Years) })
 	c.Study.Overruns = cloneEach(n.Study.Overruns, func(o *OverrunClass) { o.Mean, o.SD = cloneQ(o.Mean), cloneQ(o.SD) })
 	c.Study.MapLabels = slices.Clone(n.Study.MapLabels)

@@ -287,6 +287,9 @@ type Meta struct {
 	BaseYear           int // year of the USD values
 	SocialDiscountRate Q   // economic discount rate per year, dimensionless
 	HorizonYears       int // appraisal horizon from the base year
+	// AppraisalYears are the years whose demand and network the appraisal solves (ascending);
+	// empty means ten years after the base year alone.
+	AppraisalYears []int
 	// Decider is the country whose commitment the appraisal asks about (Country.ID); empty when
 	// the data set asks no such question.
 	Decider string

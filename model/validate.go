@@ -77,6 +77,7 @@ func Rules() []Rule {
 		{"decider", "the decider, if given, is a known country", checkDecider},
 		{"reference-periods", "reference periods are positive, one per project class; when any is given, every class of project has one (else a warning)", checkReferencePeriods},
 		{"study", "the study's map labels are known nodes; each overrun class is named once, with a dimensionless mean above -100 % and a non-negative standard deviation", checkStudy},
+		{"appraisal-years", "the appraisal years ascend without repeats, from the base year to the end of the horizon", checkAppraisalYears},
 		{"time-cost", "the cargo holding rate lies within [0, 100 %); when it is set, every freight link that is not closed has a speed (else a warning)", checkTimeCost},
 		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
 		{"correlations", "a correlation group lists at least two quantity paths that exist and have a range (project capex, drawn as an overrun, and rho values do not qualify), each path in at most one group; rho (value and range; not lognormal) lies within (ρmin, 1], where ρmin keeps the Pearson correlation of the normals, 2·sin(π·rho/6), above −1/(m−1) for m members (ρmin = −1 for two, −0.483 for three)", checkCorrelations},
@@ -889,6 +890,20 @@ func checkReferencePeriods(n *Network) []Issue {
 	}
 	for _, c := range slices.Sorted(maps.Keys(missing)) {
 		out = append(out, warn(CompMeta, "dataset", "reference_periods", "no reference period for class %s (projects %s): add one to reference_periods", c, strings.Join(missing[c], ", ")))
+	}
+	return out
+}
+
+func checkAppraisalYears(n *Network) []Issue {
+	ys, m := n.Meta.AppraisalYears, n.Meta
+	var out []Issue
+	for i, y := range ys {
+		switch {
+		case i > 0 && y <= ys[i-1]:
+			out = append(out, issue(CompMeta, "dataset", "appraisal_years", "appraisal years must ascend without repeats: %d follows %d", y, ys[i-1]))
+		case y < m.BaseYear || m.HorizonYears > 0 && y > m.BaseYear+m.HorizonYears:
+			out = append(out, issue(CompMeta, "dataset", "appraisal_years", "appraisal year %d lies outside the base year %d and the end of the horizon %d", y, m.BaseYear, m.BaseYear+m.HorizonYears))
+		}
 	}
 	return out
 }

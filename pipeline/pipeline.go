@@ -158,7 +158,7 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 	out, err := appraise.Run(ctx, appraise.Input{
 		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: deps.Workers,
 		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
-		Precision: spec.Precision / 100, KeepSamples: deps.KeepSamples,
+		Precision: spec.Precision / 100, KeepSamples: deps.KeepSamples, Years: n.Meta.AppraisalYears,
 	})
 	if err != nil {
 		return nil, err

@@ -498,12 +498,13 @@ func AssessJSON(w io.Writer, r *pipeline.Result, indent string) error {
 		Seed          uint64          `json:"seed"`
 		Draws         uint64          `json:"draws"`
 		Decider       string          `json:"decider"`
+		Years         []int           `json:"solved_years"`
 		Scenarios     []string        `json:"scenarios"`
 		Cases         []appraise.Case `json:"cases"`
 		Verdicts      []verdict       `json:"verdicts"`
 		Countries     []string        `json:"countries"`
 	}{SchemaVersion: SchemaVersion, Version: r.Version, InputHash: r.InputHash, Spec: r.Spec, Seed: r.Appraisal.Seed, Draws: r.Appraisal.Draws, Decider: r.Appraisal.Decider,
-		Cases: r.Appraisal.Cases, Countries: r.Appraisal.Countries}
+		Years: r.Appraisal.Years, Cases: r.Appraisal.Cases, Countries: r.Appraisal.Countries}
 	for _, sc := range r.Scenarios {
 		out.Scenarios = append(out.Scenarios, sc.Name)
 	}

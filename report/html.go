@@ -34,7 +34,8 @@ type htmlPage struct {
 	Decider                                                string
 	Seed                                                   uint64
 	Draws                                                  uint64
-	BaseYear, RefYear                                      int
+	BaseYear                                               int
+	SolvedYears                                            string // e.g. "2030 and 2045 (interpolated between, held after)"
 	Scenarios                                              []htmlScenario
 	Summary                                                []htmlVerdict
 	Map, DetailMap                                         template.HTML
@@ -126,7 +127,7 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 	head := r.Scenarios[0]
 	p := &htmlPage{
 		Title: "corridor report — " + n.Meta.Name, Question: n.Study.Title, DataSet: r.Spec.Data, InputHash: r.InputHash, Version: r.Version,
-		Seed: a.Seed, Draws: a.Draws, BaseYear: n.Meta.BaseYear, RefYear: a.ReferenceYear,
+		Seed: a.Seed, Draws: a.Draws, BaseYear: n.Meta.BaseYear, SolvedYears: solvedYears(a.Years, a.ReferenceYear),
 		Headline: head.Name + " — " + head.Title, Attribution: naturalearth.Attribution, Warnings: r.Warnings, Decider: deciderName(r),
 	}
 	for _, sc := range r.Scenarios {
@@ -423,4 +424,17 @@ func FlowsViewOf(r *pipeline.Result, scen string) (FlowsView, error) {
 		}
 	}
 	return v, nil
+}
+
+// solvedYears says which years the appraisal solved: "2034", or "2030 and 2045 (interpolated
+// between, held outside)".
+func solvedYears(years []int, ref int) string {
+	if len(years) <= 1 {
+		return strconv.Itoa(ref)
+	}
+	parts := make([]string, len(years))
+	for i, y := range years {
+		parts[i] = strconv.Itoa(y)
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1] + " (interpolated between, held outside)"
 }
