@@ -78,10 +78,61 @@ func TestChokepoints(t *testing.T) {
 		{[]string{"chokepoints", "--country", "ZZ"}, exitFailure, `unknown country "ZZ"`},
 		{[]string{"chokepoints", "--year", "1990"}, exitUsage, "--year 1990"},
 		{[]string{"chokepoints", "--k", "4", "--country", "PRK"}, exitUsage, "--links"},
+		{[]string{"chokepoints", "--method", "mip", "--country", "PRK"}, exitUsage, "total surplus only"},
+		{[]string{"chokepoints", "--method", "guess"}, exitUsage, `--method "guess"`},
 	} {
 		code, _, errOut := runCLI(t, tt.args...)
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d containing %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
+
+// --method mip finds, by interdiction MIPs, sets losing what the enumeration's sets of the same
+// rank lose, and with the same ranking rule (loss, then candidate order) the same sets on the
+// built-in data; its figures are the same bytes with one worker or two.
+func TestChokepointsMIP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves MIPs")
+	}
+	type result struct {
+		Method string `json:"method"`
+		Levels []struct {
+			Top []struct {
+				Closed []string `json:"closed"`
+				Loss   float64  `json:"loss"`
+			} `json:"top"`
+		} `json:"levels"`
+	}
+	runs := map[string]result{}
+	var mipOut string
+	for _, args := range [][]string{{"--method", "enumerate"}, {"--method", "mip", "--workers", "1"}, {"--method", "mip", "--workers", "2"}} {
+		code, out, errOut := runCLI(t, append([]string{"chokepoints", "--k", "2", "--top", "3", "--json"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var r result
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Method != args[1] {
+			t.Errorf("%v: method %q", args, r.Method)
+		}
+		runs[args[1]] = r
+		if args[1] == "mip" {
+			if mipOut != "" && out != mipOut {
+				t.Error("--method mip differs with one worker and two")
+			}
+			mipOut = out
+		}
+	}
+	e, m := runs["enumerate"], runs["mip"]
+	for k := range e.Levels {
+		for i, s := range e.Levels[k].Top {
+			q := m.Levels[k].Top[i]
+			if math.Abs(q.Loss-s.Loss) > 1 {
+				t.Errorf("k = %d, rank %d: enumeration %v loses %g, MIP %v %g", k+1, i+1, s.Closed, s.Loss, q.Closed, q.Loss)
+			}
 		}
 	}
 }
