@@ -168,7 +168,13 @@ type Set struct {
 	Losses []CountryLoss `json:"losses"`
 	// Reroutes are the links whose flow changes most, for the worst set of each k only.
 	Reroutes []Reroute `json:"reroutes,omitempty"`
-	idx      []int
+	// Equivalent are, on the first of a run of sets of the level with the same loss for the
+	// network and every country (to a part in 10^9 of the base: segments of one line in series),
+	// the closed candidates of the others; EquivalentOf is, on each of the others, the rank
+	// (1-based) of that first set. A reader showing one row per run skips sets with EquivalentOf.
+	Equivalent   [][]string `json:"equivalent,omitempty"`
+	EquivalentOf int        `json:"equivalent_of,omitempty"`
+	idx          []int
 }
 
 // Level is the ranking of the sets of one size.
@@ -338,6 +344,7 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 			}
 			lv.Top = append(lv.Top, s)
 		}
+		tie(lv.Top, noise)
 		return nil
 	}
 	// rank sorts by loss rounded to the noise (so that equal losses, as of links in series, tie
@@ -408,6 +415,31 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// tie marks the runs of consecutive sets with the same figures (Set.Equivalent, EquivalentOf).
+func tie(top []Set, noise float64) {
+	same := func(a, b *Set) bool {
+		if math.Abs(a.Loss-b.Loss) > noise || (a.CountryLoss == nil) != (b.CountryLoss == nil) ||
+			a.CountryLoss != nil && math.Abs(*a.CountryLoss-*b.CountryLoss) > noise || len(a.Losses) != len(b.Losses) {
+			return false
+		}
+		for i := range a.Losses {
+			if a.Losses[i].Country != b.Losses[i].Country || math.Abs(a.Losses[i].Loss-b.Losses[i].Loss) > noise {
+				return false
+			}
+		}
+		return true
+	}
+	head := 0
+	for i := 1; i < len(top); i++ {
+		if same(&top[head], &top[i]) {
+			top[head].Equivalent = append(top[head].Equivalent, top[i].Closed)
+			top[i].EquivalentOf = head + 1
+		} else {
+			head = i
+		}
+	}
 }
 
 // inherit returns a (k−1)-subset T = S \ {e} of e's set whose optimum carries nothing on e, or

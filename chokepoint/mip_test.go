@@ -108,7 +108,12 @@ func TestMIPHandDerived(t *testing.T) {
 			t.Errorf("k = %d: %d MIPs for %d sets, want %d", lv.K, lv.Solved, lv.Sets, lv.Sets+1)
 		}
 	}
-	checkRanking(t, "enumeration", evaluate(t, twoGoodsNet(), chokepoint.Input{K: 3, Top: 10}), want)
+	enum := evaluate(t, twoGoodsNet(), chokepoint.Input{K: 3, Top: 10})
+	checkRanking(t, "enumeration", enum, want)
+	// x and y, in series, have the same figures: one run
+	if top := enum.Levels[0].Top; fmt.Sprint(top[0].Equivalent) != "[[y]]" || top[1].EquivalentOf != 1 || top[2].EquivalentOf != 0 || top[2].Equivalent != nil {
+		t.Errorf("k = 1: equivalents %v, %d, %d; want x with [[y]], y of rank 1, z alone", top[0].Equivalent, top[1].EquivalentOf, top[2].EquivalentOf)
+	}
 
 	// pairNet's ranking, derived by hand in its test
 	checkRanking(t, "pairNet", mip(t, pairNet(), chokepoint.Input{K: 3, Top: 10}), [][]ranked{

@@ -219,6 +219,8 @@ func resilienceText(w io.Writer, red []chokepoint.Redundancy) error {
 	return tw.Flush()
 }
 
+// chokepointsJSON writes the result. Schema 2 added method, and equivalent and equivalent_of
+// on the sets of a run with the same figures.
 func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.Result, red []chokepoint.Redundancy) error {
 	out := struct {
 		SchemaVersion int      `json:"schema_version"`
@@ -226,7 +228,7 @@ func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.R
 		Projects      []string `json:"projects"`
 		*chokepoint.Result
 		Resilience []chokepoint.Redundancy `json:"resilience,omitempty"`
-	}{1, name, built, res, red}
+	}{2, name, built, res, red}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
@@ -269,13 +271,10 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 		}
 		fmt.Fprintln(tw, header+"\tlosses by country")
 		// sets with the same figures (the segments of one line in series) share a row
-		type row struct {
-			rank    int
-			closed  []string
-			figures string
-		}
-		var rows []row
 		for i, s := range lv.Top {
+			if s.EquivalentOf > 0 {
+				continue
+			}
 			figures := usd(s.Loss)
 			if s.CountryLoss != nil {
 				figures += "\t" + usd(*s.CountryLoss)
@@ -288,18 +287,14 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 			}
 			figures += "\t" + strings.Join(parts, ", ")
 			closed := strings.Join(s.Closed, " + ")
-			if k := len(rows) - 1; k >= 0 && rows[k].figures == figures {
-				rows[k].closed = append(rows[k].closed, closed)
-				continue
+			if len(s.Equivalent) > 0 {
+				var same []string
+				for _, e := range s.Equivalent {
+					same = append(same, strings.Join(e, " + "))
+				}
+				closed += " (same as " + strings.Join(same, ", ") + ")"
 			}
-			rows = append(rows, row{i + 1, []string{closed}, figures})
-		}
-		for _, r := range rows {
-			closed := r.closed[0]
-			if len(r.closed) > 1 {
-				closed += " (same as " + strings.Join(r.closed[1:], ", ") + ")"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\n", r.rank, closed, r.figures)
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", i+1, closed, figures)
 		}
 		if len(lv.Top) > 0 && len(lv.Top[0].Reroutes) > 0 {
 			fmt.Fprintf(tw, "reroutes with %s closed (flow per year, both directions):\n", strings.Join(lv.Top[0].Closed, " + "))

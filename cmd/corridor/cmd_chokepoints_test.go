@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func TestChokepoints(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v: %.300s", err, out)
 	}
-	if r.SchemaVersion != 1 || r.Scenario != "x1-status-quo" || r.Year != 2034 || r.BaseObjective <= 0 || !r.Pruned || len(r.Levels) != 2 {
+	if r.SchemaVersion != 2 || r.Scenario != "x1-status-quo" || r.Year != 2034 || r.BaseObjective <= 0 || !r.Pruned || len(r.Levels) != 2 {
 		t.Fatalf("schema %d, scenario %q, year %d, base %g, pruned %v, %d levels", r.SchemaVersion, r.Scenario, r.Year, r.BaseObjective, r.Pruned, len(r.Levels))
 	}
 	for i, lv := range r.Levels {
@@ -201,5 +202,34 @@ func TestChokepointsSeriesShareARow(t *testing.T) {
 	}
 	if !strings.Contains(out, "1     GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)") {
 		t.Errorf("the four equal Power of Siberia closures are not one row:\n%s", out)
+	}
+	// the JSON groups them too: the first lists the others, each of them names its rank
+	code, out, errOut = runCLI(t, "chokepoints", "--k", "1", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Levels []struct {
+			Top []struct {
+				Closed       []string   `json:"closed"`
+				Equivalent   [][]string `json:"equivalent"`
+				EquivalentOf int        `json:"equivalent_of"`
+			} `json:"top"`
+		} `json:"levels"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	top := r.Levels[0].Top
+	if fmt.Sprint(top[0].Closed, top[0].Equivalent) != "[GP-CHA-AMU] [[GP-AMU-BLA] [GP-BLA-HEI] [GP-HEI-HAR]]" || top[0].EquivalentOf != 0 {
+		t.Errorf("first set %+v: want GP-CHA-AMU with its three equivalents", top[0])
+	}
+	for i := 1; i < 4; i++ {
+		if top[i].EquivalentOf != 1 || len(top[i].Equivalent) != 0 {
+			t.Errorf("set %d %+v: want equivalent_of 1", i+1, top[i])
+		}
+	}
+	if top[4].EquivalentOf != 0 {
+		t.Errorf("set 5 %+v: not equivalent to the first", top[4])
 	}
 }
