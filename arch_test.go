@@ -36,10 +36,10 @@ func allowedImports() map[string][]string {
 		"portfolio":                {"model", "scenario", "flow", "lp"},
 		"chokepoint":               {"model", "scenario", "flow", "lp", "lp/interdict"},
 		"backcast":                 {"model", "quantity", "flow", "internal/diag"},
-		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp"},
-		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth"},
+		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp", "chokepoint"},
+		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth", "chokepoint"},
 		"store":                    {"pipeline"},
-		"serve":                    {"pipeline", "store", "report", "dataset", "scenario", "model", "internal/diag", "third_party/naturalearth"},
+		"serve":                    {"pipeline", "store", "report", "dataset", "scenario", "model", "internal/diag", "third_party/naturalearth", "chokepoint"},
 		"internal/gendocs":         {"dataset", "model", "quantity"},
 	}
 }
