@@ -133,6 +133,9 @@ func TestMIPHandDerived(t *testing.T) {
 // alternative optima, the MIP's worst sets of each k with every k-subset solved (no pruning):
 // the same loss at every rank, and each set's loss its own.
 func TestMIPMatchesBruteForce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves every k-set of four networks and 48 MIPs")
+	}
 	for _, tc := range []struct{ nodes, k int }{{9, 2}, {9, 3}} {
 		for seed := uint64(1); seed <= 2; seed++ {
 			t.Run(fmt.Sprintf("%d nodes, %d goods, seed %d", tc.nodes, tc.k, seed), func(t *testing.T) {
