@@ -49,3 +49,30 @@ func BenchmarkChokepointsDefault(b *testing.B) {
 		b.ReportMetric(float64(res.Solves), "solves/op")
 	}
 }
+
+// BenchmarkChokepointsK3 ranks the sets of k ≤ 3 links of the built-in data's headline scenario
+// (the top 5 of each k) by enumeration (two workers, pure-Go simplex) and by interdiction MIPs
+// (HiGHS), side by side: go test ./chokepoint -run '^$' -bench K3 -benchtime 1x.
+func BenchmarkChokepointsK3(b *testing.B) {
+	st := defaultState(b)
+	for _, method := range []string{chokepoint.MethodEnumerate, chokepoint.MethodMIP} {
+		b.Run(method, func(b *testing.B) {
+			for b.Loop() {
+				res, err := chokepoint.Evaluate(b.Context(), chokepoint.Input{State: st, K: 3, Method: method, Workers: 2,
+					NewEngine:    func() (lp.Incremental, error) { return simplex.New(simplex.Config{}), nil },
+					NewMIPEngine: newMIPEngine})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(res.Solves), "solves/op")
+				mips := 0
+				if method == chokepoint.MethodMIP {
+					for _, lv := range res.Levels {
+						mips += lv.Solved
+					}
+				}
+				b.ReportMetric(float64(mips), "mips/op")
+			}
+		})
+	}
+}

@@ -66,6 +66,19 @@ const MaxSolves = 200_000
 // maxCandidates bounds the candidates, so that a set of MaxK indices packs into a uint64 key.
 const maxCandidates = 1<<16 - 2
 
+// Methods of ranking (Input.Method).
+const (
+	// MethodEnumerate solves every k-set but those whose loss the pruning proves.
+	MethodEnumerate = "enumerate"
+	// MethodMIP finds the worst k-set, then the next worst, … as interdiction MIPs (package
+	// lp/interdict), one per set reported; total surplus only.
+	MethodMIP = "mip"
+	// MethodAuto enumerates unless the enumeration would need more than MaxSolves solves (or
+	// 10·MaxSolves sets) and the ranking is by total surplus; then it uses the MIP. On the
+	// built-in data the enumeration is the faster up to k = 3 (docs/decisions/0015).
+	MethodAuto = "auto"
+)
+
 // ErrTooMany is returned (wrapped) when the enumeration would need more than MaxSolves solves.
 var ErrTooMany = errors.New("chokepoint: too many solves")
 
@@ -95,6 +108,12 @@ type Input struct {
 	Country string
 	// NoPrune solves every set even for total surplus (to check the pruning).
 	NoPrune bool
+	// Method is how sets are ranked: MethodEnumerate, MethodMIP (total surplus only), or ""
+	// for MethodAuto.
+	Method string
+	// NewMIPEngine makes the engine that solves the interdiction MIPs (MethodMIP): one, closed by
+	// Evaluate.
+	NewMIPEngine func() (lp.Engine, error)
 	// NewEngine makes the engine of each worker; every state is re-solved warm on it. Evaluate
 	// closes the engines it makes.
 	NewEngine func() (lp.Incremental, error)
@@ -149,15 +168,23 @@ type Set struct {
 	Losses []CountryLoss `json:"losses"`
 	// Reroutes are the links whose flow changes most, for the worst set of each k only.
 	Reroutes []Reroute `json:"reroutes,omitempty"`
-	idx      []int
+	// Equivalent are, on the first of a run of sets of the level with the same loss for the
+	// network and every country (to a part in 10^9 of the base: segments of one line in series),
+	// the closed candidates of the others; EquivalentOf is, on each of the others, the rank
+	// (1-based) of that first set. A reader showing one row per run skips sets with EquivalentOf.
+	Equivalent   [][]string `json:"equivalent,omitempty"`
+	EquivalentOf int        `json:"equivalent_of,omitempty"`
+	idx          []int
 }
 
 // Level is the ranking of the sets of one size.
 type Level struct {
-	K      int   `json:"k"`
-	Sets   int   `json:"sets"`   // the number of k-sets of candidates
-	Solved int   `json:"solved"` // how many were solved; the others were pruned (loss known)
-	Top    []Set `json:"top"`    // the Top worst, by loss then candidate order
+	K    int `json:"k"`
+	Sets int `json:"sets"` // the number of k-sets of candidates
+	// Solved is how many were solved (enumeration; the others were pruned, their loss known),
+	// or how many interdiction MIPs were (MIP).
+	Solved int   `json:"solved"`
+	Top    []Set `json:"top"` // the Top worst, by loss then candidate order
 }
 
 // Result is the ranking for every k.
@@ -170,8 +197,10 @@ type Result struct {
 	CountryWelfare float64     `json:"base_country_welfare,omitempty"`
 	Candidates     []Candidate `json:"candidates"`
 	Pruned         bool        `json:"pruned"` // whether the pruning was used
-	Levels         []Level     `json:"levels"`
-	Solves         int         `json:"solves"` // LP solves, the base and the reports' detail included
+	// Method is how the sets were ranked: MethodEnumerate or MethodMIP.
+	Method string  `json:"method"`
+	Levels []Level `json:"levels"`
+	Solves int     `json:"solves"` // LP solves, the base and the reports' detail included
 	// Iterations are the simplex iterations of every solve.
 	Iterations int `json:"-"`
 }
@@ -182,6 +211,7 @@ type entry struct {
 	score float64  // loss: total or the country's
 	used  []uint64 // total mode: candidates carrying flow in the set's optimum (nil: unknown)
 	solve bool     // must be solved
+	mip   bool     // score is the MIP's, to be checked against the LP's
 }
 
 // Evaluate solves the base state and ranks the k-sets of candidates for k = 1..K.
@@ -252,11 +282,31 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 		}
 		bound.Add(bound, all)
 	}
-	if bound.Cmp(big.NewInt(MaxSolves)) > 0 || sets.Cmp(big.NewInt(10*MaxSolves)) > 0 {
+	tooMany := bound.Cmp(big.NewInt(MaxSolves)) > 0 || sets.Cmp(big.NewInt(10*MaxSolves)) > 0
+	method := cmp.Or(in.Method, MethodAuto)
+	switch method {
+	case MethodAuto:
+		method = MethodEnumerate
+		if in.Country == "" && !in.NoPrune && in.NewMIPEngine != nil && tooMany {
+			method = MethodMIP
+		}
+	case MethodEnumerate:
+	case MethodMIP:
+		if in.Country != "" {
+			return nil, fmt.Errorf("chokepoint: the MIP ranks by total surplus only: a country's welfare is read from the canonical optimum's prices and flows, not linear in the dual; enumerate for %s", in.Country)
+		}
+		if in.NewMIPEngine == nil {
+			return nil, errors.New("chokepoint: the MIP needs a MIP engine")
+		}
+	default:
+		return nil, fmt.Errorf("chokepoint: unknown method %q: want %s, %s or %s", in.Method, MethodAuto, MethodEnumerate, MethodMIP)
+	}
+	res.Method = method
+	if method == MethodEnumerate && tooMany {
 		return nil, fmt.Errorf("%w: %d candidates (%d used in the base state) and k up to %d would need up to %s LP solves (%s sets); at most %d are allowed",
 			ErrTooMany, len(cands), nUsed, K, bound, sets, MaxSolves)
 	}
-	log.Debug("chokepoints", "candidates", len(cands), "used", nUsed, "k", K, "solve bound", bound, "workers", workers)
+	log.Debug("chokepoints", "candidates", len(cands), "used", nUsed, "k", K, "solve bound", bound, "workers", workers, "method", method)
 
 	// losses within a part in 10^9 of the base are LP rounding, not losses
 	noise := 1e-9 * math.Max(1, math.Max(math.Abs(base.Objective), math.Abs(baseScore)))
@@ -265,6 +315,61 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 			return 0
 		}
 		return v
+	}
+	// report re-solves the worst sets of a level (order, ranked) on the reporter for their figures
+	report := func(lv *Level, order []*entry, k int) error {
+		for i, e := range order[:min(top, len(order))] {
+			// the figures printed come from one engine that solves only these sets, in rank
+			// order, so that they are the same bytes whatever the number of workers
+			fr, err := reporter.solve(ctx, cands, e.idx[:k])
+			if err != nil {
+				return fmt.Errorf("chokepoint: closing %s: %w", names(cands, e.idx[:k]), err)
+			}
+			res.Solves++
+			res.Iterations += fr.Iterations
+			s := Set{Loss: snap(base.Objective - fr.Objective), idx: idxs(e.idx[:k])}
+			if e.mip && math.Abs(s.Loss-e.score) > 1e-6*math.Max(1, math.Abs(base.Objective)) {
+				return fmt.Errorf("chokepoint: closing %s loses %g by the MIP, %g by the LP: the MIP's bound or tolerance failed", names(cands, e.idx[:k]), e.score, s.Loss)
+			}
+			for _, j := range s.idx {
+				s.Closed = append(s.Closed, cands[j].ID)
+			}
+			s.Losses = losses(base, fr, noise)
+			if in.Country != "" {
+				v := snap(baseScore - score(fr, in.Country))
+				s.CountryLoss = &v
+			}
+			if i == 0 {
+				s.Reroutes = reroutes(n, base, fr, nReroutes)
+			}
+			lv.Top = append(lv.Top, s)
+		}
+		tie(lv.Top, noise)
+		return nil
+	}
+	// rank sorts by loss rounded to the noise (so that equal losses, as of links in series, tie
+	// whatever the rounding of their solves), then in candidate order
+	rank := func(level []*entry) []*entry {
+		order := slices.Clone(level)
+		slices.SortStableFunc(order, func(a, b *entry) int {
+			if c := cmp.Compare(math.Round(b.score/noise), math.Round(a.score/noise)); c != 0 {
+				return c
+			}
+			return slices.Compare(a.idx[:], b.idx[:])
+		})
+		return order
+	}
+	if method == MethodMIP {
+		if err := mipLevels(ctx, log, in, cands, K, top, base.Objective, noise, func(lv *Level, order []*entry, k int) error {
+			if err := report(lv, rank(order), k); err != nil {
+				return err
+			}
+			res.Levels = append(res.Levels, *lv)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		return res, nil
 	}
 	prev := map[uint64]*entry{0: {used: baseUsed}}
 	for k := 1; k <= K; k++ {
@@ -297,32 +402,8 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 		res.Solves += len(todo)
 		res.Iterations += iters
 		lv := Level{K: k, Sets: len(level), Solved: len(todo)}
-		order := slices.Clone(level)
-		// by loss rounded to the noise (so that equal losses, as of links in series, tie whatever
-		// the rounding of their solves), then in candidate order (the order of level)
-		slices.SortStableFunc(order, func(a, b *entry) int { return cmp.Compare(math.Round(b.score/noise), math.Round(a.score/noise)) })
-		for i, e := range order[:min(top, len(order))] {
-			// the figures printed come from one engine that solves only these sets, in rank
-			// order, so that they are the same bytes whatever the number of workers
-			fr, err := reporter.solve(ctx, cands, e.idx[:k])
-			if err != nil {
-				return nil, fmt.Errorf("chokepoint: closing %s: %w", names(cands, e.idx[:k]), err)
-			}
-			res.Solves++
-			res.Iterations += fr.Iterations
-			s := Set{Loss: snap(base.Objective - fr.Objective), idx: idxs(e.idx[:k])}
-			for _, j := range s.idx {
-				s.Closed = append(s.Closed, cands[j].ID)
-			}
-			s.Losses = losses(base, fr, noise)
-			if in.Country != "" {
-				v := snap(baseScore - score(fr, in.Country))
-				s.CountryLoss = &v
-			}
-			if i == 0 {
-				s.Reroutes = reroutes(n, base, fr, nReroutes)
-			}
-			lv.Top = append(lv.Top, s)
+		if err := report(&lv, rank(level), k); err != nil {
+			return nil, err
 		}
 		res.Levels = append(res.Levels, lv)
 		log.Debug("chokepoints level", "k", k, "sets", len(level), "solved", len(todo))
@@ -334,6 +415,31 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// tie marks the runs of consecutive sets with the same figures (Set.Equivalent, EquivalentOf).
+func tie(top []Set, noise float64) {
+	same := func(a, b *Set) bool {
+		if math.Abs(a.Loss-b.Loss) > noise || (a.CountryLoss == nil) != (b.CountryLoss == nil) ||
+			a.CountryLoss != nil && math.Abs(*a.CountryLoss-*b.CountryLoss) > noise || len(a.Losses) != len(b.Losses) {
+			return false
+		}
+		for i := range a.Losses {
+			if a.Losses[i].Country != b.Losses[i].Country || math.Abs(a.Losses[i].Loss-b.Losses[i].Loss) > noise {
+				return false
+			}
+		}
+		return true
+	}
+	head := 0
+	for i := 1; i < len(top); i++ {
+		if same(&top[head], &top[i]) {
+			top[head].Equivalent = append(top[head].Equivalent, top[i].Closed)
+			top[i].EquivalentOf = head + 1
+		} else {
+			head = i
+		}
+	}
 }
 
 // inherit returns a (k−1)-subset T = S \ {e} of e's set whose optimum carries nothing on e, or

@@ -190,6 +190,9 @@ type Solution struct {
 // Options tune one solve. The zero value means no time limit and default engine settings.
 type Options struct {
 	TimeLimit time.Duration // 0 for none
+	// MIPRelGap is the relative gap |primal − dual bound| / |primal| at which a MIP solve may
+	// stop; 0 means the engine's default (HiGHS: 1e-4). An LP ignores it.
+	MIPRelGap float64
 	// Leave names parts of the Solution the caller will not read: an engine may leave them
 	// out (nil) and save building them. The zero value asks for every part.
 	Leave Parts

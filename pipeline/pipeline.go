@@ -103,9 +103,11 @@ type Result struct {
 	Appraisal *appraise.Output
 	// Flows are the base-case flows of each scenario in the reference year and initial regime:
 	// Flows[2*s] without candidate projects, Flows[2*s+1] with every project built.
-	Flows    []ScenarioFlows
-	Warnings []string
-	Elapsed  time.Duration
+	Flows []ScenarioFlows
+	// Chokepoints are the headline (first) scenario's worst single closures.
+	Chokepoints *Chokepoints
+	Warnings    []string
+	Elapsed     time.Duration
 }
 
 // Run executes a Spec on the data set whose files data holds.
@@ -168,6 +170,9 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 		res.Spec.Draws, res.Spec.Precision = int(out.Draws), 0
 	}
 	if res.Flows, err = baseFlows(ctx, n, scs, out.ReferenceYear, deps.NewEngine); err != nil {
+		return nil, err
+	}
+	if res.Chokepoints, err = RankChokepoints(ctx, n, scs[0], out.ReferenceYear, deps.NewEngine, deps.Logger); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(t0)

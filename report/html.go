@@ -43,6 +43,7 @@ type htmlPage struct {
 	Compare                                                template.HTML
 	Projects                                               []htmlProject
 	Corridors                                              []htmlCorridor
+	Chokepoints                                            *htmlChokepoints
 	CorridorNote                                           string
 	Inputs                                                 []htmlInput
 	Sources                                                []htmlSource
@@ -167,6 +168,9 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 	p.Compare = template.HTML(cmp.Render())
 	for _, id := range order {
 		p.Projects = append(p.Projects, projectSection(r, id, opt))
+	}
+	if p.Chokepoints, err = chokepointSection(r); err != nil {
+		return nil, err
 	}
 	p.Inputs, p.Sources = inputRows(r)
 	return p, nil

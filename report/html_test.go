@@ -70,7 +70,11 @@ func TestHTMLGolden(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`data-chart="map"`, `data-chart="compare"`, `data-chart="npv-GAS_RDK"`, `data-chart="tornado-GAS_RDK"`,
-		`data-chart="shapley-POWER_RUDPRK"`, `data-chart="cashflow-GAS_RDK"`, `data-chart="commit-GAS_RDK"`, "imply no endorsement", "Input hash"} {
+		`data-chart="shapley-POWER_RUDPRK"`, `data-chart="cashflow-GAS_RDK"`, `data-chart="commit-GAS_RDK"`, "imply no endorsement", "Input hash",
+		// the chokepoints: the worst single closure (the Power of Siberia, four segments in
+		// series), marked on their map, and each country's worst
+		`<section id="chokepoints">`, "GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)", `<g class="chokepoint"><title>chokepoint 1: closing GP-CHA-AMU`,
+		"<tr><td>North Korea (DPRK)</td><td class=\"n\">1</td><td>RL-PYO-JON"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %s", want)
 		}

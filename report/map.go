@@ -38,6 +38,14 @@ type MapView struct {
 	Focus []string
 	// ID tells the SVG's element ids apart when a page holds several maps; "" means "map".
 	ID string
+	// Marks are links drawn with a numbered red disc at their middle (chokepoints).
+	Marks []MapMark
+}
+
+// MapMark marks one link on the map: Label in a red disc at the middle of its route, Title as
+// its tooltip.
+type MapMark struct {
+	Link, Label, Title string
 }
 
 // ProjectFocus returns the nodes of the candidate projects — the ends of their links and of the
@@ -448,6 +456,7 @@ func MapSVG(v MapView) (string, error) {
 			nodeGlyph(&b, nd.Kind, x, y, nd.Name+" ("+string(nd.Kind)+", "+nd.Country+")")
 		}
 	}
+	writeMarks(&b, n, f, v.Marks)
 	b.WriteString("</g>")
 	for _, l := range labels {
 		fmt.Fprintf(&b, `<text x="%s" y="%s" paint-order="stroke" stroke="#fff" stroke-width="2.5" stroke-opacity="0.8">%s</text>`, f1(l.x), f1(l.y), esc(l.text))
@@ -457,6 +466,28 @@ func MapSVG(v MapView) (string, error) {
 	b.WriteString(legend.String())
 	b.WriteString("</svg>")
 	return b.String(), nil
+}
+
+// writeMarks draws each mark as a red disc with its label at the middle of its link's route (the
+// middle of the middle leg), with the mark's title as tooltip.
+func writeMarks(b *strings.Builder, n *model.Network, f frame, marks []MapMark) {
+	for _, m := range marks {
+		l := n.Link(m.Link)
+		if l == nil {
+			continue
+		}
+		a, c := n.Node(l.From), n.Node(l.To)
+		if a == nil || c == nil {
+			continue
+		}
+		route := append(append([]geo.LatLon{a.Pos}, l.Waypoints...), c.Pos)
+		k := (len(route) - 2) / 2
+		x0, y0 := f.px(route[k])
+		x1, y1 := f.px(route[k+1])
+		x, y := (x0+x1)/2, (y0+y1)/2
+		fmt.Fprintf(b, `<g class="chokepoint"><title>%s</title><circle cx="%s" cy="%s" r="7" fill="#D55E00" stroke="#fff" stroke-width="1.2"/>`, esc(m.Title), f1(x), f1(y))
+		fmt.Fprintf(b, `<text x="%s" y="%s" text-anchor="middle" font-size="9" font-weight="bold" fill="#fff">%s</text></g>`, f1(x), f1(y+3), esc(m.Label))
+	}
 }
 
 // writeBasemap draws the countries in the frame, those of the data set (Network.Countries ids

@@ -239,6 +239,17 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("map shows %d labels at full view, want the study's %d map labels", counts[2], len(data.Study.MapLabels))
 	}
 	screenshot("map")
+	// the chokepoints (/api/chokepoints): numbered marks on the map and the tables below it
+	step("show the chokepoints", chromedp.Poll[chromedp.Void](`document.querySelectorAll("#map circle.chokemark").length > 0 && document.querySelectorAll("#choke-network tr").length > 1`,
+		chromedp.WithPollingTimeout(60*time.Second)))
+	chokes, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`[document.querySelector("#choke-network tr:nth-child(2)").textContent,
+		String(document.querySelectorAll("#map circle.chokemark").length), String(document.querySelectorAll("#choke-countries tr").length)]`))
+	if err != nil || len(chokes) != 3 || !strings.Contains(chokes[0], "GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)") || chokes[1] == "0" || chokes[2] == "1" {
+		t.Errorf("chokepoints: first row, marks, country rows = %q, %v; want the Power of Siberia first, marks and a row per country", chokes, err)
+	}
+	screenshot("map-chokepoints")
+	step("scroll to the chokepoints", chromedp.ScrollIntoView("#chokepoints"))
+	screenshot("chokepoints")
 
 	mu.Lock()
 	defer mu.Unlock()

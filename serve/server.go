@@ -104,6 +104,8 @@ type Server struct {
 	routes []route
 
 	net func() (*model.Network, error) // loaded once, on first use
+	// chokes computes the headline scenario's chokepoints once, on first use
+	chokes func() (*Chokepoints, error)
 
 	base   context.Context
 	stop   context.CancelFunc
@@ -170,6 +172,7 @@ func New(cfg Config) *Server {
 		n, _, err := dataset.Load(context.Background(), cfg.Data)
 		return n, err
 	})
+	s.chokes = sync.OnceValues(s.chokepointsDoc)
 	s.pages = template.Must(template.New("").ParseFS(assets, "web/*.html"))
 	s.base, s.stop = context.WithCancel(context.Background())
 	s.register()
@@ -188,6 +191,7 @@ func (s *Server) register() {
 	}{
 		{"GET", "/api/data", false, s.getData},
 		{"GET", "/api/basemap", false, s.getBasemap},
+		{"GET", "/api/chokepoints", false, s.getChokepoints},
 		{"GET", "/api/scenarios", false, s.listScenarios},
 		{"POST", "/api/scenarios", true, s.createScenario},
 		{"POST", "/api/scenarios/validate", true, s.validateScenario},

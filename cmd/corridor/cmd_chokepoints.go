@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corridor-dev/corridor/chokepoint"
+	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/scenario"
 )
@@ -35,6 +36,7 @@ type chokepointsOptions struct {
 	workers     int
 	asJSON      bool
 	resilience  bool
+	method      string
 }
 
 func newChokepointsCmd(a *app) *cobra.Command {
@@ -77,6 +79,7 @@ for the network and each country.`,
 	f.StringSliceVar(&o.links, "links", nil, "candidate links (comma-separated ids; default: every open link)")
 	f.StringSliceVar(&o.nodes, "nodes", nil, "also close these nodes, each as one candidate closing all its links (comma-separated ids)")
 	f.IntVar(&o.workers, "workers", 0, "parallel workers (default: number of CPUs); the output is the same bytes whatever their number")
+	f.StringVar(&o.method, "method", chokepoint.MethodAuto, "how sets are ranked: enumerate (every set solved but those the pruning proves), mip (one interdiction MIP per set reported; total surplus only), or auto (enumerate unless that needs more than 200,000 solves)")
 	f.BoolVar(&o.asJSON, "json", false, "print JSON")
 	f.BoolVar(&o.resilience, "resilience", false, "also value each project not built (with what it depends on) as redundancy: how much it lowers the worst single closure's loss, for the network and every country (--country: that one)")
 	return c
@@ -91,6 +94,15 @@ func runChokepoints(ctx context.Context, a *app, o chokepointsOptions) error {
 	}
 	if o.top < 1 {
 		return usageError{fmt.Errorf("--top %d: want at least 1", o.top)}
+	}
+	switch o.method {
+	case chokepoint.MethodAuto, chokepoint.MethodEnumerate:
+	case chokepoint.MethodMIP:
+		if o.country != "" {
+			return usageError{errors.New("--method mip ranks by total surplus only (a country's welfare is not linear in the LP's dual): drop --country or --method")}
+		}
+	default:
+		return usageError{fmt.Errorf("--method %q: want auto, enumerate or mip", o.method)}
 	}
 	n, sc, err := loadDataScenario(ctx, a.stderr, o.data, o.scenario)
 	if err != nil {
@@ -122,9 +134,10 @@ func runChokepoints(ctx context.Context, a *app, o chokepointsOptions) error {
 		workers = runtime.NumCPU()
 	}
 	res, err := chokepoint.Evaluate(ctx, chokepoint.Input{State: st, Rules: sc.Rules, Links: o.links, Modes: o.modes, Nodes: o.nodes,
-		K: o.k, Top: o.top, Country: o.country, NewEngine: warmEngines(rt), Workers: workers, Logger: a.logger()})
+		K: o.k, Top: o.top, Country: o.country, NewEngine: warmEngines(rt), Workers: workers, Logger: a.logger(),
+		Method: o.method, NewMIPEngine: func() (lp.Engine, error) { return rt.NewEngine() }})
 	if errors.Is(err, chokepoint.ErrTooMany) {
-		return usageError{fmt.Errorf("%w: restrict the candidates with --links, --mode or --nodes, or lower --k", err)}
+		return usageError{fmt.Errorf("%w: restrict the candidates with --links, --mode or --nodes, lower --k, or rank by total surplus with --method mip", err)}
 	}
 	if err != nil {
 		return err
@@ -206,6 +219,8 @@ func resilienceText(w io.Writer, red []chokepoint.Redundancy) error {
 	return tw.Flush()
 }
 
+// chokepointsJSON writes the result. Schema 2 added method, and equivalent and equivalent_of
+// on the sets of a run with the same figures.
 func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.Result, red []chokepoint.Redundancy) error {
 	out := struct {
 		SchemaVersion int      `json:"schema_version"`
@@ -213,7 +228,7 @@ func chokepointsJSON(w io.Writer, name string, built []string, res *chokepoint.R
 		Projects      []string `json:"projects"`
 		*chokepoint.Result
 		Resilience []chokepoint.Redundancy `json:"resilience,omitempty"`
-	}{1, name, built, res, red}
+	}{2, name, built, res, red}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
@@ -233,7 +248,9 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 		}
 	}
 	fmt.Fprintf(tw, "total surplus %s/yr; %d candidates, %d carrying flow; %d LP solves", usd(res.Objective), len(res.Candidates), used, res.Solves)
-	if res.Pruned {
+	if res.Method == chokepoint.MethodMIP {
+		fmt.Fprint(tw, " (the sets found by interdiction MIPs, re-solved for their figures)")
+	} else if res.Pruned {
 		fmt.Fprint(tw, " (sets whose loss is known unsolved)")
 	}
 	fmt.Fprintln(tw)
@@ -243,20 +260,21 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 	}
 	fmt.Fprintf(tw, "ranked by %s; losses in USD/yr (negative: a gain)\n", rankBy)
 	for _, lv := range res.Levels {
-		fmt.Fprintf(tw, "\nk = %d: %d sets, %d solved\n", lv.K, lv.Sets, lv.Solved)
+		if res.Method == chokepoint.MethodMIP {
+			fmt.Fprintf(tw, "\nk = %d: %d sets, %d MIPs solved\n", lv.K, lv.Sets, lv.Solved)
+		} else {
+			fmt.Fprintf(tw, "\nk = %d: %d sets, %d solved\n", lv.K, lv.Sets, lv.Solved)
+		}
 		header := "rank\tclosed\tnetwork"
 		if res.Country != "" {
 			header += "\t" + res.Country
 		}
 		fmt.Fprintln(tw, header+"\tlosses by country")
 		// sets with the same figures (the segments of one line in series) share a row
-		type row struct {
-			rank    int
-			closed  []string
-			figures string
-		}
-		var rows []row
 		for i, s := range lv.Top {
+			if s.EquivalentOf > 0 {
+				continue
+			}
 			figures := usd(s.Loss)
 			if s.CountryLoss != nil {
 				figures += "\t" + usd(*s.CountryLoss)
@@ -269,18 +287,14 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 			}
 			figures += "\t" + strings.Join(parts, ", ")
 			closed := strings.Join(s.Closed, " + ")
-			if k := len(rows) - 1; k >= 0 && rows[k].figures == figures {
-				rows[k].closed = append(rows[k].closed, closed)
-				continue
+			if len(s.Equivalent) > 0 {
+				var same []string
+				for _, e := range s.Equivalent {
+					same = append(same, strings.Join(e, " + "))
+				}
+				closed += " (same as " + strings.Join(same, ", ") + ")"
 			}
-			rows = append(rows, row{i + 1, []string{closed}, figures})
-		}
-		for _, r := range rows {
-			closed := r.closed[0]
-			if len(r.closed) > 1 {
-				closed += " (same as " + strings.Join(r.closed[1:], ", ") + ")"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\n", r.rank, closed, r.figures)
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", i+1, closed, figures)
 		}
 		if len(lv.Top) > 0 && len(lv.Top[0].Reroutes) > 0 {
 			fmt.Fprintf(tw, "reroutes with %s closed (flow per year, both directions):\n", strings.Join(lv.Top[0].Closed, " + "))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -41,7 +42,7 @@ func TestChokepoints(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v: %.300s", err, out)
 	}
-	if r.SchemaVersion != 1 || r.Scenario != "x1-status-quo" || r.Year != 2034 || r.BaseObjective <= 0 || !r.Pruned || len(r.Levels) != 2 {
+	if r.SchemaVersion != 2 || r.Scenario != "x1-status-quo" || r.Year != 2034 || r.BaseObjective <= 0 || !r.Pruned || len(r.Levels) != 2 {
 		t.Fatalf("schema %d, scenario %q, year %d, base %g, pruned %v, %d levels", r.SchemaVersion, r.Scenario, r.Year, r.BaseObjective, r.Pruned, len(r.Levels))
 	}
 	for i, lv := range r.Levels {
@@ -78,10 +79,61 @@ func TestChokepoints(t *testing.T) {
 		{[]string{"chokepoints", "--country", "ZZ"}, exitFailure, `unknown country "ZZ"`},
 		{[]string{"chokepoints", "--year", "1990"}, exitUsage, "--year 1990"},
 		{[]string{"chokepoints", "--k", "4", "--country", "PRK"}, exitUsage, "--links"},
+		{[]string{"chokepoints", "--method", "mip", "--country", "PRK"}, exitUsage, "total surplus only"},
+		{[]string{"chokepoints", "--method", "guess"}, exitUsage, `--method "guess"`},
 	} {
 		code, _, errOut := runCLI(t, tt.args...)
 		if code != tt.code || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d containing %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
+
+// --method mip finds, by interdiction MIPs, sets losing what the enumeration's sets of the same
+// rank lose, and with the same ranking rule (loss, then candidate order) the same sets on the
+// built-in data; its figures are the same bytes with one worker or two.
+func TestChokepointsMIP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves MIPs")
+	}
+	type result struct {
+		Method string `json:"method"`
+		Levels []struct {
+			Top []struct {
+				Closed []string `json:"closed"`
+				Loss   float64  `json:"loss"`
+			} `json:"top"`
+		} `json:"levels"`
+	}
+	runs := map[string]result{}
+	var mipOut string
+	for _, args := range [][]string{{"--method", "enumerate"}, {"--method", "mip", "--workers", "1"}, {"--method", "mip", "--workers", "2"}} {
+		code, out, errOut := runCLI(t, append([]string{"chokepoints", "--k", "2", "--top", "3", "--json"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var r result
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Method != args[1] {
+			t.Errorf("%v: method %q", args, r.Method)
+		}
+		runs[args[1]] = r
+		if args[1] == "mip" {
+			if mipOut != "" && out != mipOut {
+				t.Error("--method mip differs with one worker and two")
+			}
+			mipOut = out
+		}
+	}
+	e, m := runs["enumerate"], runs["mip"]
+	for k := range e.Levels {
+		for i, s := range e.Levels[k].Top {
+			q := m.Levels[k].Top[i]
+			if math.Abs(q.Loss-s.Loss) > 1 {
+				t.Errorf("k = %d, rank %d: enumeration %v loses %g, MIP %v %g", k+1, i+1, s.Closed, s.Loss, q.Closed, q.Loss)
+			}
 		}
 	}
 }
@@ -150,5 +202,34 @@ func TestChokepointsSeriesShareARow(t *testing.T) {
 	}
 	if !strings.Contains(out, "1     GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)") {
 		t.Errorf("the four equal Power of Siberia closures are not one row:\n%s", out)
+	}
+	// the JSON groups them too: the first lists the others, each of them names its rank
+	code, out, errOut = runCLI(t, "chokepoints", "--k", "1", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Levels []struct {
+			Top []struct {
+				Closed       []string   `json:"closed"`
+				Equivalent   [][]string `json:"equivalent"`
+				EquivalentOf int        `json:"equivalent_of"`
+			} `json:"top"`
+		} `json:"levels"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	top := r.Levels[0].Top
+	if fmt.Sprint(top[0].Closed, top[0].Equivalent) != "[GP-CHA-AMU] [[GP-AMU-BLA] [GP-BLA-HEI] [GP-HEI-HAR]]" || top[0].EquivalentOf != 0 {
+		t.Errorf("first set %+v: want GP-CHA-AMU with its three equivalents", top[0])
+	}
+	for i := 1; i < 4; i++ {
+		if top[i].EquivalentOf != 1 || len(top[i].Equivalent) != 0 {
+			t.Errorf("set %d %+v: want equivalent_of 1", i+1, top[i])
+		}
+	}
+	if top[4].EquivalentOf != 0 {
+		t.Errorf("set 5 %+v: not equivalent to the first", top[4])
 	}
 }

@@ -1,6 +1,7 @@
 package highs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,9 @@ type Engine struct {
 	scratch     buf  // argument buffer for Set…
 	closed      bool
 }
+
+// defaultMIPRelGap is HiGHS's default mip_rel_gap, used when lp.Options.MIPRelGap is 0.
+const defaultMIPRelGap = 1e-4
 
 // buf is a malloc'ed block of wasm memory.
 type buf struct {
@@ -336,6 +340,12 @@ func (e *Engine) Resolve(ctx context.Context, opt lp.Options) (*lp.Solution, err
 	}
 	if err := in.setDouble(bg, "time_limit", limit); err != nil {
 		return nil, e.fail(ctx, "resolve", err)
+	}
+	if e.m.integ != nil {
+		// set on every MIP solve, as the instance keeps options from one solve to the next
+		if err := in.setDouble(bg, "mip_rel_gap", cmp.Or(opt.MIPRelGap, defaultMIPRelGap)); err != nil {
+			return nil, e.fail(ctx, "resolve", err)
+		}
 	}
 	status, err := e.run(ctx)
 	if err != nil {

@@ -696,3 +696,46 @@ func (l *lockedBuffer) Len() int {
 	defer l.mu.Unlock()
 	return len(l.b)
 }
+
+// TestMIPRelGap solves a 0/1 knapsack whose values differ by less than HiGHS's default gap
+// (1e-4 of about 10^6) and checks, with Options.MIPRelGap 1e-9, the optimum found by trying every
+// subset, and that the engine's option does not leak into the next solve's default.
+func TestMIPRelGap(t *testing.T) {
+	e := newTestEngine(t)
+	const n = 12
+	m := &lp.Model{Sense: lp.Maximize}
+	weight := make([]float64, n)
+	value := make([]float64, n)
+	for i := range n {
+		weight[i] = float64(3 + (i*7)%11)
+		value[i] = 1e5 + float64((i*37)%23)
+		m.AddVar(lp.Var{Upper: 1, Cost: value[i], Integer: true})
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	m.AddRow(lp.Row{Index: idx, Coef: weight, Lower: -lp.Inf, Upper: 40})
+	best := 0.0
+	for s := range 1 << n {
+		w, v := 0.0, 0.0
+		for i := range n {
+			if s&(1<<i) != 0 {
+				w, v = w+weight[i], v+value[i]
+			}
+		}
+		if w <= 40 {
+			best = max(best, v)
+		}
+	}
+	got, err := e.Solve(t.Context(), m, lp.Options{MIPRelGap: 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != lp.StatusOptimal || math.Abs(got.Objective-best) > 1e-6 || got.MIPGap > 1e-9 {
+		t.Errorf("status %v, objective %.6f (gap %g), want %.6f within 1e-9", got.Status, got.Objective, got.MIPGap, best)
+	}
+	if got, err := e.Solve(t.Context(), m, lp.Options{}); err != nil || got.Status != lp.StatusOptimal || got.Objective < best*(1-1e-4) {
+		t.Errorf("default gap: %v, %+v", err, got)
+	}
+}

@@ -175,6 +175,8 @@ async function mapPage() {
     svg.setAttribute("viewBox", vb.join(" "));
     const r = vb[2] / 250;
     for (const c of svg.querySelectorAll("circle.node")) c.setAttribute("r", r);
+    for (const c of svg.querySelectorAll("circle.chokemark")) c.setAttribute("r", r * 2.6);
+    for (const t of svg.querySelectorAll("text.chokemark")) t.setAttribute("font-size", r * 3);
     for (const t of svg.querySelectorAll("text.label")) {
       t.setAttribute("font-size", vb[2] / 90);
       t.setAttribute("dx", r * 1.6);
@@ -182,8 +184,8 @@ async function mapPage() {
     }
   };
   const colors = { rail: "#b5462f", road: "#8a6d1f", sea: "#2f6fb5", pipeline: "#2c8a4b", power: "#7a3fb5" };
-  const gb = el("g", { class: "basemap" }), gl = el("g", {}), gn = el("g", {}), gt = el("g", {});
-  svg.replaceChildren(gb, gl, gn, gt);
+  const gb = el("g", { class: "basemap" }), gl = el("g", {}), gn = el("g", {}), gt = el("g", {}), gc = el("g", { class: "chokes" });
+  svg.replaceChildren(gb, gl, gn, gt, gc);
   const r = vb[2] / 250;
   // country outlines under the network (Natural Earth, public domain): each ring (continuous
   // across the antimeridian) is drawn shifted by -360°, 0° or +360° wherever that copy lies
@@ -226,6 +228,7 @@ async function mapPage() {
     gt.append(el("text", { x: cx, y: cy, class: "label" + (major ? " major" : ""), dy: "0.35em" }, (n.name || n.id).split(" (")[0].split(" / ")[0]));
   }
   setVB();
+  chokepoints(d, nodes, px, gc, setVB).catch((err) => { $("#choke-note").textContent = "Chokepoints unavailable: " + err.message; });
   $("#legend").replaceChildren(...Object.entries(colors).map(([m, c]) => el("span", { class: "key" }, el("i", { "data-color": c }), m)));
   for (const i of document.querySelectorAll("#legend i")) i.style.background = i.dataset.color;
 
@@ -266,6 +269,40 @@ async function mapPage() {
     vb[1] = drag[3] - ((e.clientY - drag[1]) / rect.height) * vb[3];
     setVB();
   });
+}
+
+// chokepoints fills the map page's chokepoints section from /api/chokepoints (the headline
+// scenario's worst single link closures, as in the HTML report) and marks the network's worst on
+// the map: a numbered disc at the middle of each link (links in series share the number).
+async function chokepoints(d, nodes, px, gc, setVB) {
+  const c = await api("GET", "/api/chokepoints");
+  const links = new Map(d.links.map((l) => [l.id, l]));
+  const closed = (s) => s.closed.join(" + ") + (s.equivalent && s.equivalent.length ? " (same as " + s.equivalent.map((e) => e.join(" + ")).join(", ") + ")" : "");
+  const losses = (s) => s.losses.filter((x) => money(x.loss) !== "$0").map((x) => x.country + " " + money(x.loss)).join(", ") || "—";
+  $("#choke-note").textContent = `Scenario ${c.scenario}, regime ${c.regime}, year ${c.year}, no candidate project built: each link closed alone, the market re-optimising around it. Losses in USD a year of closure; negative: a gain. Pairs and triples: corridor chokepoints --k 3.`;
+  const rows = [];
+  c.network.forEach((s, i) => {
+    if (s.equivalent_of || rows.length === 5) return;
+    rows.push(el("tr", {}, el("td", { class: "n" }, String(i + 1)), el("td", {}, closed(s)), el("td", { class: "n" }, money(s.loss)), el("td", {}, losses(s))));
+    for (const id of [s.closed, ...(s.equivalent || [])].flat()) {
+      const l = links.get(id), a = l && nodes.get(l.from), b = l && nodes.get(l.to);
+      if (!a || !b) continue;
+      const way = [px(a), ...(l.waypoints || []).map(([lon, lat]) => px({ lon, lat })), px(b)];
+      const k = Math.floor((way.length - 2) / 2), [x, y] = [(way[k][0] + way[k + 1][0]) / 2, (way[k][1] + way[k + 1][1]) / 2];
+      gc.append(el("g", { "data-link": id }, el("title", {}, `chokepoint ${i + 1}: closing ${id} loses ${money(s.loss)}/yr`),
+        el("circle", { cx: x, cy: y, class: "chokemark" }), el("text", { x, y, class: "chokemark", "text-anchor": "middle", dy: "0.35em" }, String(i + 1))));
+    }
+  });
+  $("#choke-network").replaceChildren(el("tr", {}, el("th", {}, "rank"), el("th", {}, "closed"), el("th", {}, "network"), el("th", {}, "losses by country")), ...rows);
+  const crow = [el("tr", {}, el("th", {}, "country"), el("th", {}, "rank"), el("th", {}, "closed"), el("th", {}, "its loss"), el("th", {}, "network"))];
+  for (const ct of c.countries) {
+    const mine = ct.top.map((s, i) => [s, i]).filter(([s]) => !s.equivalent_of && money(s.country_loss) !== "$0" && s.country_loss > 0).slice(0, 3);
+    if (!mine.length) crow.push(el("tr", {}, el("td", {}, ct.name), el("td", {}), el("td", { class: "muted" }, "no single closure costs it anything"), el("td", {}), el("td", {})));
+    for (const [s, i] of mine) crow.push(el("tr", {}, el("td", {}, ct.name), el("td", { class: "n" }, String(i + 1)), el("td", {}, closed(s)), el("td", { class: "n" }, money(s.country_loss)), el("td", { class: "n" }, money(s.loss))));
+  }
+  $("#choke-countries").replaceChildren(...crow);
+  $("#choke-show").addEventListener("change", (e) => gc.classList.toggle("hidden", !e.target.checked));
+  setVB();
 }
 
 // ---- scenario editor ----
