@@ -11,6 +11,7 @@ import (
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
+	"github.com/corridor-dev/corridor/scenario"
 )
 
 // Evidence is one uncertain input ranked by how much it moves the decider's answer (issue #18):
@@ -57,9 +58,12 @@ func EvidenceTargets(out *Output) int {
 }
 
 // ProvenanceClass sorts a provenance into "fact" (source ids), "derived" (an assumption whose
-// reasoning says DERIVED: arithmetic on sourced figures) or "assumption".
+// reasoning says DERIVED: arithmetic on sourced figures) or "assumption"; "none" when none is
+// given.
 func ProvenanceClass(p quantity.Provenance) string {
 	switch {
+	case p.IsZero():
+		return "none"
 	case p.Assumption == "":
 		return "fact"
 	case strings.Contains(p.Assumption, "DERIVED"):
@@ -220,18 +224,43 @@ func pearson(x, y []float64) float64 {
 	return sxy / math.Sqrt(sxx*syy)
 }
 
-// evidenceClasses counts the provenance classes of every quantity of a network (each value
-// with its source), for the record beside a ranking.
-func evidenceClasses(n *model.Network) map[string]int {
-	out := map[string]int{}
-	for _, q := range n.Quantities() {
-		out[ProvenanceClass(q.Source)]++
-	}
-	return out
+// ClassCounts counts the values of a data set by provenance class (ProvenanceClass).
+type ClassCounts struct {
+	Fact       int `json:"fact"`
+	Derived    int `json:"derived"`
+	Assumption int `json:"assumption"`
+	None       int `json:"none"` // values without provenance: the validator refuses them
 }
 
-// ProvenanceCounts returns how many quantities of n are facts, derived or assumptions.
-func ProvenanceCounts(n *model.Network) (fact, derived, assumption int) {
-	c := evidenceClasses(n)
-	return c["fact"], c["derived"], c["assumption"]
+// Total is the number of values counted.
+func (c ClassCounts) Total() int { return c.Fact + c.Derived + c.Assumption + c.None }
+
+func (c *ClassCounts) add(p quantity.Provenance) {
+	switch ProvenanceClass(p) {
+	case "fact":
+		c.Fact++
+	case "derived":
+		c.Derived++
+	case "assumption":
+		c.Assumption++
+	default:
+		c.None++
+	}
+}
+
+// ProvenanceCounts counts every value of a data set by provenance class: each value of the
+// network (model.Network.Values: quantities, positions, km by country, start years, financing
+// and owners) and each number of the scenarios given (scenario.Scenario.Values), usually every
+// scenario the data set ships.
+func ProvenanceCounts(n *model.Network, scenarios []*scenario.Scenario) ClassCounts {
+	var c ClassCounts
+	for _, p := range n.Values() {
+		c.add(p)
+	}
+	for _, sc := range scenarios {
+		for _, p := range sc.Values() {
+			c.add(p)
+		}
+	}
+	return c
 }
