@@ -264,3 +264,36 @@ func ProvenanceCounts(n *model.Network, scenarios []*scenario.Scenario) ClassCou
 	}
 	return c
 }
+
+// TopChanges compares the top k of two rankings of the same inputs from independent runs of n
+// draws each (other seeds): it returns the inputs in a's top k that are neither in b's top k
+// nor tied in b with b's k-th input, in a's order. Two scores are tied when their |ρ| differ,
+// on Fisher's z scale (atanh), by no more than the two-sided 95 % bound of the difference of two
+// independent estimates, 1.96·√(2/(n − 3)): the draws cannot tell such inputs apart, and which
+// of them ranks k-th is chance. An empty answer means a's top k is stable in b.
+func TopChanges(a, b []Evidence, k, n int) []string {
+	if k < 1 || n < 4 {
+		return nil
+	}
+	top := map[string]bool{}
+	score := map[string]float64{}
+	for i, r := range b {
+		if i < k {
+			top[r.Input] = true
+		}
+		score[r.Input] = r.Score
+	}
+	z := func(s float64) float64 { return math.Atanh(min(math.Sqrt(max(s, 0)), 1-1e-12)) }
+	edge := 0.0
+	if len(b) >= k {
+		edge = z(b[k-1].Score)
+	}
+	band := 1.96 * math.Sqrt(2/float64(n-3))
+	var out []string
+	for _, r := range a[:min(k, len(a))] {
+		if !top[r.Input] && edge-z(score[r.Input]) > band {
+			out = append(out, r.Input)
+		}
+	}
+	return out
+}
