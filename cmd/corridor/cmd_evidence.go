@@ -63,20 +63,19 @@ func runEvidence(ctx context.Context, a *app, dir string, o evidenceOptions) err
 	}
 	fsys, name := dataFS(dir)
 	spec := pipeline.Spec{Data: dataRef(dir), Scenarios: o.scenarios, Projects: o.projects, Draws: o.draws, Seed: o.seed}
-	res, err := runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{KeepSamples: true})
+	res, err := runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{})
 	if err != nil {
 		return err
 	}
-	rows, err := appraise.EvidenceOf(appraise.Input{Net: res.Net, Scenarios: res.Scenarios, Projects: res.Spec.Projects, Seed: res.Spec.Seed}, res.Appraisal)
-	if err != nil {
-		return err
+	if res.Evidence == nil {
+		return fmt.Errorf("%s: no evidence ranking: the data set names no deciding country with a part in the run", name)
 	}
+	rows, floor := res.Evidence, res.EvidenceFloor
 	all, err := pipeline.Scenarios(fsys, nil, "") // every scenario of the data set, not only the run's
 	if err != nil {
 		return err
 	}
 	counts := appraise.ProvenanceCounts(res.Net, all)
-	floor := appraise.NoiseFloor(o.draws, appraise.EvidenceTargets(res.Appraisal))
 	if o.asJSON {
 		out := struct {
 			SchemaVersion int                  `json:"schema_version"`
