@@ -493,16 +493,20 @@ func orDash(s string) string {
 // writeSources prints each source with the values that cite it, then the count of assumptions.
 func writeSources(w io.Writer, n *model.Network, scens []*scenario.Scenario) error {
 	uses := map[string][]string{}
-	for path, p := range n.Values() {
+	note := func(path string, p quantity.Provenance) {
 		for _, id := range p.Sources {
 			uses[id] = append(uses[id], path)
 		}
+		for _, id := range citedIDs(n, p.Assumption) { // a DERIVED value's sums cite their sources
+			uses[id] = append(uses[id], path+" (reasoning)")
+		}
+	}
+	for path, p := range n.Values() {
+		note(path, p)
 	}
 	for _, sc := range scens {
 		for path, p := range sc.Values() {
-			for _, id := range p.Sources {
-				uses[id] = append(uses[id], "scenarios/"+sc.Name+"/"+path)
-			}
+			note("scenarios/"+sc.Name+"/"+path, p)
 		}
 		for _, r := range sc.Rules { // a rule's own sources: the measures it encodes
 			for _, id := range r.Source.Sources {
@@ -531,6 +535,26 @@ func writeSources(w io.Writer, n *model.Network, scens []*scenario.Scenario) err
 	c := appraise.ProvenanceCounts(n, scens)
 	_, err := fmt.Fprintf(w, "\n%d sources; values by provenance: %s — fact: source ids; derived: arithmetic on sourced figures (DERIVED); assumption: labelled reasoning (see the *_source cells)\n", len(n.Sources), classLine(c))
 	return err
+}
+
+// citedIDs returns the source ids of n that an assumption's reasoning names, once each, in
+// order: words made of id characters, a sentence's closing full stop dropped.
+func citedIDs(n *model.Network, text string) []string {
+	if text == "" {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) {
+		w = strings.TrimRight(w, ".")
+		if !seen[w] && n.Source(w) != nil {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func newDataInitCmd(a *app) *cobra.Command {
