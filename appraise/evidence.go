@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/quantity"
+	"github.com/corridor-dev/corridor/scenario"
 )
 
 // Evidence is one uncertain input ranked by how much it moves the decider's answer (issue #18):
@@ -57,9 +59,12 @@ func EvidenceTargets(out *Output) int {
 }
 
 // ProvenanceClass sorts a provenance into "fact" (source ids), "derived" (an assumption whose
-// reasoning says DERIVED: arithmetic on sourced figures) or "assumption".
+// reasoning says DERIVED: arithmetic on sourced figures) or "assumption"; "none" when none is
+// given.
 func ProvenanceClass(p quantity.Provenance) string {
 	switch {
+	case p.IsZero():
+		return "none"
 	case p.Assumption == "":
 		return "fact"
 	case strings.Contains(p.Assumption, "DERIVED"):
@@ -123,6 +128,26 @@ func EvidenceOf(in Input, out *Output) ([]Evidence, error) {
 				r := &sc.Rules[j]
 				if v, ok := x.enforcement[si][r.ID]; ok {
 					add(i, sc.Name+"/enforcement/"+r.ID, r.Enforcement.Source, v)
+				}
+			}
+			for j := range sc.Construction {
+				r := &sc.Construction[j]
+				if v, ok := x.enforcement[si][r.ID]; ok {
+					add(i, sc.Name+"/enforcement/"+r.ID, r.Enforcement.Source, v)
+				}
+				cost := r.EvasionCost
+				if r.Kind == scenario.Premium {
+					cost = r.Premium
+				}
+				if v, ok := x.enforcement[si][scenario.CostKey(r.ID)]; ok {
+					add(i, sc.Name+"/construction/"+r.ID+"/cost", cost.Source, v)
+				}
+			}
+			for _, st := range sc.Regimes.States {
+				for _, id := range slices.Sorted(maps.Keys(st.Enforcement)) {
+					if v, ok := x.enforcement[si][scenario.EnforcementKey(st.ID, id)]; ok {
+						add(i, sc.Name+"/"+st.ID+"/enforcement/"+id, st.Enforcement[id].Source, v)
+					}
 				}
 			}
 			for j, tr := range x.regimes[si].Transitions {
@@ -220,18 +245,76 @@ func pearson(x, y []float64) float64 {
 	return sxy / math.Sqrt(sxx*syy)
 }
 
-// evidenceClasses counts the provenance classes of every quantity of a network (each value
-// with its source), for the record beside a ranking.
-func evidenceClasses(n *model.Network) map[string]int {
-	out := map[string]int{}
-	for _, q := range n.Quantities() {
-		out[ProvenanceClass(q.Source)]++
-	}
-	return out
+// ClassCounts counts the values of a data set by provenance class (ProvenanceClass).
+type ClassCounts struct {
+	Fact       int `json:"fact"`
+	Derived    int `json:"derived"`
+	Assumption int `json:"assumption"`
+	None       int `json:"none"` // values without provenance: the validator refuses them
 }
 
-// ProvenanceCounts returns how many quantities of n are facts, derived or assumptions.
-func ProvenanceCounts(n *model.Network) (fact, derived, assumption int) {
-	c := evidenceClasses(n)
-	return c["fact"], c["derived"], c["assumption"]
+// Total is the number of values counted.
+func (c ClassCounts) Total() int { return c.Fact + c.Derived + c.Assumption + c.None }
+
+func (c *ClassCounts) add(p quantity.Provenance) {
+	switch ProvenanceClass(p) {
+	case "fact":
+		c.Fact++
+	case "derived":
+		c.Derived++
+	case "assumption":
+		c.Assumption++
+	default:
+		c.None++
+	}
+}
+
+// ProvenanceCounts counts every value of a data set by provenance class: each value of the
+// network (model.Network.Values: quantities, positions, km by country, start years, financing
+// and owners) and each number of the scenarios given (scenario.Scenario.Values), usually every
+// scenario the data set ships.
+func ProvenanceCounts(n *model.Network, scenarios []*scenario.Scenario) ClassCounts {
+	var c ClassCounts
+	for _, p := range n.Values() {
+		c.add(p)
+	}
+	for _, sc := range scenarios {
+		for _, p := range sc.Values() {
+			c.add(p)
+		}
+	}
+	return c
+}
+
+// TopChanges compares the top k of two rankings of the same inputs from independent runs of n
+// draws each (other seeds): it returns the inputs in a's top k that are neither in b's top k
+// nor tied in b with b's k-th input, in a's order. Two scores are tied when their |ρ| differ,
+// on Fisher's z scale (atanh), by no more than the two-sided 95 % bound of the difference of two
+// independent estimates, 1.96·√(2/(n − 3)): the draws cannot tell such inputs apart, and which
+// of them ranks k-th is chance. An empty answer means a's top k is stable in b.
+func TopChanges(a, b []Evidence, k, n int) []string {
+	if k < 1 || n < 4 {
+		return nil
+	}
+	top := map[string]bool{}
+	score := map[string]float64{}
+	for i, r := range b {
+		if i < k {
+			top[r.Input] = true
+		}
+		score[r.Input] = r.Score
+	}
+	z := func(s float64) float64 { return math.Atanh(min(math.Sqrt(max(s, 0)), 1-1e-12)) }
+	edge := 0.0
+	if len(b) >= k {
+		edge = z(b[k-1].Score)
+	}
+	band := 1.96 * math.Sqrt(2/float64(n-3))
+	var out []string
+	for _, r := range a[:min(k, len(a))] {
+		if !top[r.Input] && edge-z(score[r.Input]) > band {
+			out = append(out, r.Input)
+		}
+	}
+	return out
 }

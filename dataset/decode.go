@@ -441,6 +441,7 @@ func (d *decoder) link(r *rec) {
 	for _, p := range r.pairs("countries") {
 		l.Crossings = append(l.Crossings, model.CountryKm{Country: p.id, Km: p.val})
 	}
+	l.CrossingsSource = r.prov("countries_source")
 	vars := map[string]string{}
 	if u, ok := d.modeUnit[l.Mode]; ok {
 		vars["capacity_unit"] = u
@@ -515,6 +516,7 @@ func (d *decoder) project(r *rec) {
 	p := model.Project{
 		ID: r.id, Name: r.str("name"), Class: r.enum("class"), Description: r.str("description"),
 		Links: r.list("links"), Capex: r.q("capex", nil), StartYear: r.int("start_year"),
+		StartYearSource:   r.prov("start_year_source"),
 		ConstructionYears: r.q("construction_years", nil), Opex: r.q("opex", nil), Lifetime: r.q("lifetime", nil),
 		FinancingSource: r.prov("financing_source"), DependsOn: r.list("depends_on"),
 	}

@@ -151,7 +151,8 @@ func linkCells(x *model.Link) map[string]string {
 		km = append(km, c.Country+":"+fmtFloat(c.Km))
 	}
 	m := map[string]string{"id": x.ID, "name": x.Name, "from": x.From, "to": x.To, "mode": x.Mode,
-		"status": string(x.Status), "project": x.Project, "direction": dir, "countries": strings.Join(km, ";")}
+		"status": string(x.Status), "project": x.Project, "direction": dir, "countries": strings.Join(km, ";"),
+		"countries_source": x.CrossingsSource.String()}
 	putQ(m, "length", x.Length)
 	putQ(m, "capacity", x.Capacity)
 	putQ(m, "cost", x.Cost)
@@ -361,6 +362,7 @@ func projectsYAML(ps []model.Project) []byte {
 		}
 		w.q(in, "capex", p.Capex)
 		w.int(in, "start_year", p.StartYear)
+		w.str(in, "start_year_source", p.StartYearSource.String())
 		w.q(in, "construction_years", p.ConstructionYears)
 		w.q(in, "opex", p.Opex)
 		w.q(in, "lifetime", p.Lifetime)

@@ -18,8 +18,8 @@ func ExampleLoad() {
 		"modes.csv":     {Data: []byte("id,carrier,gauge_mm,capacity_unit\nrail1520,rail,1520,t/yr\n")},
 		"nodes.csv": {Data: []byte("id,name,country,kind,lat,lon,pos_source\n" +
 			"KHS,Khasan,RUS,border,42.43,130.64,S1\nRJN,Rajin,PRK,port,42.25,130.30,S1\n")},
-		"links.csv": {Data: []byte("id,from,to,mode,status,countries,length,length_source,capacity,capacity_source\n" +
-			"KR,KHS,RJN,rail1520,existing,RUS:1;PRK:53,54,S1,4 Mt/yr,S1\n")},
+		"links.csv": {Data: []byte("id,from,to,mode,status,countries,countries_source,length,length_source,capacity,capacity_source\n" +
+			"KR,KHS,RJN,rail1520,existing,RUS:1;PRK:53,S1,54,S1,4 Mt/yr,S1\n")},
 	}
 	n, warnings, err := dataset.Load(context.Background(), fsys)
 	if err != nil {
@@ -31,14 +31,14 @@ func ExampleLoad() {
 	fmt.Printf("%s: %s (%g t/yr), %s\n", l.ID, l.Capacity, l.Capacity.Value, l.Length)
 
 	// A mistake is reported at its cell.
-	fsys["links.csv"] = &fstest.MapFile{Data: []byte("id,from,to,mode,status,countries,length,length_source,capacity,capacity_source\n" +
-		"KR,KHS,RJN,rail1520,existing,RUS:1;PRK:53,54,S1,4 bcm/yr,S1\n")}
+	fsys["links.csv"] = &fstest.MapFile{Data: []byte("id,from,to,mode,status,countries,countries_source,length,length_source,capacity,capacity_source\n" +
+		"KR,KHS,RJN,rail1520,existing,RUS:1;PRK:53,S1,54,S1,4 bcm/yr,S1\n")}
 	_, _, err = dataset.Load(context.Background(), fsys)
 	fmt.Println(err)
 	// Output:
 	// 2 nodes, 1 links, 0 warnings
 	// KR: 4 Mt/yr (4e+06 t/yr), 54 km
-	// links.csv:2:49: capacity: unit "bcm/yr" measures gas volume/time, but a rail1520 link's capacity is in mass/time (for example t/yr) [unit]
+	// links.csv:2:52: capacity: unit "bcm/yr" measures gas volume/time, but a rail1520 link's capacity is in mass/time (for example t/yr) [unit]
 }
 
 func ExampleWriteGeoJSON() {

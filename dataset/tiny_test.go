@@ -35,10 +35,10 @@ A,Alpha,RUS,city,43.1,131.9,S1,,,,,,,
 B,Border,PRK,border,42.3,130.6,S1,4 Mt/yr,3..5,S2,12,,S2,true
 C,Charlie,KOR,city,37.5,127,S2,,,,,,,false
 `,
-		"links.csv": `id,name,from,to,mode,status,project,direction,countries,length,length_source,capacity,capacity_range,capacity_source,cost,cost_source,speed,speed_source
-L1,A-B rail,A,B,rail1520,existing,,,RUS:10;PRK:20,30,S1,5 Mt/yr,4..6,S1,0.05 USD/t/km,S2,40,S2
-L2,B-C rail,B,C,rail1435,existing,,oneway,PRK:100;KOR:200,300 km,S1,3e6,,S1,0.04 USD/t/km,S2,,
-G1,A-C gas,A,C,gas_pipeline,proposed,P1,,RUS:100;PRK:300;KOR:100,500,S1,10 bcm/yr,8..12 pert,S1,5 USD/mcm,S2,,
+		"links.csv": `id,name,from,to,mode,status,project,direction,countries,length,length_source,capacity,capacity_range,capacity_source,cost,cost_source,speed,speed_source,countries_source
+L1,A-B rail,A,B,rail1520,existing,,,RUS:10;PRK:20,30,S1,5 Mt/yr,4..6,S1,0.05 USD/t/km,S2,40,S2,S1
+L2,B-C rail,B,C,rail1435,existing,,oneway,PRK:100;KOR:200,300 km,S1,3e6,,S1,0.04 USD/t/km,S2,,,S1
+G1,A-C gas,A,C,gas_pipeline,proposed,P1,,RUS:100;PRK:300;KOR:100,500,S1,10 bcm/yr,8..12 pert,S1,5 USD/mcm,S2,,,assumption: split by the node coordinates
 `,
 		"commodities.csv": `id,name,unit,modes,tonnes_per_unit,tonnes_per_unit_source,price,price_range,price_source
 gas,Natural gas,mcm,gas_pipeline,,,300,250..350,S1
@@ -88,6 +88,7 @@ coal,Coal,t,rail1520;rail1435,,,100 USD/t,,S2
         add: {value: 2000000, source: S1}
     capex: {value: "2.5 BUSD", range: "2..4 lognormal", source: S1}
     start_year: 2030
+    start_year_source: "assumption: after the feasibility study"
     construction_years: {value: 4, source: S1}
     opex: {value: "50 MUSD/yr", source: S2}
     lifetime: {value: "30 yr", source: S2}

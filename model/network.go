@@ -127,9 +127,12 @@ type Link struct {
 	Tariff    Q      // optional transit tariff per capacity unit, paid to the countries crossed
 	Speed     Q      // optional commercial speed, km/h
 	Crossings []CountryKm
-	Status    Status
-	Project   string // Project.ID that builds or upgrades it; empty for none
-	TwoWay    bool   // false: only From → To
+	// CrossingsSource is the provenance of the km by country, required when the link crosses
+	// more than one country (a single country's km are the Length and share its source).
+	CrossingsSource quantity.Provenance
+	Status          Status
+	Project         string // Project.ID that builds or upgrades it; empty for none
+	TwoWay          bool   // false: only From → To
 	// Owners receive the link's capacity rent, in shares summing to 1. Empty means the default
 	// that Network.OwnersOf resolves: a project's owners for its links, the countries crossed
 	// by km for the rest (national networks).
@@ -222,12 +225,13 @@ type Project struct {
 	Class             string   // reference class for cost overruns: rail, road, bridge, pipeline, power, port
 	Links             []string // proposed Link.IDs it builds
 	Upgrades          []Upgrade
-	Capex             Q // USD, real, base year
-	StartYear         int
-	ConstructionYears Q                  // yr
-	Opex              Q                  // USD/yr once in service
-	Lifetime          Q                  // yr of service
-	Financing         map[string]float64 // Country.ID → share of capex and opex; shares sum to 1
+	Capex             Q                   // USD, real, base year
+	StartYear         int                 // year construction starts; 0 when not given
+	StartYearSource   quantity.Provenance // required when StartYear is given
+	ConstructionYears Q                   // yr
+	Opex              Q                   // USD/yr once in service
+	Lifetime          Q                   // yr of service
+	Financing         map[string]float64  // Country.ID → share of capex and opex; shares sum to 1
 	FinancingSource   quantity.Provenance
 	DependsOn         []string // Project.IDs that must be built first
 	Description       string

@@ -61,7 +61,7 @@ func Rules() []Rule {
 	return []Rule{
 		{"duplicate-id", "ids are unique within each table", checkDuplicates},
 		{"unknown-reference", "every id a row refers to exists (countries, nodes, modes, commodities, projects, sources)", checkReferences},
-		{"provenance", "every number, owners split and transit contract carries a source id or \"assumption: <reasoning>\"", checkProvenance},
+		{"provenance", "every number (start years and km by country included), owners split and transit contract carries a source id or \"assumption: <reasoning>\"", checkProvenance},
 		{"unit", "every quantity has the dimension its field expects (a capacity in bcm on a rail link is an error)", checkUnits},
 		{"capacity", "links that are not closed have a positive capacity; no quantity that must be non-negative is negative", checkCapacities},
 		{"position", "latitude within [-90, 90] and longitude within [-180, 180]", checkPositions},
@@ -229,9 +229,11 @@ func checkReferences(n *Network) []Issue {
 		}
 	}
 	for _, x := range n.Links {
+		unknownSources(CompLinks, x.ID, "countries_source", x.CrossingsSource)
 		unknownSources(CompLinks, x.ID, "owners_source", x.OwnersSource)
 	}
 	for _, x := range n.Projects {
+		unknownSources(CompProjects, x.ID, "start_year_source", x.StartYearSource)
 		unknownSources(CompProjects, x.ID, "financing_source", x.FinancingSource)
 		unknownSources(CompProjects, x.ID, "owners_source", x.OwnersSource)
 		for j, k := range x.Contracts {
@@ -272,11 +274,17 @@ func checkProvenance(n *Network) []Issue {
 		}
 	}
 	for _, x := range n.Links {
+		if len(x.Crossings) > 1 && x.CrossingsSource.IsZero() {
+			out = append(out, issue(CompLinks, x.ID, "countries_source", "km by country (%d countries) have no provenance: give a source id or \"assumption: <reasoning>\"", len(x.Crossings)))
+		}
 		if len(x.Owners) > 0 && x.OwnersSource.IsZero() {
 			out = append(out, issue(CompLinks, x.ID, "owners_source", "owners have no provenance: give a source id or \"assumption: <reasoning>\""))
 		}
 	}
 	for _, x := range n.Projects {
+		if x.StartYear != 0 && x.StartYearSource.IsZero() {
+			out = append(out, issue(CompProjects, x.ID, "start_year_source", "start year %d has no provenance: give a source id or \"assumption: <reasoning>\"", x.StartYear))
+		}
 		if len(x.Financing) > 0 && x.FinancingSource.IsZero() {
 			out = append(out, issue(CompProjects, x.ID, "financing_source", "financing shares have no provenance: give a source id or \"assumption: <reasoning>\""))
 		}

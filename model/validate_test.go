@@ -47,7 +47,7 @@ func tiny(t testing.TB) model.Network {
 			{ID: "AB", From: "A", To: "B", Mode: "rail1520", Length: q(t, "100 km"), Capacity: q(t, "5 Mt/yr"), Cost: q(t, "0.03 USD/t/km"),
 				Crossings: []model.CountryKm{{Country: "RUS", Km: 100}}, Status: model.StatusExisting, TwoWay: true},
 			{ID: "BC", From: "B", To: "C", Mode: "rail1435", Length: q(t, "50 km"), Capacity: q(t, "3 Mt/yr"), Cost: q(t, "2 USD/t"),
-				Crossings: []model.CountryKm{{Country: "RUS", Km: 1}, {Country: "PRK", Km: 49}}, Status: model.StatusProposed, Project: "P1", TwoWay: true},
+				Crossings: []model.CountryKm{{Country: "RUS", Km: 1}, {Country: "PRK", Km: 49}}, CrossingsSource: quantity.Provenance{Assumption: "split at the border"}, Status: model.StatusProposed, Project: "P1", TwoWay: true},
 		},
 		Commodities: []model.Commodity{{ID: "coal", Unit: unitT, Modes: []string{"rail1520", "rail1435"}, Price: q(t, "100 USD/t")}},
 		Markets: []model.Market{
@@ -252,6 +252,11 @@ func TestValidateOwnershipRules(t *testing.T) {
 		{"lifetime zero", func(n *model.Network) { n.Projects[0].Lifetime = q(t, "0 yr") }, "appraisal", "projects P1 lifetime", model.Error},
 		{"construction a century", func(n *model.Network) { n.Projects[0].ConstructionYears = q(t, "100 yr") }, "appraisal", "projects P1 construction_years", model.Error},
 		{"start year 20250", func(n *model.Network) { n.Projects[0].StartYear = 20250 }, "appraisal", "projects P1 start_year", model.Error},
+		{"start year without source", func(n *model.Network) { n.Projects[0].StartYear = 2030 }, "provenance", "projects P1 start_year_source", model.Error},
+		{"start year with unknown source", func(n *model.Network) {
+			n.Projects[0].StartYear, n.Projects[0].StartYearSource = 2030, quantity.Provenance{Sources: []string{"S9"}}
+		}, "unknown-reference", "projects P1 start_year_source", model.Error},
+		{"km by country without source", func(n *model.Network) { n.Links[1].CrossingsSource = quantity.Provenance{} }, "provenance", "links BC countries_source", model.Error},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := tinyFull(t)

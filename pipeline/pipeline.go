@@ -106,8 +106,16 @@ type Result struct {
 	Flows []ScenarioFlows
 	// Chokepoints are the headline (first) scenario's worst single closures.
 	Chokepoints *Chokepoints
-	Warnings    []string
-	Elapsed     time.Duration
+	// Evidence ranks the run's uncertain inputs by how much of the decider's figure each explains
+	// over the same draws (appraise.EvidenceOf: no extra solve), largest first; nil below 3 draws
+	// or without a deciding country. EvidenceFloor is the ρ² below which a score may be chance
+	// (appraise.NoiseFloor), and Provenance counts the values of the data set and the run's
+	// scenarios by provenance class.
+	Evidence      []appraise.Evidence
+	EvidenceFloor float64
+	Provenance    appraise.ClassCounts
+	Warnings      []string
+	Elapsed       time.Duration
 }
 
 // Run executes a Spec on the data set whose files data holds.
@@ -157,15 +165,28 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 	if res.InputHash, err = hashInputs(data, scs, spec.Premium); err != nil {
 		return nil, err
 	}
-	out, err := appraise.Run(ctx, appraise.Input{
+	in := appraise.Input{
 		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: deps.Workers,
 		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
-		Precision: spec.Precision / 100, KeepSamples: deps.KeepSamples, Years: n.Meta.AppraisalYears,
-	})
+		Precision: spec.Precision / 100, KeepSamples: true, // the evidence ranking reads every draw
+		Years: n.Meta.AppraisalYears,
+	}
+	out, err := appraise.Run(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	res.Appraisal = out
+	res.Provenance = appraise.ProvenanceCounts(n, scs)
+	if len(out.Samples) >= 3 && slices.Contains(out.Countries, out.Decider) {
+		in.NewEngine = nil // redrawing the inputs solves nothing
+		if res.Evidence, err = appraise.EvidenceOf(in, out); err != nil {
+			return nil, err
+		}
+		res.EvidenceFloor = appraise.NoiseFloor(len(out.Samples), appraise.EvidenceTargets(out))
+	}
+	if !deps.KeepSamples {
+		out.Samples = nil
+	}
 	if spec.Precision > 0 {
 		res.Spec.Draws, res.Spec.Precision = int(out.Draws), 0
 	}

@@ -12,7 +12,9 @@ import (
 	"strings"
 
 	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/pipeline"
+	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/third_party/naturalearth"
 )
 
@@ -47,6 +49,8 @@ type htmlPage struct {
 	CorridorNote                                           string
 	Inputs                                                 []htmlInput
 	Sources                                                []htmlSource
+	Evidence                                               []htmlEvidence
+	EvidenceNote, Agenda, Provenance                       string
 	Warnings                                               []string
 }
 
@@ -67,6 +71,14 @@ type htmlInput struct {
 	Path, Value, Range, Assumption string
 	Sources                        []htmlSourceRef
 	Facts, Confidence              string
+}
+
+// htmlEvidence is one row of the evidence ranking.
+type htmlEvidence struct {
+	Rank                                                      int
+	Input, Value, Range, Score, Rho, Where, Class, Assumption string
+	Chance                                                    bool // below the noise floor
+	Sources                                                   []htmlSourceRef
 }
 
 type htmlSourceRef struct {
@@ -173,6 +185,7 @@ func buildPage(r *pipeline.Result, opt HTMLOptions) (*htmlPage, error) {
 		return nil, err
 	}
 	p.Inputs, p.Sources = inputRows(r)
+	evidenceSection(p, r)
 	return p, nil
 }
 
@@ -412,6 +425,55 @@ func inputRows(r *pipeline.Result) ([]htmlInput, []htmlSource) {
 	}
 	slices.SortStableFunc(srcs, func(x, y htmlSource) int { return cmp.Compare(x.ID, y.ID) })
 	return rows, srcs
+}
+
+// maxEvidence is the number of inputs the report's evidence section lists.
+const maxEvidence = 15
+
+// evidenceSection fills the evidence ranking (issue #18): the top of r.Evidence with each
+// input's value, provenance class and source, the noise floor, the provenance counts and a
+// research-agenda line naming the highest-ranked assumptions above the floor.
+func evidenceSection(p *htmlPage, r *pipeline.Result) {
+	c := r.Provenance
+	p.Provenance = fmt.Sprintf("%d values in the data set and the run's scenarios: %d facts (source ids), %d derived (arithmetic on sourced figures), %d assumptions (labelled reasoning)", c.Total(), c.Fact, c.Derived, c.Assumption)
+	if c.None > 0 {
+		p.Provenance += fmt.Sprintf(", %d without provenance", c.None)
+	}
+	if len(r.Evidence) == 0 {
+		p.EvidenceNote = "No ranking: it needs at least 3 draws and a deciding country with a part in the run."
+		return
+	}
+	p.EvidenceNote = fmt.Sprintf("%d uncertain inputs vary over the %d draws; ρ² is the largest squared Spearman rank correlation between an input and %s's strategic value (bargaining view) or NPV (accounting view), over the cases in which it has a part: the share of that figure's rank variance the input explains alone (a screening measure from the same draws, not a Sobol index). Scores up to %.2f may be chance at this many draws (marked ~).",
+		len(r.Evidence), r.Appraisal.Draws, p.Decider, r.EvidenceFloor)
+	var agenda []string
+	for i, e := range r.Evidence {
+		if e.Class == "assumption" && e.Score > r.EvidenceFloor && len(agenda) < 3 {
+			agenda = append(agenda, fmt.Sprintf("%s (rank %d, ρ² %.2f)", e.Input, i+1, e.Score))
+		}
+		if i >= maxEvidence {
+			continue
+		}
+		row := htmlEvidence{Rank: i + 1, Input: e.Input, Score: fmt.Sprintf("%.2f", e.Score), Rho: fmt.Sprintf("%+.2f", e.Rho),
+			Where: e.Project + " under " + e.Scen + ", " + e.View + " view", Class: e.Class, Chance: e.Score <= r.EvidenceFloor}
+		if q := r.Net.Quantity(model.QuantityPath(e.Input)); q != nil {
+			row.Value, row.Range = q.String(), q.RangeString()
+		}
+		prov, _ := quantity.ParseProvenance(e.Source)
+		row.Assumption = prov.Assumption
+		for _, sid := range prov.Sources {
+			ref := htmlSourceRef{ID: sid}
+			if s := r.Net.Source(sid); s != nil {
+				ref.Title, ref.URL = strings.TrimSpace(s.Publisher+", "+s.Title), safeURL(s.URL)
+			}
+			row.Sources = append(row.Sources, ref)
+		}
+		p.Evidence = append(p.Evidence, row)
+	}
+	if len(agenda) == 0 {
+		p.Agenda = "Research agenda: no assumption scores above the noise floor; more draws may resolve the ranking."
+		return
+	}
+	p.Agenda = "Research agenda: the assumptions that would move the answer most if sourced are " + strings.Join(agenda, "; ") + "."
 }
 
 // FlowsViewOf returns the base-case flows of a scenario with every project built, as a FlowsView

@@ -169,7 +169,7 @@ func TestApplyRegimes(t *testing.T) {
 func TestApplyTimeline(t *testing.T) {
 	src := readTestdata(t, "valid.yaml")
 	i := strings.Index(src, "  transitions:")
-	src = src[:i] + "  timeline:\n    - {year: 2026, state: relief}\n    - {year: 2030, state: tight}\n"
+	src = src[:i] + "  timeline:\n    - {year: 2026, state: relief, source: \"assumption: t\"}\n    - {year: 2030, state: tight, source: \"assumption: t\"}\n"
 	s, err := Decode("timeline.yaml", strings.NewReader(src))
 	if err != nil {
 		t.Fatal(err)

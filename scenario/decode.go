@@ -27,7 +27,7 @@ func keysRegimes() []string    { return []string{"initial", "states", "transitio
 func keysState() []string      { return []string{"id", "name", "tags", "rules", "enforcement", "overrides"} }
 func keysTransition() []string { return []string{"from", "to", "probability", "feedback", "source"} }
 func keysFeedback() []string   { return []string{"rule", "per", "add"} }
-func keysStep() []string       { return []string{"year", "state"} }
+func keysStep() []string       { return []string{"year", "state", "source"} }
 
 // MaxFileBytes is the largest scenario file Decode reads.
 const MaxFileBytes = 4 << 20
@@ -228,7 +228,7 @@ func (r *reader) regimes(n ast.Node, path string) Regimes {
 		if !ok {
 			continue
 		}
-		g.Timeline = append(g.Timeline, TimelineStep{Year: r.integer(sf, "year", false), State: r.id(sf, "state", false)})
+		g.Timeline = append(g.Timeline, TimelineStep{Year: r.integer(sf, "year", false), State: r.id(sf, "state", false), Source: r.provenance(sf, "source")})
 	}
 	return g
 }

@@ -155,6 +155,8 @@ func TestDecodeErrors(t *testing.T) {
 			[]string{`valid.yaml:48:12: regimes/initial: unknown regime state "calm"`}},
 		{"timeline and transitions", valid + "  timeline:\n    - {year: 2025, state: quo}\n",
 			[]string{`regimes/timeline: give transitions (a sampled path) or a timeline (a fixed path), not both`}},
+		{"timeline year without source", valid + "  timeline:\n    - {year: 2025, state: quo}\n",
+			[]string{`regimes/timeline/0/source: the year 2025 needs a source`}},
 		{"premium not per year", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"50 MUSD\", source: T}\n"),
 			[]string{`valid.yaml:9:18: premium: premium must be money per year such as "50 MUSD/yr", got 50 MUSD (money)`}},
 		{"premium negative", edit(t, valid, "participants: [RUS, PRK, CHN]\n", "participants: [RUS, PRK, CHN]\npremium: {value: \"10 MUSD/yr\", range: \"-5..20\", source: T}\n"),

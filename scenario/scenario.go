@@ -149,10 +149,13 @@ type Transition struct {
 	Source      quantity.Provenance
 }
 
-// TimelineStep fixes the regime state from Year on (until the next step).
+// TimelineStep fixes the regime state from Year on (until the next step). The year is a value
+// like any other: Source says why the regime changes then (an announced date, a source id, or an
+// "assumption: <reasoning>").
 type TimelineStep struct {
-	Year  int
-	State string
+	Year   int
+	State  string
+	Source quantity.Provenance
 }
 
 // Regimes describes how the sanctions regime evolves: a Markov chain over States with yearly

@@ -152,6 +152,7 @@ func (s *Scenario) checkSelf(l *diag.List) {
 		need(p+"/state", st.State != "", "missing state (a regime state id)")
 		need(p+"/state", st.State == "" || len(g.States) == 0 || states[st.State], "unknown regime state %q", st.State)
 		need(p+"/year", i == 0 || st.Year > g.Timeline[i-1].Year, "timeline years must increase (%d follows %d)", st.Year, prevYear(g.Timeline, i))
+		need(p+"/source", st.Year == 0 || !st.Source.IsZero(), `the year %d needs a source: write {year: %d, state: %s, source: "<ids>"} or source: "assumption: <reasoning>"`, st.Year, st.Year, st.State)
 	}
 }
 

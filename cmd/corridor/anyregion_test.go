@@ -246,11 +246,20 @@ func TestDataEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	scens, err := pipeline.Scenarios(os.DirFS(anyRegion), nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := 0
-	for range net.Quantities() {
+	for range net.Values() {
 		want++
 	}
-	if n != want || got.Classes["fact"] == 0 {
+	for _, sc := range scens {
+		for range sc.Values() {
+			want++
+		}
+	}
+	if n != want || got.Classes["fact"] == 0 || got.Classes["none"] != 0 {
 		t.Errorf("classes %v add up to %d, want every one of the %d values", got.Classes, n, want)
 	}
 	if len(got.Inputs) == 0 || got.NoiseFloor <= 0 || got.NoiseFloor >= 1 {

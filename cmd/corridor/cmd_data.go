@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/corridor-dev/corridor/appraise"
 	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/internal/diag"
 	"github.com/corridor-dev/corridor/model"
@@ -60,7 +61,12 @@ built-in data set into DIR as the start of your own region.`,
 				if err != nil {
 					return err
 				}
-				return writeSources(a.stdout, n)
+				fsys, _ := dataFS(dir)
+				scens, err := pipeline.Scenarios(fsys, nil, n.Study.HeadlineScenario)
+				if err != nil {
+					return err
+				}
+				return writeSources(a.stdout, n, scens)
 			},
 		},
 		newDataInitCmd(a),
@@ -485,25 +491,28 @@ func orDash(s string) string {
 }
 
 // writeSources prints each source with the values that cite it, then the count of assumptions.
-func writeSources(w io.Writer, n *model.Network) error {
+func writeSources(w io.Writer, n *model.Network, scens []*scenario.Scenario) error {
 	uses := map[string][]string{}
-	assumptions := 0
 	note := func(path string, p quantity.Provenance) {
-		if p.Assumption != "" {
-			assumptions++
-		}
 		for _, id := range p.Sources {
 			uses[id] = append(uses[id], path)
 		}
+		for _, id := range citedIDs(n, p.Assumption) { // a DERIVED value's sums cite their sources
+			uses[id] = append(uses[id], path+" (reasoning)")
+		}
 	}
-	for path, q := range n.Quantities() {
-		note(string(path), q.Source)
+	for path, p := range n.Values() {
+		note(path, p)
 	}
-	for _, x := range n.Nodes {
-		note("nodes/"+x.ID+"/position", x.PosSource)
-	}
-	for _, x := range n.Projects {
-		note("projects/"+x.ID+"/financing", x.FinancingSource)
+	for _, sc := range scens {
+		for path, p := range sc.Values() {
+			note("scenarios/"+sc.Name+"/"+path, p)
+		}
+		for _, r := range sc.Rules { // a rule's own sources: the measures it encodes
+			for _, id := range r.Source.Sources {
+				uses[id] = append(uses[id], "scenarios/"+sc.Name+"/rules/"+r.ID)
+			}
+		}
 	}
 	for _, s := range n.Sources {
 		fmt.Fprintf(w, "%s [%s] %s — %s", s.ID, orDash(s.Confidence), s.Publisher, s.Title)
@@ -523,8 +532,29 @@ func writeSources(w io.Writer, n *model.Network) error {
 		}
 		fmt.Fprintf(w, "    used by (%d): %s\n", len(u), strings.Join(u, ", "))
 	}
-	_, err := fmt.Fprintf(w, "\n%d sources; %d values rest on labelled assumptions (see their *_source cells)\n", len(n.Sources), assumptions)
+	c := appraise.ProvenanceCounts(n, scens)
+	_, err := fmt.Fprintf(w, "\n%d sources; values by provenance: %s — fact: source ids; derived: arithmetic on sourced figures (DERIVED); assumption: labelled reasoning (see the *_source cells)\n", len(n.Sources), classLine(c))
 	return err
+}
+
+// citedIDs returns the source ids of n that an assumption's reasoning names, once each, in
+// order: words made of id characters, a sentence's closing full stop dropped.
+func citedIDs(n *model.Network, text string) []string {
+	if text == "" {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) {
+		w = strings.TrimRight(w, ".")
+		if !seen[w] && n.Source(w) != nil {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func newDataInitCmd(a *app) *cobra.Command {

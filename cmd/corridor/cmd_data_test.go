@@ -40,7 +40,7 @@ func TestDataSources(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"L27 [", "used by (", "values rest on labelled assumptions"} {
+	for _, want := range []string{"L27 [", "used by (", "values by provenance: ", " fact, ", " derived, ", " assumption (", "scenarios/x1-status-quo/rules/un-refined-cap/cap", "markets/EL-PRK-DEM-PYO/steps/0/price (reasoning)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("data sources output lacks %q", want)
 		}

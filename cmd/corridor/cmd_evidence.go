@@ -63,37 +63,40 @@ func runEvidence(ctx context.Context, a *app, dir string, o evidenceOptions) err
 	}
 	fsys, name := dataFS(dir)
 	spec := pipeline.Spec{Data: dataRef(dir), Scenarios: o.scenarios, Projects: o.projects, Draws: o.draws, Seed: o.seed}
-	res, err := runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{KeepSamples: true})
+	res, err := runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{})
 	if err != nil {
 		return err
 	}
-	rows, err := appraise.EvidenceOf(appraise.Input{Net: res.Net, Scenarios: res.Scenarios, Projects: res.Spec.Projects, Seed: res.Spec.Seed}, res.Appraisal)
+	if res.Evidence == nil {
+		return fmt.Errorf("%s: no evidence ranking: the data set names no deciding country with a part in the run", name)
+	}
+	rows, floor := res.Evidence, res.EvidenceFloor
+	all, err := pipeline.Scenarios(fsys, nil, "") // every scenario of the data set, not only the run's
 	if err != nil {
 		return err
 	}
-	fact, derived, assumption := appraise.ProvenanceCounts(res.Net)
-	floor := appraise.NoiseFloor(o.draws, appraise.EvidenceTargets(res.Appraisal))
+	counts := appraise.ProvenanceCounts(res.Net, all)
 	if o.asJSON {
 		out := struct {
-			SchemaVersion int                 `json:"schema_version"`
-			Data          string              `json:"data"`
-			Draws         int                 `json:"draws"`
-			Seed          uint64              `json:"seed"`
-			Classes       map[string]int      `json:"classes"`     // provenance classes of every value
-			NoiseFloor    float64             `json:"noise_floor"` // ρ² below which a score may be chance
-			Inputs        []appraise.Evidence `json:"inputs"`
-		}{1, res.Spec.Data, o.draws, o.seed, map[string]int{"fact": fact, "derived": derived, "assumption": assumption}, floor, rows}
+			SchemaVersion int                  `json:"schema_version"`
+			Data          string               `json:"data"`
+			Draws         int                  `json:"draws"`
+			Seed          uint64               `json:"seed"`
+			Classes       appraise.ClassCounts `json:"classes"`     // provenance classes of every value
+			NoiseFloor    float64              `json:"noise_floor"` // ρ² below which a score may be chance
+			Inputs        []appraise.Evidence  `json:"inputs"`
+		}{1, res.Spec.Data, o.draws, o.seed, counts, floor, rows}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	return evidenceText(a.stdout, name, o, rows, floor, fact, derived, assumption)
+	return evidenceText(a.stdout, name, o, rows, floor, counts)
 }
 
-func evidenceText(w io.Writer, name string, o evidenceOptions, rows []appraise.Evidence, floor float64, fact, derived, assumption int) error {
+func evidenceText(w io.Writer, name string, o evidenceOptions, rows []appraise.Evidence, floor float64, counts appraise.ClassCounts) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Evidence — %s; %d draws, seed %d\n", name, o.draws, o.seed)
-	fmt.Fprintf(tw, "values by provenance: %d fact, %d derived, %d assumption\n", fact, derived, assumption)
+	fmt.Fprintf(tw, "values by provenance: %s\n", classLine(counts))
 	fmt.Fprintf(tw, "%d uncertain inputs vary; ranked by ρ², the share of the deciding country's figure (rank) an input explains alone\n", len(rows))
 	fmt.Fprintf(tw, "noise floor: ρ² below %.2f may be chance at %d draws (marked ~); more draws lower it\n\n", floor, o.draws)
 	fmt.Fprintln(tw, "rank\tinput\tρ²\tρ\twhere\tclass\tsource")
@@ -115,4 +118,14 @@ func evidenceText(w io.Writer, name string, o evidenceOptions, rows []appraise.E
 func shortScenario(name string) string {
 	s, _, _ := strings.Cut(name, "-")
 	return s
+}
+
+// classLine writes provenance counts as "115 fact, 147 derived, 458 assumption (720 values)",
+// naming values without provenance only when there are any.
+func classLine(c appraise.ClassCounts) string {
+	s := fmt.Sprintf("%d fact, %d derived, %d assumption", c.Fact, c.Derived, c.Assumption)
+	if c.None > 0 {
+		s += fmt.Sprintf(", %d without provenance", c.None)
+	}
+	return s + fmt.Sprintf(" (%d values)", c.Total())
 }
