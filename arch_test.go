@@ -38,6 +38,7 @@ func allowedImports() map[string][]string {
 		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth"},
 		"store":                    {"pipeline"},
+		"dispatch":                 {"pipeline", "appraise"},
 		"serve":                    {"pipeline", "store", "report", "dataset", "scenario", "model", "internal/diag", "third_party/naturalearth"},
 		"internal/gendocs":         {"dataset", "model", "quantity"},
 	}
