@@ -26,7 +26,8 @@ type WorkerConfig struct {
 	// Deps are the engines, logger and goroutines (Workers) each chunk is computed with.
 	Deps   pipeline.Deps
 	Logger *slog.Logger
-	// OnChunk, if not nil, is called when the worker takes a chunk, before it computes it.
+	// OnChunk, if not nil, is called when the worker has taken a chunk and signals progress on
+	// it, before it computes it.
 	OnChunk func(run string, lo, hi int)
 }
 
@@ -135,9 +136,6 @@ func (w *worker) handle(ctx context.Context, m jetstream.Msg) {
 		log = log.With("delivery", md.NumDelivered)
 	}
 	log.Info("chunk taken")
-	if w.cfg.OnChunk != nil {
-		w.cfg.OnChunk(j.Run, j.Lo, j.Hi)
-	}
 	// signal progress while computing, so that the chunk is redelivered only if this process dies
 	beat, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -153,6 +151,9 @@ func (w *worker) handle(ctx context.Context, m jetstream.Msg) {
 			}
 		}
 	})
+	if w.cfg.OnChunk != nil {
+		w.cfg.OnChunk(j.Run, j.Lo, j.Hi)
+	}
 	t0 := time.Now()
 	batch, err := w.compute(ctx, j)
 	stop()
