@@ -256,3 +256,67 @@ func TestDistributedDeadServer(t *testing.T) {
 		t.Errorf("--chunk without --nats: exit %d, %q", code, errOut)
 	}
 }
+
+// cliOK runs a command line in this process and fails tb unless it succeeds.
+func cliOK(tb testing.TB, args ...string) {
+	tb.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := run(tb.Context(), args, strings.NewReader(""), &stdout, &stderr); code != exitOK {
+		tb.Fatalf("corridor %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
+	}
+}
+
+// BenchmarkDistributed measures draws/s of the built-in data's status-quo scenario (every
+// project; about 0.35 s a draw on one core) run here on 1 and 2 goroutines, and on 1, 2 and 4
+// worker processes of one goroutine each through an embedded JetStream server on loopback, in
+// chunks of 2 draws. Each figure is a whole assess run (data loading and base-case flows
+// included, analysis off; in the first run each worker also loads the data set and prepares
+// the run), so the local rows are the baseline to compare with. On a machine
+// with c cores, more than c workers cannot help.
+func BenchmarkDistributed(b *testing.B) {
+	const draws = 24
+	args := []string{"assess", "--scenario", "x1", "--draws", strconv.Itoa(draws), "--analysis=false", "--json"}
+	report := func(b *testing.B) { b.ReportMetric(float64(draws*b.N)/b.Elapsed().Seconds(), "draws/s") }
+	for _, g := range []int{1, 2} {
+		b.Run(fmt.Sprintf("local/goroutines=%d", g), func(b *testing.B) {
+			for b.Loop() {
+				cliOK(b, append(args, "--workers", strconv.Itoa(g))...)
+			}
+			report(b)
+		})
+	}
+	br := testBroker(b)
+	for _, n := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("nats/workers=%d", n), func(b *testing.B) {
+			stop := startWorkers(b, br.URL(), n)
+			defer stop()
+			for b.Loop() {
+				cliOK(b, append(args, "--nats", br.URL(), "--chunk", "2")...)
+			}
+			report(b)
+		})
+	}
+}
+
+// BenchmarkChunkOverhead measures what a chunk costs beyond its draws: the synthetic region's 96
+// draws (about 2 ms each) on one worker process, in 96 chunks of one draw and in one chunk of 96;
+// the difference over 95 chunks is the overhead of one (publishing, fetching, acknowledging,
+// gathering and decoding).
+func BenchmarkChunkOverhead(b *testing.B) {
+	const draws = 96
+	br := testBroker(b)
+	stop := startWorkers(b, br.URL(), 1)
+	defer stop()
+	args := []string{"assess", "--data", anyRegion, "--draws", strconv.Itoa(draws), "--analysis=false", "--json", "--nats", br.URL()}
+	cliOK(b, append(args, "--chunk", "1")...) // the worker prepares the run once
+	var small, whole time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		cliOK(b, append(args, "--chunk", "1")...)
+		t1 := time.Now()
+		cliOK(b, append(args, "--chunk", strconv.Itoa(draws))...)
+		small, whole = small+t1.Sub(t0), whole+time.Since(t1)
+	}
+	b.ReportMetric(float64((small-whole).Microseconds())/1000/float64(b.N)/(draws-1), "ms/chunk")
+	b.ReportMetric(float64(whole.Milliseconds())/float64(b.N), "ms/run-in-1-chunk")
+}
