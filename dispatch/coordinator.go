@@ -20,7 +20,7 @@ import (
 )
 
 // DefaultChunk is the draws of one chunk when the coordinator is given none: on the built-in
-// data a draw costs about 0.7 core-seconds, so a chunk is several seconds of work against a few
+// data a draw costs about 0.6 core-seconds, so a chunk is several seconds of work against a few
 // milliseconds of overhead, and 100 draws still make 10 chunks to share.
 const DefaultChunk = 10
 

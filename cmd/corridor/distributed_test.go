@@ -267,7 +267,7 @@ func cliOK(tb testing.TB, args ...string) {
 }
 
 // BenchmarkDistributed measures draws/s of the built-in data's status-quo scenario (every
-// project; about 0.35 s a draw on one core) run here on 1 and 2 goroutines, and on 1, 2 and 4
+// project; 0.15–0.35 s a draw on one core, depending on the load) run here on 1 and 2 goroutines, and on 1, 2 and 4
 // worker processes of one goroutine each through an embedded JetStream server on loopback, in
 // chunks of 2 draws. Each figure is a whole assess run (data loading and base-case flows
 // included, analysis off; in the first run each worker also loads the data set and prepares
