@@ -214,3 +214,33 @@ func TestServerDiesMidRun(t *testing.T) {
 	}
 	t.Logf("error after %v: %v", time.Since(t0).Round(100*time.Millisecond), err)
 }
+
+// TestQueueRecreated: workers keep working when the work queue is deleted and made again (a
+// broker restarted on a fresh store) instead of waiting on a consumer that is gone.
+func TestQueueRecreated(t *testing.T) {
+	b := broker(t, dispatch.Setup{AckWait: time.Second, MaxDeliver: 3})
+	startWorkers(t, b.URL(), 1)
+	time.Sleep(300 * time.Millisecond) // the worker fetches from the first queue
+	nc, err := nats.Connect(b.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	if err := js.DeleteStream(t.Context(), dispatch.ChunkStream); err != nil {
+		t.Fatal(err)
+	}
+	co, err := dispatch.NewCoordinator(t.Context(), dispatch.CoordinatorConfig{URL: b.URL(), Chunk: 4}) // makes the queue again
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer co.Close()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	s := spec(8)
+	if local, remote := run(t, s, nil), run(t, s, func(_ context.Context, j pipeline.Job, lo, hi int, progress func(int)) ([][]byte, error) {
+		return co.Remote(ctx, j, lo, hi, progress)
+	}); string(local) != string(remote) {
+		t.Error("the run after the queue was made again differs from the local one")
+	}
+}

@@ -79,6 +79,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 				return nil
 			}
 			w.log.Debug("fetch", "err", err)
+			cons = w.again(ctx, cons, err)
 			select {
 			case <-time.After(time.Second):
 			case <-ctx.Done():
@@ -94,8 +95,32 @@ func RunWorker(ctx context.Context, cfg WorkerConfig) error {
 		cancel()
 		if err := batch.Error(); err != nil && ctx.Err() == nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, context.DeadlineExceeded) {
 			w.log.Debug("fetch", "err", err)
+			cons = w.again(ctx, cons, err)
 		}
 	}
+}
+
+// again returns the work queue's consumer created anew when a fetch failed because it no longer
+// exists (a broker restarted on a fresh store), else cons.
+func (w *worker) again(ctx context.Context, cons jetstream.Consumer, err error) jetstream.Consumer {
+	if !gone(err) {
+		return cons
+	}
+	w.log.Warn("the work queue is gone; creating it again", "err", err)
+	if err := Ensure(ctx, w.c.js, DefaultSetup, false); err != nil {
+		w.log.Warn("work queue", "err", err)
+		return cons
+	}
+	cc, err := w.c.js.Consumer(ctx, ChunkStream, WorkerGroup)
+	if err != nil {
+		return cons
+	}
+	return cc
+}
+
+// gone reports whether a fetch failed because the work queue or its consumer no longer exists.
+func gone(err error) bool {
+	return errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, jetstream.ErrConsumerNotFound) || errors.Is(err, jetstream.ErrStreamNotFound)
 }
 
 // worker is RunWorker's state: the runs it has prepared, kept for their next chunks.
