@@ -50,6 +50,13 @@ func StartBroker(ctx context.Context, cfg BrokerConfig) (*Broker, error) {
 	}
 	if p == 0 {
 		p = server.RANDOM_PORT
+	} else {
+		// say at once that the port is taken, rather than after the server's start-up wait
+		l, err := net.Listen("tcp", cfg.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("NATS server: %w", err)
+		}
+		l.Close()
 	}
 	opts := &server.Options{Host: host, Port: p, JetStream: true, StoreDir: cfg.StoreDir, NoSigs: true, ServerName: "corridor-broker",
 		MaxPayload: 8 << 20, DisableJetStreamBanner: true}
