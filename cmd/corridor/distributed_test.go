@@ -267,34 +267,41 @@ func cliOK(tb testing.TB, args ...string) {
 }
 
 // BenchmarkDistributed measures draws/s of the built-in data's status-quo scenario (every
-// project; 0.15–0.35 s a draw on one core, depending on the load) run here on 1 and 2 goroutines, and on 1, 2 and 4
-// worker processes of one goroutine each through an embedded JetStream server on loopback, in
-// chunks of 2 draws. Each figure is a whole assess run (data loading and base-case flows
-// included, analysis off; in the first run each worker also loads the data set and prepares
-// the run), so the local rows are the baseline to compare with. On a machine
-// with c cores, more than c workers cannot help.
+// project; 0.15–0.35 s a draw on one core, depending on the load) run here on 1 and 2
+// goroutines, and on 1, 2 and 4 worker processes of one goroutine each, each set on its own
+// embedded JetStream server on loopback, in chunks of 2 draws. Every iteration runs each of the
+// five once, in turn, so that a machine whose load drifts (a shared one) biases none of them;
+// each figure is a whole assess run (data loading and base-case flows included, analysis off),
+// so the local ones are the baseline. Every run has a seed of its own, so that workers cannot
+// reuse a run they prepared (and its warm LP engines) where a local run starts cold; they do
+// keep their compiled LP engine, as a long-running worker does. On a machine with c cores, more
+// than c workers cannot help.
 func BenchmarkDistributed(b *testing.B) {
 	const draws = 24
 	args := []string{"assess", "--scenario", "x1", "--draws", strconv.Itoa(draws), "--analysis=false", "--json"}
-	report := func(b *testing.B) { b.ReportMetric(float64(draws*b.N)/b.Elapsed().Seconds(), "draws/s") }
-	for _, g := range []int{1, 2} {
-		b.Run(fmt.Sprintf("local/goroutines=%d", g), func(b *testing.B) {
-			for b.Loop() {
-				cliOK(b, append(args, "--workers", strconv.Itoa(g))...)
-			}
-			report(b)
-		})
+	type setup struct {
+		name string
+		args []string
 	}
-	br := testBroker(b)
+	setups := []setup{{"local-1-goroutine", []string{"--workers", "1"}}, {"local-2-goroutines", []string{"--workers", "2"}}}
 	for _, n := range []int{1, 2, 4} {
-		b.Run(fmt.Sprintf("nats/workers=%d", n), func(b *testing.B) {
-			stop := startWorkers(b, br.URL(), n)
-			defer stop()
-			for b.Loop() {
-				cliOK(b, append(args, "--nats", br.URL(), "--chunk", "2")...)
-			}
-			report(b)
-		})
+		br := testBroker(b)
+		stop := startWorkers(b, br.URL(), n)
+		defer stop()
+		setups = append(setups, setup{fmt.Sprintf("nats-%d-workers", n), []string{"--nats", br.URL(), "--chunk", "2"}})
+	}
+	took := make([]time.Duration, len(setups))
+	seed := 100
+	for b.Loop() {
+		for i, s := range setups {
+			seed++
+			t0 := time.Now()
+			cliOK(b, append(append(args, "--seed", strconv.Itoa(seed)), s.args...)...)
+			took[i] += time.Since(t0)
+		}
+	}
+	for i, s := range setups {
+		b.ReportMetric(float64(draws*b.N)/took[i].Seconds(), "draws/s-"+s.name)
 	}
 }
 
