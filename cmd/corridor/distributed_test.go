@@ -4,10 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -326,4 +330,63 @@ func BenchmarkChunkOverhead(b *testing.B) {
 	}
 	b.ReportMetric(float64((small-whole).Microseconds())/1000/float64(b.N)/(draws-1), "ms/chunk")
 	b.ReportMetric(float64(whole.Milliseconds())/float64(b.N), "ms/run-in-1-chunk")
+}
+
+// TestServeDistributed: serve --nats runs its runs' draws on workers, and the stored result is
+// the one a server computing them itself stores.
+func TestServeDistributed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a worker process")
+	}
+	b := testBroker(t)
+	stop := startWorkers(t, b.URL(), 1)
+	result := func(o serveOptions) string {
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		a := &app{stdout: io.Discard, stderr: io.Discard}
+		o.addr, o.db, o.data, o.concurrent, o.draws = "127.0.0.1:0", filepath.Join(t.TempDir(), "c.db"), anyRegion, 1, 100
+		addrc, errc := make(chan string, 1), make(chan error, 1)
+		go func() { errc <- runServe(ctx, a, o, func(addr string) { addrc <- addr }) }()
+		var addr string
+		select {
+		case addr = <-addrc:
+		case err := <-errc:
+			t.Fatalf("serve: %v", err)
+		}
+		res, err := http.Post("http://"+addr+"/api/runs", "application/json", strings.NewReader(`{"draws":12,"seed":4}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			res, err := http.Get("http://" + addr + "/api/runs/1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var run struct {
+				Status string          `json:"status"`
+				Error  string          `json:"error"`
+				Result json.RawMessage `json:"result"`
+			}
+			err = json.NewDecoder(res.Body).Decode(&run)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch run.Status {
+			case "complete":
+				return string(run.Result)
+			case "failed", "interrupted", "canceled":
+				t.Fatalf("run %s: %s", run.Status, run.Error)
+			}
+		}
+		t.Fatal("the run did not complete within 60 s")
+		return ""
+	}
+	if local, remote := result(serveOptions{}), result(serveOptions{nats: b.URL(), chunk: 3}); local != remote {
+		t.Error("the distributed run's stored result differs from the local one's")
+	}
+	if n := strings.Count(stop()[0].stderr.String(), "chunk done"); n != 4 {
+		t.Errorf("the worker computed %d chunks, want 4 (12 draws in chunks of 3)", n)
+	}
 }
