@@ -39,6 +39,7 @@ func allowedImports() map[string][]string {
 		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp", "chokepoint"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth", "chokepoint"},
 		"store":                    {"pipeline"},
+		"dispatch":                 {"pipeline", "appraise"},
 		"serve":                    {"pipeline", "store", "report", "dataset", "scenario", "model", "internal/diag", "third_party/naturalearth", "chokepoint"},
 		"internal/gendocs":         {"dataset", "model", "quantity"},
 	}

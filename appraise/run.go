@@ -59,8 +59,12 @@ type Input struct {
 	Precision float64
 	// KeepSamples keeps every draw's figures in Output.Samples.
 	KeepSamples bool
-	Progress    func(done, total int)
-	Logger      *slog.Logger
+	// Remote, when set, computes the Monte Carlo draws elsewhere (batches from Drawers on other
+	// processes or machines) instead of on Workers goroutines here; the result is the same bytes.
+	// The base-case analysis still runs here.
+	Remote   Remote
+	Progress func(done, total int)
+	Logger   *slog.Logger
 }
 
 // FirstBatch is the draws a run with Input.Precision starts with.
@@ -281,13 +285,11 @@ func Run(ctx context.Context, in Input) (*Output, error) {
 	var draws [][]caseDraw
 	for {
 		start := len(draws)
-		opt := risk.Options{Workers: workers}
+		var progress func(done int)
 		if in.Progress != nil {
-			opt.Progress = func(done, _ int) { in.Progress(start+done, in.Draws) }
+			progress = func(done int) { in.Progress(start+done, in.Draws) }
 		}
-		more, err := risk.Run(ctx, n-start, opt, func(ctx context.Context, i, w int) ([]caseDraw, error) {
-			return ev.draw(ctx, solvers[w], uint64(start+i))
-		})
+		more, err := ev.drawsOf(ctx, solvers, start, n, progress)
 		if err != nil {
 			return nil, err
 		}

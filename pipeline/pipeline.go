@@ -91,6 +91,9 @@ type Deps struct {
 	Workers int
 	// KeepSamples keeps every draw's figures in the Result's Appraisal.Samples.
 	KeepSamples bool
+	// Remote, when set, computes the Monte Carlo draws on workers elsewhere (package dispatch)
+	// instead of on Workers goroutines here; the result is the same bytes.
+	Remote Remote
 }
 
 // Result is a finished run.
@@ -121,62 +124,22 @@ type Result struct {
 // Run executes a Spec on the data set whose files data holds.
 func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error) {
 	t0 := time.Now()
-	if !(spec.Precision >= 0) {
-		return nil, fmt.Errorf("precision %g: want a standard error in percentage points > 0, or 0 for none", spec.Precision)
-	}
-	n, warnings, err := dataset.Load(ctx, data)
-	if err != nil {
-		return nil, fmt.Errorf("load %s:\n%w", spec.Data, err)
-	}
-	res := &Result{Version: Version, Spec: spec, Net: n}
-	for _, w := range warnings {
-		res.Warnings = append(res.Warnings, w.Error())
-	}
-	scs, err := Scenarios(data, spec.Scenarios, n.Study.HeadlineScenario)
+	res, in, err := prepare(ctx, spec, data, deps)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range spec.Custom {
-		sc, err := t.Decode()
-		if err != nil {
-			return nil, err
+	if deps.Remote != nil {
+		job := Job{Spec: spec, InputHash: res.InputHash, Data: data}
+		in.Remote = func(ctx context.Context, lo, hi int, progress func(int)) ([][]byte, error) {
+			return deps.Remote(ctx, job, lo, hi, progress)
 		}
-		scs = append(scs, sc)
-	}
-	if len(scs) == 0 {
-		return nil, errors.New("no scenarios: the data set has no scenarios/ folder; give a scenario file")
-	}
-	var errs []error
-	for _, sc := range scs {
-		if err := sc.Check(n); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	res.Scenarios = scs
-	var premium quantity.Quantity
-	if spec.Premium != "" {
-		if premium, err = ParsePremium(spec.Premium); err != nil {
-			return nil, err
-		}
-	}
-	if res.InputHash, err = hashInputs(data, scs, spec.Premium); err != nil {
-		return nil, err
-	}
-	in := appraise.Input{
-		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: deps.Workers,
-		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
-		Precision: spec.Precision / 100, KeepSamples: true, // the evidence ranking reads every draw
-		Years: n.Meta.AppraisalYears,
 	}
 	out, err := appraise.Run(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	res.Appraisal = out
-	res.Provenance = appraise.ProvenanceCounts(n, scs)
+	res.Provenance = appraise.ProvenanceCounts(res.Net, res.Scenarios)
 	if len(out.Samples) >= 3 && slices.Contains(out.Countries, out.Decider) {
 		in.NewEngine = nil // redrawing the inputs solves nothing
 		if res.Evidence, err = appraise.EvidenceOf(in, out); err != nil {
@@ -190,14 +153,100 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 	if spec.Precision > 0 {
 		res.Spec.Draws, res.Spec.Precision = int(out.Draws), 0
 	}
-	if res.Flows, err = baseFlows(ctx, n, scs, out.ReferenceYear, deps.NewEngine); err != nil {
+	if res.Flows, err = baseFlows(ctx, res.Net, res.Scenarios, out.ReferenceYear, deps.NewEngine); err != nil {
 		return nil, err
 	}
-	if res.Chokepoints, err = RankChokepoints(ctx, n, scs[0], out.ReferenceYear, deps.NewEngine, deps.Logger); err != nil {
+	if res.Chokepoints, err = RankChokepoints(ctx, res.Net, res.Scenarios[0], out.ReferenceYear, deps.NewEngine, deps.Logger); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(t0)
 	return res, nil
+}
+
+// Remote computes draws [lo, hi) of a run elsewhere (package dispatch): it hands job to
+// workers, which compute chunks of the draws with NewDrawer, and returns their encoded batches
+// (appraise.Remote).
+type Remote func(ctx context.Context, job Job, lo, hi int, progress func(done int)) ([][]byte, error)
+
+// Job is what a worker needs to compute draws of a run: the spec, the data set's files, and the
+// input hash the worker must reproduce from them (NewDrawer) before it computes anything.
+type Job struct {
+	Spec      Spec
+	InputHash string
+	Data      fs.FS
+}
+
+// NewDrawer prepares spec on the data set in data for computing chunks of its draws (a worker's
+// part of a distributed run) and returns it with the run's input hash, which the caller compares
+// with the one the run was sent with. deps.Workers goroutines compute each chunk; deps.Remote,
+// Progress and KeepSamples are not used.
+func NewDrawer(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*appraise.Drawer, string, error) {
+	res, in, err := prepare(ctx, spec, data, deps)
+	if err != nil {
+		return nil, "", err
+	}
+	d, err := appraise.NewDrawer(in)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, res.InputHash, nil
+}
+
+// prepare loads the data set and the scenarios of spec, hashes the inputs and returns the result
+// to fill and the appraisal's input.
+func prepare(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, appraise.Input, error) {
+	var in appraise.Input
+	if !(spec.Precision >= 0) {
+		return nil, in, fmt.Errorf("precision %g: want a standard error in percentage points > 0, or 0 for none", spec.Precision)
+	}
+	n, warnings, err := dataset.Load(ctx, data)
+	if err != nil {
+		return nil, in, fmt.Errorf("load %s:\n%w", spec.Data, err)
+	}
+	res := &Result{Version: Version, Spec: spec, Net: n}
+	for _, w := range warnings {
+		res.Warnings = append(res.Warnings, w.Error())
+	}
+	scs, err := Scenarios(data, spec.Scenarios, n.Study.HeadlineScenario)
+	if err != nil {
+		return nil, in, err
+	}
+	for _, t := range spec.Custom {
+		sc, err := t.Decode()
+		if err != nil {
+			return nil, in, err
+		}
+		scs = append(scs, sc)
+	}
+	if len(scs) == 0 {
+		return nil, in, errors.New("no scenarios: the data set has no scenarios/ folder; give a scenario file")
+	}
+	var errs []error
+	for _, sc := range scs {
+		if err := sc.Check(n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, in, err
+	}
+	res.Scenarios = scs
+	var premium quantity.Quantity
+	if spec.Premium != "" {
+		if premium, err = ParsePremium(spec.Premium); err != nil {
+			return nil, in, err
+		}
+	}
+	if res.InputHash, err = hashInputs(data, scs, spec.Premium); err != nil {
+		return nil, in, err
+	}
+	in = appraise.Input{
+		Net: n, Scenarios: scs, Projects: spec.Projects, Draws: spec.Draws, Seed: spec.Seed, Workers: deps.Workers,
+		NewEngine: deps.NewEngine, Analysis: spec.Analysis, Progress: deps.Progress, Logger: deps.Logger, Premium: premium,
+		Precision: spec.Precision / 100, KeepSamples: true, // the evidence ranking reads every draw
+		Years: n.Meta.AppraisalYears,
+	}
+	return res, in, nil
 }
 
 // ScenarioFlows is one solved base-case state of a scenario.
@@ -380,14 +429,7 @@ func ParsePremium(text string) (quantity.Quantity, error) {
 // of the scenarios (name, file and text) and of the premium given for the run.
 func hashInputs(fsys fs.FS, scs []*scenario.Scenario, premium string) (string, error) {
 	h := sha256.New()
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
+	err := EachFile(fsys, func(p string, b []byte) error {
 		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
 		h.Write(b)
 		return nil
@@ -404,4 +446,19 @@ func hashInputs(fsys fs.FS, scs []*scenario.Scenario, premium string) (string, e
 		fmt.Fprintf(h, "premium\x00%s\x00", premium)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// EachFile calls fn with every file of fsys and its content, in path order: the files the input
+// hash covers.
+func EachFile(fsys fs.FS, fn func(path string, content []byte) error) error {
+	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		return fn(p, b)
+	})
 }

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/dispatch"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/report"
@@ -45,6 +46,8 @@ type runOptions struct {
 	samples   string // file for every draw's figures (report.SamplesCSV); "" for none
 	precision string // the largest standard error of P(commit), percentage points; "" for none
 	maxDraws  int    // the most draws a run with a precision takes
+	nats      string // NATS server URL: compute the draws on workers (corridor worker); "" runs them here
+	chunk     int    // draws per chunk with nats
 	changed   func(name string) bool
 }
 
@@ -61,6 +64,8 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.StringVar(&o.samples, "samples", "", "also write every draw to this CSV file: one row per draw, project, scenario and country (NPV, strategic value, capex overrun, whether the decider commits in each view)")
 	f.StringVar(&o.precision, "precision", "", "run draws in batches (50, then doubling) until the standard error of the deciding country's P(commit) (bargaining view) is at most this many percentage points in every case, or --max-draws is reached; instead of --draws")
 	f.IntVar(&o.maxDraws, "max-draws", defaultMaxDraws, "the most draws a run with --precision takes")
+	f.StringVar(&o.nats, "nats", "", `compute the draws on workers ("corridor worker --nats URL") through the NATS JetStream server at this URL, e.g. nats://127.0.0.1:4222; the result is the same bytes as a local run`)
+	f.IntVar(&o.chunk, "chunk", dispatch.DefaultChunk, "draws per chunk handed to a worker, with --nats")
 	o.changed = f.Changed
 }
 
@@ -176,7 +181,22 @@ func runPipeline(ctx context.Context, a *app, o runOptions) (*pipeline.Result, e
 	if len(o.scenarios) > 0 && spec.Scenarios == nil {
 		spec.Scenarios = []string{}
 	}
-	res, err := runSpecDeps(ctx, a, spec, fsys, pipeline.Deps{Workers: o.workers, KeepSamples: o.samples != ""})
+	deps := pipeline.Deps{Workers: o.workers, KeepSamples: o.samples != ""}
+	if o.changed != nil && o.changed("chunk") && o.nats == "" {
+		return nil, usageError{errors.New("--chunk sizes the chunks of a run on workers: give --nats too")}
+	}
+	if o.nats != "" {
+		if o.chunk < 1 {
+			return nil, usageError{fmt.Errorf("--chunk must be at least 1, got %d", o.chunk)}
+		}
+		co, err := dispatch.NewCoordinator(ctx, dispatch.CoordinatorConfig{URL: o.nats, Chunk: o.chunk, Logger: a.logger()})
+		if err != nil {
+			return nil, err
+		}
+		defer co.Close()
+		deps.Remote = co.Remote
+	}
+	res, err := runSpecDeps(ctx, a, spec, fsys, deps)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/corridor-dev/corridor/appraise"
+	"github.com/corridor-dev/corridor/dispatch"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/pipeline"
 	"github.com/corridor-dev/corridor/serve"
@@ -29,6 +30,8 @@ type serveOptions struct {
 	draws      int
 	keep       int
 	hosts      []string
+	nats       string
+	chunk      int
 }
 
 func newServeCmd(a *app) *cobra.Command {
@@ -64,6 +67,8 @@ whenever the server listens beyond loopback.`,
 	f.IntVar(&o.workers, "workers", 0, "Monte Carlo workers per run (default: number of CPUs)")
 	f.IntVar(&o.draws, "max-draws", serve.DefaultMaxDraws, "largest number of draws a run may ask for")
 	f.IntVar(&o.keep, "keep", 0, "runs to keep: after each run, older finished runs are deleted with their results (default: keep all)")
+	f.StringVar(&o.nats, "nats", "", `compute runs' draws on workers ("corridor worker --nats URL") through the NATS JetStream server at this URL; results are the same bytes`)
+	f.IntVar(&o.chunk, "chunk", dispatch.DefaultChunk, "draws per chunk handed to a worker, with --nats")
 	f.StringSliceVar(&o.hosts, "allow-host", nil, "Host header values to answer, e.g. corridor.example.org (on loopback, localhost, 127.0.0.1 and [::1] with the port are added; beyond loopback, required)")
 	return c
 }
@@ -99,6 +104,9 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	if o.draws < 1 || o.draws > appraise.MaxDraws {
 		return usageError{fmt.Errorf("--max-draws must lie within 1..%d, got %d", appraise.MaxDraws, o.draws)}
 	}
+	if o.nats != "" && o.chunk < 1 {
+		return usageError{fmt.Errorf("--chunk must be at least 1, got %d", o.chunk)}
+	}
 	if o.db == "" {
 		p, err := defaultDB()
 		if err != nil {
@@ -126,9 +134,18 @@ func runServe(ctx context.Context, a *app, o serveOptions, ready func(addr strin
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
 	fsys, _ := dataFS(o.data)
+	deps := pipeline.Deps{NewEngine: warmEngines(rt), Logger: log}
+	if o.nats != "" {
+		co, err := dispatch.NewCoordinator(ctx, dispatch.CoordinatorConfig{URL: o.nats, Chunk: o.chunk, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer co.Close()
+		deps.Remote = co.Remote
+	}
 	srv := serve.New(serve.Config{
 		Store: st, Data: fsys, DataName: dataRef(o.data), Logger: log, Token: o.token,
-		Deps:       pipeline.Deps{NewEngine: warmEngines(rt), Logger: log},
+		Deps:       deps,
 		Concurrent: o.concurrent, RunWorkers: o.workers, MaxDraws: o.draws, Keep: o.keep, AllowedHosts: o.hosts,
 	})
 	ln, err := net.Listen("tcp", o.addr)

@@ -31,6 +31,7 @@ Built-in data sets, chosen with --data NAME: ` + strings.Join(dataset.Builtins()
 	root.AddCommand(
 		// one line per verb; keep sorted
 		newAssessCmd(a),
+		newBrokerCmd(a),
 		newChokepointsCmd(a),
 		newDataCmd(a),
 		newFlowsCmd(a),
@@ -39,6 +40,7 @@ Built-in data sets, chosen with --data NAME: ` + strings.Join(dataset.Builtins()
 		newReportCmd(a),
 		newScenarioCmd(a),
 		newServeCmd(a),
+		newWorkerCmd(a),
 	)
 	groupsNeedACommand(root)
 	argsAreUsage(root)
