@@ -564,10 +564,14 @@ func localRows(m *lp.Model, act []float64, det []bool, sign float64, b *buffers)
 			w = sign * b.wRow[i]
 		}
 		b.rlo[i], b.rhi[i] = math.Inf(-1), math.Inf(1)
-		if onBound(act[i], r.Lower) {
+		// An equality row is active whatever its computed activity: a balance whose terms are
+		// large sums to ±1e-6 rather than 0 in floating point, and taking it for inactive
+		// would drop the balance from the directional LP and open rays that do not exist.
+		eq := r.Lower == r.Upper
+		if eq || onBound(act[i], r.Lower) {
 			b.rlo[i] = w
 		}
-		if onBound(act[i], r.Upper) {
+		if eq || onBound(act[i], r.Upper) {
 			b.rhi[i] = w
 		}
 	}
