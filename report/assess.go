@@ -173,9 +173,10 @@ func Verdict(r *pipeline.Result, project string) string {
 		case k.Blocked >= 1:
 			fmt.Fprintf(&b, "; construction sanctions (%s) stop it in every draw", rules)
 		case k.Blocked > 0:
-			fmt.Fprintf(&b, "; construction sanctions (%s) stop it in %s of draws and add %s to its capex on average in the others", rules, pct(k.Blocked), pct(k.Markup.Mean))
+			fmt.Fprintf(&b, "; construction sanctions (%s) stop it in %s of draws and add a median %s to its capex in the others", rules, pct(k.Blocked), pct(k.Markup.P50))
 		default:
-			fmt.Fprintf(&b, "; construction sanctions (%s) add %s to its capex on average", rules, pct(k.Markup.Mean))
+			// the median: the markup e/(1−e) of a ban has a long tail as enforcement nears 1
+			fmt.Fprintf(&b, "; construction sanctions (%s) add a median %s to its capex", rules, pct(k.Markup.P50))
 		}
 	}
 	if c.Premium > 0 {
