@@ -409,7 +409,9 @@ func TestPages(t *testing.T) {
 // wait polls a run until its status is final.
 func (f *fixture) wait(t testing.TB, id int64) runView {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	// a guard against a hang, not a timing test: a full run of the built-in data under the race
+	// detector takes a minute or more on two cores
+	deadline := time.Now().Add(5 * time.Minute)
 	for time.Now().Before(deadline) {
 		var v struct {
 			store.Run
