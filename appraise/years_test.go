@@ -14,34 +14,19 @@ import (
 // TestYearsDiffer: the pipeline of TestHandComputedCase with room to spare (capacity 100) and a
 // Korean demand of 5 mcm growing 10 % a year from 2024, so the pipeline carries 5·1.1^(y−2024)
 // in year y, each landing at 30 instead of LNG at 50: with capacity and supply to spare the
-// whole gain, d(y) = 100·1.1^(y−2024) a year, is Korean consumers', while Russia pays the capex. Solved in 2026 and 2028, year t = 0, 1, 2 take
-// d(2026) (at or before the first), t = 3 takes the midpoint of d(2026) and d(2028), and every
-// later year d(2028). Korea's NPV at 10 % is Σ ramp(t)·gain(t)/1.1^t with the ramp of
+// whole gain, d(y) = 100·1.1^(y−2024) a year, is Korean consumers', while Russia pays the capex.
+// Solved in 2026 and 2028, year t = 0, 1, 2 take d(2026) (at or before the first), t = 3
+// takes the midpoint of d(2026) and d(2028), and every later year d(2028). Korea's NPV at 10 % is Σ ramp(t)·gain(t)/1.1^t with the ramp of
 // TestHandComputedCase; solved in 2026 alone, every year takes d(2026).
 func TestYearsDiffer(t *testing.T) {
-	b := testnet.New().Country("RUS", "KOR").Node("V", "RUS").Node("S", "KOR").
-		Commodity("gas", "mcm", "gas").
-		Link("pipe", "V", "S", "gas", 100, 10, testnet.Status(model.StatusProposed, "P")).
-		Supply("sV", "V", "gas", [2]float64{20, 20}).Demand("dS", "S", "gas", [2]float64{5, 100}).
-		Backstop("lng", "S", "gas", 50, "").Project("P", "pipe")
-	n := b.Network().Clone()
-	n.Meta.HorizonYears = 3
-	n.Meta.Decider = "RUS"
-	n.Meta.SocialDiscountRate = testnet.Q(0.05, quantity.DimNone)
-	n.Countries[0].DiscountRate = testnet.Q(0.1, quantity.DimNone)
-	n.Countries[1].DiscountRate = testnet.Q(0.1, quantity.DimNone)
+	n := pipelineNet(t, false).Clone()
+	n.Links[0].Capacity.Value = 100
 	for i := range n.Markets {
-		if n.Markets[i].ID == "dS" {
-			n.Markets[i].Growth = testnet.Q(0.1, quantity.DimNone)
+		if m := &n.Markets[i]; m.ID == "dS" {
+			m.Steps[0].Quantity.Value = 5
+			m.Growth = testnet.Q(0.1, quantity.DimNone)
 		}
 	}
-	p := &n.Projects[0]
-	p.Class, p.StartYear = "", 2024
-	p.ConstructionYears = testnet.Q(1, quantity.DimTime)
-	p.Lifetime = testnet.Q(10, quantity.DimTime)
-	p.Capex = testnet.Q(100, quantity.DimMoney)
-	p.Opex = testnet.Q(0, quantity.DimMoneyPerYr)
-	p.Financing = map[string]float64{"RUS": 1}
 	net := model.Build(*n)
 	d := func(y int) float64 { return 100 * math.Pow(1.1, float64(y-2024)) }
 	for _, c := range []struct {
