@@ -107,7 +107,7 @@ type Result struct {
 	// Flows are the base-case flows of each scenario in the reference year and initial regime:
 	// Flows[2*s] without candidate projects, Flows[2*s+1] with every project built.
 	Flows []ScenarioFlows
-	// Chokepoints are the headline (first) scenario's worst single closures.
+	// Chokepoints are the headline (first) scenario's worst closures of single links and pairs.
 	Chokepoints *Chokepoints
 	// Evidence ranks the run's uncertain inputs by how much of the decider's figure each explains
 	// over the same draws (appraise.EvidenceOf: no extra solve), largest first; nil below 3 draws

@@ -17,12 +17,15 @@ const (
 )
 
 type htmlChokepoints struct {
-	Note      string
-	Map       template.HTML
-	Network   []htmlChokeRow
-	Reroutes  []htmlReroute
-	Worst     string // the network's worst closure, for the reroutes' heading
-	Countries []htmlChokeCountry
+	Note         string
+	Map          template.HTML
+	Network      []htmlChokeRow
+	Pairs        []htmlChokeRow // the network's worst pairs (k = 2), when the run ranked them
+	Reroutes     []htmlReroute
+	Worst        string // the network's worst closure, for the reroutes' heading
+	WorstPair    string // the network's worst pair, for its reroutes' heading
+	PairReroutes []htmlReroute
+	Countries    []htmlChokeCountry
 }
 
 type htmlChokeRow struct {
@@ -67,16 +70,29 @@ func countryLosses(s chokepoint.Set) string {
 	return strings.Join(parts, ", ")
 }
 
+// worstReroutes names a level's worst set and lists the flows that change most when it is closed.
+func worstReroutes(lv chokepoint.Level) (string, []htmlReroute) {
+	if len(lv.Top) == 0 {
+		return "", nil
+	}
+	var out []htmlReroute
+	for _, rr := range lv.Top[0].Reroutes {
+		out = append(out, htmlReroute{rr.Link, rr.Mode, Num(rr.Before), Num(rr.After), strings.TrimSuffix(rr.Unit, "/yr")})
+	}
+	return closedName(lv.Top[0]), out
+}
+
 // chokepointSection builds the chokepoints section: the headline scenario's worst single
-// closures for the network and for each country, the reroutes of the worst, and a map of the
-// state's flows with the network's worst closures marked by rank.
+// closures for the network and for each country, the network's worst pairs, the reroutes of the
+// worst single and pair, and a map of the state's flows with the network's worst single closures
+// marked by rank.
 func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 	cp := r.Chokepoints
 	if cp == nil || cp.Network == nil || len(cp.Network.Levels) == 0 {
 		return nil, nil
 	}
 	nw := cp.Network
-	out := &htmlChokepoints{Note: fmt.Sprintf("Scenario %s, regime %s, year %d, no candidate project built: each open link closed alone, the market re-optimising around it (corridor chokepoints, decision 0015). Losses in USD a year of closure; negative: a gain. Pairs and triples: corridor chokepoints --k 3.",
+	out := &htmlChokepoints{Note: fmt.Sprintf("Scenario %s, regime %s, year %d, no candidate project built: each open link closed alone, then every pair of them, the market re-optimising around the closure (corridor chokepoints, decision 0015). Losses in USD a year of closure; negative: a gain. Triples: corridor chokepoints --k 3.",
 		cp.Scenario, nw.Regime, nw.Year)}
 	var marks []MapMark
 	lv := nw.Levels[0]
@@ -98,11 +114,16 @@ func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 			}
 		}
 	}
-	if len(lv.Top) > 0 {
-		out.Worst = closedName(lv.Top[0])
-		for _, rr := range lv.Top[0].Reroutes {
-			out.Reroutes = append(out.Reroutes, htmlReroute{rr.Link, rr.Mode, Num(rr.Before), Num(rr.After), strings.TrimSuffix(rr.Unit, "/yr")})
+	out.Worst, out.Reroutes = worstReroutes(lv)
+	if len(nw.Levels) > 1 {
+		pairs := nw.Levels[1]
+		for i, s := range pairs.Top {
+			if s.EquivalentOf > 0 || len(out.Pairs) == chokepointRows {
+				continue
+			}
+			out.Pairs = append(out.Pairs, htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: money(s.Loss), Losses: countryLosses(s)})
 		}
+		out.WorstPair, out.PairReroutes = worstReroutes(pairs)
 	}
 	for _, cr := range cp.Countries {
 		if len(cr.Levels) == 0 {

@@ -10,10 +10,10 @@ import (
 )
 
 // ChokepointsSchemaVersion is the version of the /api/chokepoints document.
-const ChokepointsSchemaVersion = 1
+const ChokepointsSchemaVersion = 2
 
-// Chokepoints is the /api/chokepoints document: the headline scenario's worst single link
-// closures (decision 0015), as in the HTML report.
+// Chokepoints is the /api/chokepoints document: the headline scenario's worst closures of single
+// links and pairs (decision 0015), as in the HTML report. Version 2 added NetworkPairs.
 type Chokepoints struct {
 	SchemaVersion int    `json:"schema_version"`
 	Scenario      string `json:"scenario"`
@@ -23,6 +23,8 @@ type Chokepoints struct {
 	BaseObjective float64 `json:"base_objective"`
 	// Network are the closures ranked by the loss of total surplus.
 	Network []chokepoint.Set `json:"network"`
+	// NetworkPairs are the pairs of links closed together, ranked by the loss of total surplus.
+	NetworkPairs []chokepoint.Set `json:"network_pairs"`
 	// Countries rank them by each country's loss of welfare.
 	Countries []CountryChokepoints `json:"countries"`
 }
@@ -55,14 +57,15 @@ func (s *Server) chokepointsDoc() (*Chokepoints, error) {
 	if err != nil {
 		return nil, err
 	}
-	top := func(r *chokepoint.Result) []chokepoint.Set {
-		if len(r.Levels) == 0 || r.Levels[0].Top == nil {
+	level := func(r *chokepoint.Result, k int) []chokepoint.Set {
+		if len(r.Levels) < k || r.Levels[k-1].Top == nil {
 			return []chokepoint.Set{}
 		}
-		return r.Levels[0].Top
+		return r.Levels[k-1].Top
 	}
+	top := func(r *chokepoint.Result) []chokepoint.Set { return level(r, 1) }
 	out := &Chokepoints{SchemaVersion: ChokepointsSchemaVersion, Scenario: cp.Scenario, Regime: cp.Network.Regime, Year: cp.Network.Year,
-		BaseObjective: cp.Network.Objective, Network: top(cp.Network), Countries: []CountryChokepoints{}}
+		BaseObjective: cp.Network.Objective, Network: top(cp.Network), NetworkPairs: level(cp.Network, 2), Countries: []CountryChokepoints{}}
 	for _, r := range cp.Countries {
 		name := r.Country
 		if c := n.Country(r.Country); c != nil && c.Name != "" {
@@ -73,7 +76,7 @@ func (s *Server) chokepointsDoc() (*Chokepoints, error) {
 	return out, nil
 }
 
-// getChokepoints serves the headline scenario's worst single closures.
+// getChokepoints serves the headline scenario's worst closures.
 func (s *Server) getChokepoints(w http.ResponseWriter, r *http.Request) {
 	doc, err := s.chokes()
 	if err != nil {

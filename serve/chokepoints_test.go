@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// GET /api/chokepoints: the headline scenario's worst single closures, as openapi.json describes
-// them; on the built-in data the worst is the Power of Siberia, four segments in series.
+// GET /api/chokepoints: the headline scenario's worst closures of single links and pairs, as
+// openapi.json describes them; on the built-in data the worst single link is the Power of
+// Siberia, four segments in series, and the worst pair adds the ESPO-2 oil pipeline.
 func TestChokepointsAPI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves the flow LP a few hundred times")
@@ -30,6 +31,18 @@ func TestChokepointsAPI(t *testing.T) {
 	w := doc.Network[0]
 	if strings.Join(w.Closed, "+") != "GP-CHA-AMU" || len(w.Equivalent) != 3 || doc.Network[1].EquivalentOf != 1 || len(w.Reroutes) == 0 || w.Loss <= 0 {
 		t.Errorf("worst closure %+v: want GP-CHA-AMU with three equivalents and reroutes", w)
+	}
+	if len(doc.NetworkPairs) == 0 {
+		t.Fatal("no pairs")
+	}
+	p := doc.NetworkPairs[0]
+	if strings.Join(p.Closed, "+") != "GP-CHA-AMU+OP-ESPO2" || p.Loss <= w.Loss || len(p.Reroutes) == 0 {
+		t.Errorf("worst pair %+v: want GP-CHA-AMU+OP-ESPO2, costing more than %v, with reroutes", p, w.Loss)
+	}
+	for _, s := range doc.NetworkPairs {
+		if len(s.Closed) != 2 {
+			t.Errorf("pair %v closes %d links", s.Closed, len(s.Closed))
+		}
 	}
 	for _, c := range doc.Countries {
 		if c.Name == "" || len(c.Top) == 0 || c.Top[0].CountryLoss == nil {

@@ -272,14 +272,14 @@ async function mapPage() {
 }
 
 // chokepoints fills the map page's chokepoints section from /api/chokepoints (the headline
-// scenario's worst single link closures, as in the HTML report) and marks the network's worst on
+// scenario's worst closures of single links and pairs, as in the HTML report) and marks the network's worst on
 // the map: a numbered disc at the middle of each link (links in series share the number).
 async function chokepoints(d, nodes, px, gc, setVB) {
   const c = await api("GET", "/api/chokepoints");
   const links = new Map(d.links.map((l) => [l.id, l]));
   const closed = (s) => s.closed.join(" + ") + (s.equivalent && s.equivalent.length ? " (same as " + s.equivalent.map((e) => e.join(" + ")).join(", ") + ")" : "");
   const losses = (s) => s.losses.filter((x) => money(x.loss) !== "$0").map((x) => x.country + " " + money(x.loss)).join(", ") || "—";
-  $("#choke-note").textContent = `Scenario ${c.scenario}, regime ${c.regime}, year ${c.year}, no candidate project built: each link closed alone, the market re-optimising around it. Losses in USD a year of closure; negative: a gain. Pairs and triples: corridor chokepoints --k 3.`;
+  $("#choke-note").textContent = `Scenario ${c.scenario}, regime ${c.regime}, year ${c.year}, no candidate project built: each link closed alone, then every pair of them, the market re-optimising around the closure. Losses in USD a year of closure; negative: a gain. Triples: corridor chokepoints --k 3.`;
   const rows = [];
   c.network.forEach((s, i) => {
     if (s.equivalent_of || rows.length === 5) return;
@@ -294,6 +294,9 @@ async function chokepoints(d, nodes, px, gc, setVB) {
     }
   });
   $("#choke-network").replaceChildren(el("tr", {}, el("th", {}, "rank"), el("th", {}, "closed"), el("th", {}, "network"), el("th", {}, "losses by country")), ...rows);
+  const pairs = (c.network_pairs || []).map((s, i) => [s, i]).filter(([s]) => !s.equivalent_of).slice(0, 5)
+    .map(([s, i]) => el("tr", {}, el("td", { class: "n" }, String(i + 1)), el("td", {}, closed(s)), el("td", { class: "n" }, money(s.loss)), el("td", {}, losses(s))));
+  $("#choke-pairs").replaceChildren(el("tr", {}, el("th", {}, "rank"), el("th", {}, "closed together"), el("th", {}, "network"), el("th", {}, "losses by country")), ...pairs);
   const crow = [el("tr", {}, el("th", {}, "country"), el("th", {}, "rank"), el("th", {}, "closed"), el("th", {}, "its loss"), el("th", {}, "network"))];
   for (const ct of c.countries) {
     const mine = ct.top.map((s, i) => [s, i]).filter(([s]) => !s.equivalent_of && money(s.country_loss) !== "$0" && s.country_loss > 0).slice(0, 3);
