@@ -92,8 +92,12 @@ func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 		return nil, nil
 	}
 	nw := cp.Network
-	out := &htmlChokepoints{Note: fmt.Sprintf("Scenario %s, regime %s, year %d, no candidate project built: each open link closed alone, then every pair of them, the market re-optimising around the closure (corridor chokepoints, decision 0015). Losses in USD a year of closure; negative: a gain. Triples: corridor chokepoints --k 3.",
-		cp.Scenario, nw.Regime, nw.Year)}
+	closures, more := "each open link closed alone", "Pairs and triples: corridor chokepoints --k 3."
+	if len(nw.Levels) > 1 {
+		closures, more = "each open link closed alone, then every pair of them", "Triples: corridor chokepoints --k 3."
+	}
+	out := &htmlChokepoints{Note: fmt.Sprintf("Scenario %s, regime %s, year %d, no candidate project built: %s, the market re-optimising around the closure (corridor chokepoints, decision 0015). Losses in USD a year of closure; negative: a gain. %s",
+		cp.Scenario, nw.Regime, nw.Year, closures, more)}
 	var marks []MapMark
 	lv := nw.Levels[0]
 	for i, s := range lv.Top {
