@@ -243,9 +243,11 @@ func TestBrowser(t *testing.T) {
 	step("show the chokepoints", chromedp.Poll[chromedp.Void](`document.querySelectorAll("#map circle.chokemark").length > 0 && document.querySelectorAll("#choke-network tr").length > 1`,
 		chromedp.WithPollingTimeout(60*time.Second)))
 	chokes, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`[document.querySelector("#choke-network tr:nth-child(2)").textContent,
-		String(document.querySelectorAll("#map circle.chokemark").length), String(document.querySelectorAll("#choke-countries tr").length)]`))
-	if err != nil || len(chokes) != 3 || !strings.Contains(chokes[0], "GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)") || chokes[1] == "0" || chokes[2] == "1" {
-		t.Errorf("chokepoints: first row, marks, country rows = %q, %v; want the Power of Siberia first, marks and a row per country", chokes, err)
+		String(document.querySelectorAll("#map circle.chokemark").length), String(document.querySelectorAll("#choke-countries tr").length),
+		(document.querySelector("#choke-pairs tr:nth-child(2)") || {}).textContent || ""]`))
+	if err != nil || len(chokes) != 4 || !strings.Contains(chokes[0], "GP-CHA-AMU (same as GP-AMU-BLA, GP-BLA-HEI, GP-HEI-HAR)") || chokes[1] == "0" || chokes[2] == "1" ||
+		!strings.Contains(chokes[3], "GP-CHA-AMU + OP-ESPO2") {
+		t.Errorf("chokepoints: first row, marks, country rows, first pair = %q, %v; want the Power of Siberia first, marks, a row per country and the Power of Siberia with ESPO-2 as the worst pair", chokes, err)
 	}
 	screenshot("map-chokepoints")
 	step("scroll to the chokepoints", chromedp.ScrollIntoView("#chokepoints"))
