@@ -13,7 +13,7 @@ import (
 
 // defaultState is the built-in data's headline scenario in its initial regime in the reference
 // year (base year + 10), no candidate project built.
-func defaultState(b *testing.B) *scenario.State {
+func defaultState(b testing.TB) *scenario.State {
 	b.Helper()
 	fsys := dataset.Default()
 	n, _, err := dataset.Load(b.Context(), fsys)

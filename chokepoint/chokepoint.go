@@ -8,7 +8,11 @@
 //
 // For each k = 1..K the sets of k candidates are ranked by loss, exactly, by enumeration: every
 // k-set is solved warm on one engine per worker (flow.Problem.Update), except those whose loss is
-// known without a solve.
+// known without a solve. Where nothing but the loss in total surplus is needed of a solve — the
+// last level when pruning, every level without — only the optimal value is computed
+// (flow.Problem.Surplus), not the canonical optimum every figure a user reads comes from: the
+// optimal value of an LP is unique, so the ranking depends on no engine's choice of vertex, and
+// the reported sets are re-solved for their figures anyway. It is three to four times cheaper.
 //
 // # Pruning (total surplus only)
 //
@@ -385,7 +389,19 @@ func Evaluate(ctx context.Context, in Input) (*Result, error) {
 			e.solve = true
 			todo = append(todo, e)
 		}
+		// the flows of an optimum are needed for a country's welfare and for the pruning of the
+		// next level; otherwise the optimal value is all a set's rank needs (no pruning decision
+		// reads it, so the sets solved do not depend on the vertices the engines reach)
+		needFlows := in.Country != "" || prune && k < K
 		iters, err := pool.run(ctx, todo, func(w *worker, e *entry) (int, error) {
+			if !needFlows {
+				obj, it, err := w.surplus(ctx, cands, e.idx[:k])
+				if err != nil {
+					return 0, fmt.Errorf("chokepoint: closing %s: %w", names(cands, e.idx[:k]), err)
+				}
+				e.score = snap(baseScore - obj)
+				return it, nil
+			}
 			fr, err := w.solve(ctx, cands, e.idx[:k])
 			if err != nil {
 				return 0, fmt.Errorf("chokepoint: closing %s: %w", names(cands, e.idx[:k]), err)
@@ -710,23 +726,13 @@ func (pl *pool) newWorker(ctx context.Context) (*worker, error) {
 	return w, ctx.Err()
 }
 
-// solve solves the state with the candidates idx of cands closed (the base state when none).
+// solve solves the state with the candidates idx of cands closed (the base state when none) and
+// reads its result from the canonical optimum.
 func (w *worker) solve(ctx context.Context, cands []Candidate, idx []uint16) (*flow.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	for _, i := range idx {
-		for _, id := range cands[i].Links {
-			w.st.Available[id] = false
-		}
-	}
-	defer func() {
-		for _, i := range idx {
-			for _, id := range cands[i].Links {
-				w.st.Available[id] = w.base.Available[id]
-			}
-		}
-	}()
+	defer w.close(cands, idx)()
 	if w.first {
 		w.first = false
 		if len(idx) > 0 {
@@ -739,6 +745,39 @@ func (w *worker) solve(ctx context.Context, cands []Candidate, idx []uint16) (*f
 		}
 	}
 	return w.p.Update(ctx, &w.st, w.eng)
+}
+
+// surplus solves the state with the candidates idx of cands closed and returns only its optimal
+// total surplus, USD/yr, and the simplex iterations (flow.Problem.Surplus: no canonical optimum
+// is read, so no flow, price or welfare either).
+func (w *worker) surplus(ctx context.Context, cands []Candidate, idx []uint16) (float64, int, error) {
+	if w.first {
+		if _, err := w.solve(ctx, nil, nil); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err
+	}
+	defer w.close(cands, idx)()
+	return w.p.Surplus(ctx, &w.st, w.eng)
+}
+
+// close marks the links of the candidates idx of cands closed in the worker's state and returns
+// the function that opens them again.
+func (w *worker) close(cands []Candidate, idx []uint16) func() {
+	for _, i := range idx {
+		for _, id := range cands[i].Links {
+			w.st.Available[id] = false
+		}
+	}
+	return func() {
+		for _, i := range idx {
+			for _, id := range cands[i].Links {
+				w.st.Available[id] = w.base.Available[id]
+			}
+		}
+	}
 }
 
 // run calls f for every entry, the entries split in contiguous runs among the workers (so that
