@@ -68,7 +68,7 @@
 //
 // Without pruning there are Σ_{k≤K} C(n, k) solves for n candidates; with it at most the number
 // of sets holding a link used in the base state, Σ_{k≤K} C(n, k) − C(n − u, k) for u used
-// candidates, usually far fewer (on the built-in data, k ≤ 3 and the top 5: 156 of 98,855).
+// candidates, usually far fewer (on the built-in data, k ≤ 3 and the top 5: 156 of 106,081).
 // Evaluate refuses more than MaxSolves of this bound.
 package chokepoint
 
@@ -213,8 +213,9 @@ type Set struct {
 type Level struct {
 	K    int `json:"k"`
 	Sets int `json:"sets"` // the number of k-sets of candidates
-	// Solved is how many were solved (enumeration; the others were pruned, their loss known),
-	// or how many interdiction MIPs were (MIP).
+	// Solved is how many were solved (enumeration; the others were pruned: their loss known, or
+	// bounded below the top), or how many interdiction MIPs were (MIP). It does not depend on
+	// Input.Workers.
 	Solved int   `json:"solved"`
 	Top    []Set `json:"top"` // the Top worst, by loss then candidate order
 }
