@@ -278,3 +278,90 @@ func TestSurplusIsUpdatesObjective(t *testing.T) {
 		}
 	}
 }
+
+// TestClosureBound checks Closure.Bound on the built-in data: for every open link b of x1 in the
+// reference year, closing it loses at most its bound from the base optimum; and for closures
+// {a, b} with a one of the first used links, at most the loss of closing a plus b's bound from
+// a's optimum. A link that carries nothing has a bound of 0.
+func TestClosureBound(t *testing.T) {
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(t.Context(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Load(fsys, "scenarios/x1-status-quo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, err := scenario.Apply(n, sc, scenario.Options{Year: n.Meta.BaseYear + 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := simplex.New(simplex.Config{})
+	p, err := flow.Build(base, flow.Options{Rules: sc.Rules, Lean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	w0, err := p.Solve(t.Context(), eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links [][]string
+	for _, l := range n.Links {
+		if base.Available[l.ID] {
+			links = append(links, []string{l.ID})
+		}
+	}
+	cl, err := p.Closure(links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slack := 1e-9 * math.Abs(w0.Objective)
+	closing := func(ids ...string) *scenario.State {
+		st := *base
+		st.Available = maps.Clone(base.Available)
+		for _, id := range ids {
+			st.Available[id] = false
+		}
+		return &st
+	}
+	var used []int
+	for b, ids := range links {
+		r, err := p.Update(t.Context(), closing(ids[0]), eng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loss, bound := w0.Objective-r.Objective, cl.Bound(w0, b)
+		lr := w0.Link(ids[0])
+		switch {
+		case loss > bound+slack:
+			t.Errorf("closing %s loses %.6g, above its bound %.6g", ids[0], loss, bound)
+		case lr.Forward+lr.Backward == 0 && bound != 0:
+			t.Errorf("%s carries nothing but has a bound of %g", ids[0], bound)
+		case lr.Forward+lr.Backward > 0:
+			used = append(used, b)
+		}
+	}
+	if len(used) == 0 {
+		t.Fatal("no link carries flow")
+	}
+	for _, a := range used[:min(4, len(used))] {
+		ra, err := p.Update(t.Context(), closing(links[a][0]), eng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b, ids := range links {
+			if b == a {
+				continue
+			}
+			r, err := p.Update(t.Context(), closing(links[a][0], ids[0]), eng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if loss, bound := w0.Objective-r.Objective, w0.Objective-ra.Objective+cl.Bound(ra, b); loss > bound+slack {
+				t.Errorf("closing %s and %s loses %.6g, above the bound %.6g from %s's optimum", links[a][0], ids[0], loss, bound, links[a][0])
+			}
+		}
+	}
+}
