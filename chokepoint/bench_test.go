@@ -13,7 +13,7 @@ import (
 
 // defaultState is the built-in data's headline scenario in its initial regime in the reference
 // year (base year + 10), no candidate project built.
-func defaultState(b *testing.B) *scenario.State {
+func defaultState(b testing.TB) *scenario.State {
 	b.Helper()
 	fsys := dataset.Default()
 	n, _, err := dataset.Load(b.Context(), fsys)
@@ -52,15 +52,30 @@ func BenchmarkChokepointsDefault(b *testing.B) {
 
 // BenchmarkChokepointsK3 ranks the sets of k ≤ 3 links of the built-in data's headline scenario
 // (the top 5 of each k) by enumeration (two workers, pure-Go simplex) and by interdiction MIPs
-// (HiGHS), side by side: go test ./chokepoint -run '^$' -bench K3 -benchtime 1x.
+// (HiGHS), side by side: go test ./chokepoint -run '^$' -bench K3 -benchtime 1x. The brute force
+// (every set solved, no pruning) is its own: -bench Brute.
 func BenchmarkChokepointsK3(b *testing.B) {
+	benchmarkK3(b, chokepoint.MethodEnumerate, chokepoint.MethodMIP)
+}
+
+// BenchmarkChokepointsBrute is BenchmarkChokepointsK3's enumeration without pruning: all
+// 98,855 sets solved (for their optimal values only), about a minute on two cores.
+func BenchmarkChokepointsBrute(b *testing.B) {
+	benchmarkK3(b, "brute")
+}
+
+func benchmarkK3(b *testing.B, methods ...string) {
 	st := defaultState(b)
-	for _, method := range []string{chokepoint.MethodEnumerate, chokepoint.MethodMIP} {
+	for _, method := range methods {
 		b.Run(method, func(b *testing.B) {
 			for b.Loop() {
-				res, err := chokepoint.Evaluate(b.Context(), chokepoint.Input{State: st, K: 3, Method: method, Workers: 2,
+				in := chokepoint.Input{State: st, K: 3, Method: method, Workers: 2,
 					NewEngine:    func() (lp.Incremental, error) { return simplex.New(simplex.Config{}), nil },
-					NewMIPEngine: newMIPEngine})
+					NewMIPEngine: newMIPEngine}
+				if method == "brute" {
+					in.Method, in.NoPrune = chokepoint.MethodEnumerate, true
+				}
+				res, err := chokepoint.Evaluate(b.Context(), in)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,7 +1,10 @@
 package chokepoint_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -313,4 +316,108 @@ func TestResilience(t *testing.T) {
 	if !near(r.WorstWithout, 850) || strings.Join(r.ClosedWithout, "+") != "b" || !near(r.WorstWith, 100) || strings.Join(r.ClosedWith, "+") != "r1" || !near(r.Reduction, 750) {
 		t.Errorf("Resilience = %+v; want worst b 850 without, r1 100 with, reduction 750", r)
 	}
+}
+
+// sameTop reports how the top sets of got differ from want's, level by level: the sets, in
+// order, with their equivalence marks, and their losses (to a part in 10^6).
+func sameTop(got, want *chokepoint.Result) error {
+	if len(got.Levels) != len(want.Levels) {
+		return fmt.Errorf("%d levels, want %d", len(got.Levels), len(want.Levels))
+	}
+	for k := range want.Levels {
+		g, w := got.Levels[k].Top, want.Levels[k].Top
+		if len(g) != len(w) {
+			return fmt.Errorf("k = %d: %d sets, want %d", k+1, len(g), len(w))
+		}
+		for i := range w {
+			if setName(g[i]) != setName(w[i]) || !near(g[i].Loss, w[i].Loss) || g[i].EquivalentOf != w[i].EquivalentOf ||
+				!reflect.DeepEqual(g[i].Equivalent, w[i].Equivalent) {
+				return fmt.Errorf("k = %d, rank %d: %s loses %g (equivalent %v, of %d), want %s %g (%v, of %d)", k+1, i+1,
+					setName(g[i]), g[i].Loss, g[i].Equivalent, g[i].EquivalentOf, setName(w[i]), w[i].Loss, w[i].Equivalent, w[i].EquivalentOf)
+			}
+		}
+	}
+	return nil
+}
+
+// solved is how many sets res solved, at every level.
+func solved(res *chokepoint.Result) int {
+	n := 0
+	for _, lv := range res.Levels {
+		n += lv.Solved
+	}
+	return n
+}
+
+// sameJSON fails unless a and b marshal to the same bytes.
+func sameJSON(t *testing.T, what string, a, b *chokepoint.Result) {
+	t.Helper()
+	ja, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ja, jb) {
+		t.Errorf("%s: the results differ:\n%s\n%s", what, ja, jb)
+	}
+}
+
+// TestBoundIsExact checks the branch and bound on every level (sets whose bound is below the
+// top left unsolved) against solving every set, for small tops on networks with parallel
+// routes, links in series (ties) and alternative optima; and that one worker and two give the
+// same bytes, the counts of sets solved included.
+func TestBoundIsExact(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		net  *model.Network
+	}{
+		{"bridge", bridgeNet()},
+		{"pair", pairNet()},
+		{"grid 9/2/3", testnet.Generated(9, 2, 3)},
+		{"grid 9/3/1", testnet.Generated(9, 3, 1)},
+		{"grid 16/2/7", testnet.Generated(16, 2, 7)},
+	} {
+		for _, top := range []int{1, 2, 5} {
+			t.Run(fmt.Sprintf("%s/top %d", tt.name, top), func(t *testing.T) {
+				all := evaluate(t, tt.net, chokepoint.Input{K: 3, Top: top, NoPrune: true})
+				one := evaluate(t, tt.net, chokepoint.Input{K: 3, Top: top})
+				if err := sameTop(one, all); err != nil {
+					t.Error(err)
+				}
+				t.Logf("%d of %d sets solved", solved(one), solved(all))
+				two := evaluate(t, tt.net, chokepoint.Input{K: 3, Top: top, Workers: 2})
+				sameJSON(t, "1 and 2 workers", one, two)
+			})
+		}
+	}
+}
+
+// TestBoundIsExactOnDefault checks the pruned ranking of single links and pairs of the
+// built-in data's headline state against solving every set, and that one worker and two give
+// the same bytes.
+func TestBoundIsExactOnDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves every pair of 85 links")
+	}
+	st := defaultState(t)
+	run := func(in chokepoint.Input) *chokepoint.Result {
+		in.State, in.NewEngine, in.K = st, newEngine, 2
+		res, err := chokepoint.Evaluate(t.Context(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	all := run(chokepoint.Input{NoPrune: true, Workers: 2})
+	one := run(chokepoint.Input{})
+	if err := sameTop(one, all); err != nil {
+		t.Error(err)
+	}
+	if n, m := solved(one), solved(all); n*4 > m {
+		t.Errorf("%d sets solved of %d", n, m)
+	}
+	sameJSON(t, "1 and 2 workers", one, run(chokepoint.Input{Workers: 2}))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/corridor-dev/corridor/lp"
 )
@@ -47,6 +48,50 @@ type Closure struct {
 	Model   *lp.Model // the LP; do not modify it
 	Columns [][]int   // per group, the flow columns of its links
 	Penalty []float64 // per column, M_j (USD per commodity unit)
+	flows   [][]closedFlow
+}
+
+// closedFlow is one commodity and origin on one link in one direction, as Result.Links reports
+// it, with the largest M_j of the group's columns it sums.
+type closedFlow struct {
+	pos               int // into Result.Links
+	link              string
+	commodity, origin string
+	forward           bool
+	m                 float64
+}
+
+// Bound returns an upper bound, USD/yr, on how much closing group g lowers the optimum of a
+// state whose optimal solution r is, with r from a problem built for the same network and rule
+// universe as the closure's, in a state that differs from the closure's only in closed links:
+//
+//	W(state with g closed) ≥ W(state) − Σ_{j ∈ Columns[g]} M_j·x_j
+//
+// where x_j are r's flows (Result.Links[].Flows, commodity units per year). Proof: closing links
+// only bounds flow columns to zero and changes no cost, so the M_j stay valid (see Closure). r's
+// flows are feasible for the LP with g's columns open at a penalty of M_j a unit (they are
+// feasible with those columns open, and r's own closures are kept), where they are worth
+// W(state) − Σ M_j·x_j; that LP's optimum is at least this, and it equals the optimum with g
+// closed. A flow the result does not report (x ≤ 0) adds nothing. Several columns of one
+// commodity, origin and direction on one link are counted at the largest of their M_j.
+func (c *Closure) Bound(r *Result, g int) float64 {
+	b := 0.0
+	for _, f := range c.flows[g] {
+		lr := &r.Links[f.pos]
+		if lr.Link != f.link {
+			lr = r.Link(f.link)
+		}
+		for _, cf := range lr.Flows {
+			if cf.Commodity == f.commodity && cf.Origin == f.origin {
+				x := cf.Backward
+				if f.forward {
+					x = cf.Forward
+				}
+				b += f.m * max(0, x)
+			}
+		}
+	}
+	return b
 }
 
 // Closure returns the closure description for groups of link ids (a group closes all its
@@ -88,7 +133,8 @@ func (p *Problem) Closure(groups [][]string) (*Closure, error) {
 			byLink[li] = append(byLink[li], j)
 		}
 	}
-	out := &Closure{Model: m, Columns: make([][]int, len(groups)), Penalty: make([]float64, len(m.Vars))}
+	out := &Closure{Model: m, Columns: make([][]int, len(groups)), Penalty: make([]float64, len(m.Vars)),
+		flows: make([][]closedFlow, len(groups))}
 	for g, ids := range groups {
 		for _, id := range ids {
 			li, ok := linkIx[id]
@@ -102,6 +148,16 @@ func (p *Problem) Closure(groups [][]string) (*Closure, error) {
 				out.Penalty[j] = max(0, top[c.k]-bottom[[2]int{c.k, c.originIx}]+m.Vars[j].Cost)
 				if math.IsInf(out.Penalty[j], 0) || math.IsNaN(out.Penalty[j]) {
 					return nil, fmt.Errorf("%w: commodity of column %s has demand price %g", ErrNoClosureBound, m.Vars[j].Name, out.Penalty[j])
+				}
+				a := &p.arcs[c.arc]
+				f := closedFlow{pos: p.links[a.link].pos, link: id, commodity: n.Commodities[p.comms[c.k].index].ID,
+					origin: c.origin, forward: a.forward, m: out.Penalty[j]}
+				if i := slices.IndexFunc(out.flows[g], func(o closedFlow) bool {
+					return o.pos == f.pos && o.commodity == f.commodity && o.origin == f.origin && o.forward == f.forward
+				}); i >= 0 {
+					out.flows[g][i].m = max(out.flows[g][i].m, f.m)
+				} else {
+					out.flows[g] = append(out.flows[g], f)
 				}
 			}
 		}

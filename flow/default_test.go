@@ -2,12 +2,14 @@ package flow_test
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"testing"
 
 	"github.com/corridor-dev/corridor/dataset"
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/lp/highs"
+	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -209,6 +211,157 @@ func TestWelfareIndependentOfSolveOrder(t *testing.T) {
 		}
 		if s := p.PickStats(); s.Undirected > 0 {
 			t.Errorf("%s: %d picks kept the engine's duals (Undirected)", sc.Name, s.Undirected)
+		}
+	}
+}
+
+// TestSurplusIsUpdatesObjective checks Problem.Surplus, the optimal value without the canonical
+// optimum, against Update's Objective on the built-in data: every single-link closure of x1 in
+// the reference year, solved in one order by Update and in the opposite order by Surplus on a
+// second problem and engine (so from other bases, reaching other optimal vertices).
+func TestSurplusIsUpdatesObjective(t *testing.T) {
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(t.Context(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Load(fsys, "scenarios/x1-status-quo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, err := scenario.Apply(n, sc, scenario.Options{Year: n.Meta.BaseYear + 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func() (*flow.Problem, *simplex.Engine) {
+		eng := simplex.New(simplex.Config{})
+		p, err := flow.Build(base, flow.Options{Rules: sc.Rules, Lean: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = p.Close() })
+		if _, err := p.Solve(t.Context(), eng); err != nil {
+			t.Fatal(err)
+		}
+		return p, eng
+	}
+	var links []string
+	for _, l := range n.Links {
+		if base.Available[l.ID] {
+			links = append(links, l.ID)
+		}
+	}
+	closed := make([]*scenario.State, len(links))
+	for i, id := range links {
+		st := *base
+		st.Available = maps.Clone(base.Available)
+		st.Available[id] = false
+		closed[i] = &st
+	}
+	p, eng := build()
+	want := make([]float64, len(links))
+	for i := range links {
+		r, err := p.Update(t.Context(), closed[i], eng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = r.Objective
+	}
+	q, qeng := build()
+	for i := len(links) - 1; i >= 0; i-- {
+		got, _, err := q.Surplus(t.Context(), closed[i], qeng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := math.Abs(got - want[i]); d > 1e-12*math.Abs(want[i]) {
+			t.Errorf("closing %s: Surplus %.17g, Update's Objective %.17g", links[i], got, want[i])
+		}
+	}
+}
+
+// TestClosureBound checks Closure.Bound on the built-in data: for every open link b of x1 in the
+// reference year, closing it loses at most its bound from the base optimum; and for closures
+// {a, b} with a one of the first used links, at most the loss of closing a plus b's bound from
+// a's optimum. A link that carries nothing has a bound of 0.
+func TestClosureBound(t *testing.T) {
+	fsys := dataset.Default()
+	n, _, err := dataset.Load(t.Context(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenario.Load(fsys, "scenarios/x1-status-quo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _, err := scenario.Apply(n, sc, scenario.Options{Year: n.Meta.BaseYear + 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := simplex.New(simplex.Config{})
+	p, err := flow.Build(base, flow.Options{Rules: sc.Rules, Lean: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	w0, err := p.Solve(t.Context(), eng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links [][]string
+	for _, l := range n.Links {
+		if base.Available[l.ID] {
+			links = append(links, []string{l.ID})
+		}
+	}
+	cl, err := p.Closure(links)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slack := 1e-9 * math.Abs(w0.Objective)
+	closing := func(ids ...string) *scenario.State {
+		st := *base
+		st.Available = maps.Clone(base.Available)
+		for _, id := range ids {
+			st.Available[id] = false
+		}
+		return &st
+	}
+	var used []int
+	for b, ids := range links {
+		r, err := p.Update(t.Context(), closing(ids[0]), eng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		loss, bound := w0.Objective-r.Objective, cl.Bound(w0, b)
+		lr := w0.Link(ids[0])
+		switch {
+		case loss > bound+slack:
+			t.Errorf("closing %s loses %.6g, above its bound %.6g", ids[0], loss, bound)
+		case lr.Forward+lr.Backward == 0 && bound != 0:
+			t.Errorf("%s carries nothing but has a bound of %g", ids[0], bound)
+		case lr.Forward+lr.Backward > 0:
+			used = append(used, b)
+		}
+	}
+	if len(used) == 0 {
+		t.Fatal("no link carries flow")
+	}
+	for _, a := range used[:min(4, len(used))] {
+		ra, err := p.Update(t.Context(), closing(links[a][0]), eng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for b, ids := range links {
+			if b == a {
+				continue
+			}
+			r, err := p.Update(t.Context(), closing(links[a][0], ids[0]), eng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if loss, bound := w0.Objective-r.Objective, w0.Objective-ra.Objective+cl.Bound(ra, b); loss > bound+slack {
+				t.Errorf("closing %s and %s loses %.6g, above the bound %.6g from %s's optimum", links[a][0], ids[0], loss, bound, links[a][0])
+			}
 		}
 	}
 }

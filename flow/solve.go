@@ -108,6 +108,27 @@ func (p *Problem) Update(ctx context.Context, st *scenario.State, inc lp.Increme
 	return p.extract(ctx, sol)
 }
 
+// Surplus re-solves the problem for state st as Update does and returns only the optimal total
+// surplus (USD/yr, Result.Objective) and the simplex iterations, without reading the canonical
+// optimum (decision 0012), which costs several times the re-solve. The optimal value of an LP is
+// unique, so it depends on no engine's choice among optimal solutions (to the engine's
+// tolerances); the flows and prices, which do, are not read. inc must be the engine that last
+// solved this problem.
+func (p *Problem) Surplus(ctx context.Context, st *scenario.State, inc lp.Incremental) (float64, int, error) {
+	v, err := p.compute(st)
+	if err != nil {
+		return 0, 0, err
+	}
+	sol, err := p.resolve(ctx, st, v, inc, lp.Options{})
+	if err != nil {
+		return 0, 0, err
+	}
+	if sol.Status != lp.StatusOptimal {
+		return 0, sol.Iterations, p.explain(sol)
+	}
+	return sol.Objective, sol.Iterations, nil
+}
+
 // Value re-solves the problem for state st as the network game of docs/MODEL.md (section 4,
 // the bargaining view) values a coalition: the countries in outside are closed — their nodes' markets and every
 // link that touches or crosses them — and transit tariffs, transfers among the coalition's

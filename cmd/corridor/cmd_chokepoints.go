@@ -52,9 +52,11 @@ the worst set the links whose flow changes most.
 
 The ranking is exact, by enumeration (decision 0015). For total surplus, a set is not solved when
 its loss is known: closing links that carry nothing in an optimum of a smaller closure costs
-nothing more (so a set of unused links costs 0). For a country's welfare every set is solved.
-More than 200,000 solves are refused: restrict the candidates with --links, --mode or --nodes,
-or lower --k.
+nothing more (so a set of unused links costs 0); nor when a proven upper bound on its loss (a
+smaller closure's optimum with the flow through the added links priced at the most a unit can
+be worth) is below the --top-th loss known: it cannot rank. For a country's welfare every set
+is solved. More than 200,000 solves are refused: restrict the candidates with --links, --mode
+or --nodes, or lower --k.
 
 The state is the scenario's initial regime (or --regime) in the reference year (by default the
 base year + 10, as the appraisal), with the projects of --with or --all-projects built.
@@ -251,7 +253,7 @@ func chokepointsText(w io.Writer, name, title string, built []string, res *choke
 	if res.Method == chokepoint.MethodMIP {
 		fmt.Fprint(tw, " (the sets found by interdiction MIPs, re-solved for their figures)")
 	} else if res.Pruned {
-		fmt.Fprint(tw, " (sets whose loss is known unsolved)")
+		fmt.Fprint(tw, " (sets whose loss is known, or bounded below the top, unsolved)")
 	}
 	fmt.Fprintln(tw)
 	rankBy := "loss of total surplus"
