@@ -16,16 +16,16 @@ import (
 // solve).
 const ChokepointTop = 12
 
-// ChokepointNetworkK is the largest number of links a run with the analysis closes together when
-// ranking closures by the loss of total surplus: single links and pairs. Pairs show what no
-// single closure does (two routes that back each other up); on the built-in data they cost about
-// 900 pruned solves, two to three seconds. Triples are for `corridor chokepoints --k 3`.
+// ChokepointNetworkK is the largest number of links a run closes together when ranking closures
+// by the loss of total surplus: single links and pairs. Pairs show what no single closure does
+// (two routes that back each other up); with the branch and bound they cost a few dozen solves
+// on the built-in data. Triples are for `corridor chokepoints --k 3`.
 const ChokepointNetworkK = 2
 
 // Chokepoints are the links whose closure costs most in one state (decision 0015): the headline
 // scenario's initial regime in the reference year, no candidate project built. The network's
-// ranking covers single links, and pairs too when the run has the analysis (ChokepointNetworkK);
-// each country's, single links only (one solve per open link and country).
+// ranking covers single links and pairs (ChokepointNetworkK); each country's, single links only
+// (one solve per open link and country).
 type Chokepoints struct {
 	Scenario string
 	// Network ranks closures by the loss of total surplus, a level for each k up to
@@ -36,18 +36,13 @@ type Chokepoints struct {
 }
 
 // RankChokepoints ranks the link closures of sc's initial regime in year, no candidate project
-// built: single links (and pairs, with pairs) for the network, single links for every country
-// of n.
-func RankChokepoints(ctx context.Context, n *model.Network, sc *scenario.Scenario, year int, pairs bool, newEngine func() (lp.Incremental, error), log *slog.Logger) (*Chokepoints, error) {
+// built: single links and pairs for the network, single links for every country of n.
+func RankChokepoints(ctx context.Context, n *model.Network, sc *scenario.Scenario, year int, newEngine func() (lp.Incremental, error), log *slog.Logger) (*Chokepoints, error) {
 	st, _, err := scenario.Apply(n, sc, scenario.Options{Year: year})
 	if err != nil {
 		return nil, err
 	}
-	k := 1
-	if pairs {
-		k = ChokepointNetworkK
-	}
-	in := chokepoint.Input{State: st, Rules: sc.Rules, K: k, Top: ChokepointTop, NewEngine: newEngine, Workers: 1,
+	in := chokepoint.Input{State: st, Rules: sc.Rules, K: ChokepointNetworkK, Top: ChokepointTop, NewEngine: newEngine, Workers: 1,
 		Method: chokepoint.MethodEnumerate, Logger: log}
 	out := &Chokepoints{Scenario: sc.Name}
 	if out.Network, err = chokepoint.Evaluate(ctx, in); err != nil {

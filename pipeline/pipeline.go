@@ -49,7 +49,7 @@ type Spec struct {
 	Projects []string       `json:"projects"` // nil means every project
 	Draws    int            `json:"draws"`
 	Seed     uint64         `json:"seed"`
-	Analysis bool           `json:"analysis"` // base-case tornado, switching values, gain split and game, chokepoint pairs
+	Analysis bool           `json:"analysis"` // base-case tornado, switching values, gain split and game
 	// Premium, when not empty, is the decider's strategic premium in every scenario, e.g.
 	// "50 MUSD/yr" (money per year, ≥ 0; see ParsePremium); empty leaves each scenario's or the
 	// data set's.
@@ -107,8 +107,7 @@ type Result struct {
 	// Flows are the base-case flows of each scenario in the reference year and initial regime:
 	// Flows[2*s] without candidate projects, Flows[2*s+1] with every project built.
 	Flows []ScenarioFlows
-	// Chokepoints are the headline (first) scenario's worst closures of single links, and of pairs
-	// when the run has the analysis.
+	// Chokepoints are the headline (first) scenario's worst closures of single links and pairs.
 	Chokepoints *Chokepoints
 	// Evidence ranks the run's uncertain inputs by how much of the decider's figure each explains
 	// over the same draws (appraise.EvidenceOf: no extra solve), largest first; nil below 3 draws
@@ -157,7 +156,7 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 	if res.Flows, err = baseFlows(ctx, res.Net, res.Scenarios, out.ReferenceYear, deps.NewEngine); err != nil {
 		return nil, err
 	}
-	if res.Chokepoints, err = RankChokepoints(ctx, res.Net, res.Scenarios[0], out.ReferenceYear, spec.Analysis, deps.NewEngine, deps.Logger); err != nil {
+	if res.Chokepoints, err = RankChokepoints(ctx, res.Net, res.Scenarios[0], out.ReferenceYear, deps.NewEngine, deps.Logger); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(t0)
