@@ -188,7 +188,9 @@ func TestOutputsSymlinks(t *testing.T) {
 				}
 			}},
 		{"check refuses a link before any work", false,
-			func(t *testing.T, s setup) { os.Symlink(filepath.Join(s.elsewhere, "x"), filepath.Join(s.dir, "r.html")) },
+			func(t *testing.T, s setup) {
+				os.Symlink(filepath.Join(s.elsewhere, "x"), filepath.Join(s.dir, "r.html"))
+			},
 			func(o outputs, s setup) error { return o.check([]string{filepath.Join(s.dir, "r.html")}, nil) },
 			"r.html: it is a symbolic link to ",
 			nil},
