@@ -187,6 +187,20 @@ func TestOutputsSymlinks(t *testing.T) {
 					t.Error("a.csv was written although the set was refused")
 				}
 			}},
+		{"a file in a linked folder is written", false,
+			func(t *testing.T, s setup) { os.Symlink(s.elsewhere, filepath.Join(s.dir, "linked")) },
+			func(o outputs, s setup) error {
+				if err := o.check([]string{filepath.Join(s.dir, "linked", "r.html")}, nil); err != nil {
+					return err
+				}
+				return o.file(filepath.Join(s.dir, "linked", "r.html"), func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err })
+			},
+			"",
+			func(t *testing.T, s setup) {
+				if got := read(filepath.Join(s.elsewhere, "r.html")); got != "new" {
+					t.Errorf("r.html in the linked folder holds %q, want new", got)
+				}
+			}},
 		{"check refuses a link before any work", false,
 			func(t *testing.T, s setup) {
 				os.Symlink(filepath.Join(s.elsewhere, "x"), filepath.Join(s.dir, "r.html"))

@@ -87,16 +87,23 @@ func (o outputs) file(path string, write func(io.Writer) error) error {
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return o.files(filepath.Dir(path), map[string][]byte{filepath.Base(path): buf.Bytes()})
+	// the folder holding an output file is the user's to choose, a link or not (/tmp is one on
+	// some systems): only the file's own path is checked
+	return o.set(filepath.Dir(path), map[string][]byte{filepath.Base(path): buf.Bytes()}, false)
 }
 
 // files writes a set of files into dir (created if needed; names may hold folders of dir that
 // exist) all or nothing: each goes to a temporary file flushed to disk first, and only when every
-// one is written are they renamed into place. Errors name the file.
-func (o outputs) files(dir string, files map[string][]byte) (err error) {
-	dir, err = o.target(dir)
-	if err != nil {
-		return err
+// one is written are they renamed into place. Errors name the file. dir is an output path too: a
+// link there is refused without force.
+func (o outputs) files(dir string, files map[string][]byte) error { return o.set(dir, files, true) }
+
+// set is files, with the link check on dir only when it is itself an output.
+func (o outputs) set(dir string, files map[string][]byte, dirIsOutput bool) (err error) {
+	if dirIsOutput {
+		if dir, err = o.target(dir); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
