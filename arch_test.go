@@ -73,7 +73,7 @@ func TestArchitecture(t *testing.T) {
 		}
 		seen++
 		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
-		if rel == "cmd/corridor" || strings.HasPrefix(rel, "cmd/") || strings.HasPrefix(rel, "internal/testnet") || strings.HasPrefix(rel, "internal/browsertest") || strings.HasPrefix(rel, "internal/golden") || strings.HasPrefix(rel, "scripts") {
+		if rel == "cmd/corridor" || strings.HasPrefix(rel, "cmd/") || strings.HasPrefix(rel, "internal/testnet") || strings.HasPrefix(rel, "internal/browsertest") || strings.HasPrefix(rel, "internal/golden") || strings.HasPrefix(rel, "internal/memtest") || strings.HasPrefix(rel, "scripts") {
 			continue
 		}
 		row, ok := allowed[rel]

@@ -24,10 +24,19 @@ import (
 // milliseconds of overhead, and 100 draws still make 10 chunks to share.
 const DefaultChunk = 10
 
+// DefaultWindow is the most chunks of a run published and not yet gathered when the coordinator
+// is given no window: far more than the worker goroutines of any cluster the project targets,
+// so they never wait for work, while a run of a million draws does not put a hundred thousand
+// messages (each carrying the run's spec, scenario texts included) on the stream up front.
+const DefaultWindow = 1024
+
 // CoordinatorConfig configures a Coordinator.
 type CoordinatorConfig struct {
-	URL    string // the NATS server, e.g. nats://127.0.0.1:4222
-	Chunk  int    // draws per chunk; ≤ 0 means DefaultChunk
+	URL   string // the NATS server, e.g. nats://127.0.0.1:4222
+	Chunk int    // draws per chunk; ≤ 0 means DefaultChunk
+	// Window is the most chunks of a run published and not yet gathered; ≤ 0 means
+	// DefaultWindow. More are published as results come back.
+	Window int
 	Logger *slog.Logger
 	// Stalled is how long the coordinator waits without a result before it checks that some
 	// worker is attached and warns when none is; 0 means 10 s.
@@ -39,6 +48,7 @@ type CoordinatorConfig struct {
 type Coordinator struct {
 	c       *conn
 	chunk   int
+	window  int
 	log     *slog.Logger
 	stalled time.Duration
 	mu      sync.Mutex
@@ -56,9 +66,12 @@ func NewCoordinator(ctx context.Context, cfg CoordinatorConfig) (*Coordinator, e
 		c.nc.Close()
 		return nil, fmt.Errorf("NATS at %s: %w", cfg.URL, err)
 	}
-	co := &Coordinator{c: c, chunk: cfg.Chunk, log: log, stalled: cfg.Stalled, data: map[string]bool{}}
+	co := &Coordinator{c: c, chunk: cfg.Chunk, window: cfg.Window, log: log, stalled: cfg.Stalled, data: map[string]bool{}}
 	if co.chunk <= 0 {
 		co.chunk = DefaultChunk
+	}
+	if co.window <= 0 {
+		co.window = DefaultWindow
 	}
 	if co.stalled <= 0 {
 		co.stalled = 10 * time.Second
@@ -79,8 +92,9 @@ type result struct {
 }
 
 // Remote computes draws [lo, hi) of job on the workers: it uploads the data set (once per
-// content), publishes one chunk message per Chunk draws under a new run id, and gathers one
-// result per chunk, whichever worker computed it and however often. It fails with the worker's
+// content), publishes one chunk message per Chunk draws under a new run id, at most Window of
+// them ahead of the results gathered, and gathers one result per chunk, whichever worker
+// computed it and however often. It fails with the worker's
 // message when a worker reports an error, when a chunk was delivered MaxDeliver times without
 // an answer, and when the connection is lost for good. It removes the run's chunks and results
 // from the streams before it returns.
@@ -123,7 +137,8 @@ func (co *Coordinator) Remote(ctx context.Context, j pipeline.Job, lo, hi int, p
 	defer cc.Stop()
 	// a chunk delivered MaxDeliver times without an answer fails the run
 	var seqMu sync.Mutex
-	seqs := map[uint64]int{} // stream sequence → first draw of the chunk
+	seqs := map[uint64]int{}  // stream sequence → first draw of a chunk not yet gathered
+	seqOf := map[int]uint64{} // the reverse, to forget a chunk once gathered
 	adv, err := co.c.nc.Subscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."+ChunkStream+"."+WorkerGroup, func(m *nats.Msg) {
 		var a struct {
 			StreamSeq  uint64 `json:"stream_seq"`
@@ -147,24 +162,35 @@ func (co *Coordinator) Remote(ctx context.Context, j pipeline.Job, lo, hi int, p
 	}
 	defer adv.Unsubscribe()
 
-	chunks := 0
-	for a := lo; a < hi; a += co.chunk {
+	chunks := (hi - lo + co.chunk - 1) / co.chunk
+	published := 0
+	// publish sends the next chunk; the window keeps the stream from holding every chunk of a
+	// long run at once
+	publish := func() error {
+		a := lo + published*co.chunk
 		b := min(a+co.chunk, hi)
 		body, err := json.Marshal(job{Run: run, Lo: a, Hi: b, Version: pipeline.Version, Spec: j.Spec, InputHash: j.InputHash, Data: data})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ack, err := co.c.js.Publish(ctx, fmt.Sprintf("%s.%s.%d", chunkSubject, run, a), body, jetstream.WithMsgID(fmt.Sprintf("%s.%d.%d", run, a, b)),
 			jetstream.WithExpectStream(ChunkStream))
 		if err != nil {
-			return nil, fmt.Errorf("NATS: publish the chunk of draws %d..%d: %w", a, b, err)
+			return fmt.Errorf("NATS: publish the chunk of draws %d..%d: %w", a, b, err)
 		}
 		seqMu.Lock()
 		seqs[ack.Sequence] = a
+		seqOf[a] = ack.Sequence
 		seqMu.Unlock()
-		chunks++
+		published++
+		return nil
 	}
-	log.Info("chunks published", "draws", hi-lo, "from", lo, "chunks", chunks, "chunk", co.chunk)
+	for published < min(chunks, co.window) {
+		if err := publish(); err != nil {
+			return nil, err
+		}
+	}
+	log.Info("chunks published", "draws", hi-lo, "from", lo, "chunks", published, "of", chunks, "chunk", co.chunk)
 
 	got := map[int]result{}
 	done := 0
@@ -193,6 +219,15 @@ func (co *Coordinator) Remote(ctx context.Context, j pipeline.Job, lo, hi int, p
 			}
 			got[r.lo] = r
 			done += r.hi - r.lo
+			seqMu.Lock()
+			delete(seqs, seqOf[r.lo])
+			delete(seqOf, r.lo)
+			seqMu.Unlock()
+			if published < chunks {
+				if err := publish(); err != nil {
+					return nil, err
+				}
+			}
 			last = time.Now()
 			log.Debug("chunk gathered", "from", r.lo, "to", r.hi, "worker", m.Header.Get(hdrWorker), "compute", m.Header.Get(hdrCompute))
 			if progress != nil {

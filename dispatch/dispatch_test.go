@@ -116,6 +116,52 @@ func TestSameBytes(t *testing.T) {
 	}
 }
 
+// TestWindow: a coordinator keeps at most Window chunks of a run on the stream, publishing the
+// next as results come back, and the run gives the bytes of a local one (#17: draws streamed,
+// never all allocated up front).
+func TestWindow(t *testing.T) {
+	b := broker(t, dispatch.Setup{AckWait: time.Second, MaxDeliver: 3})
+	startWorkers(t, b.URL(), 2)
+	const window = 2
+	co, err := dispatch.NewCoordinator(t.Context(), dispatch.CoordinatorConfig{URL: b.URL(), Chunk: 1, Window: window})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer co.Close()
+	nc, err := nats.Connect(b.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := spec(12)
+	local := run(t, s, nil)
+	most := 0
+	remote := run(t, s, func(ctx context.Context, j pipeline.Job, lo, hi int, progress func(int)) ([][]byte, error) {
+		return co.Remote(ctx, j, lo, hi, func(done int) {
+			if st, err := js.Stream(ctx, dispatch.ChunkStream); err == nil {
+				if info, err := st.Info(ctx); err == nil {
+					most = max(most, int(info.State.Msgs))
+				}
+			}
+			if progress != nil {
+				progress(done)
+			}
+		})
+	})
+	if string(local) != string(remote) {
+		t.Error("the distributed run differs from the local one")
+	}
+	// a worker acknowledges its chunk after publishing the result, so each of the two may hold
+	// one answered chunk beside the window
+	if most > window+2 {
+		t.Errorf("the chunk stream held %d messages, window %d and 2 workers", most, window)
+	}
+}
+
 // TestWorkerError: a worker that cannot reproduce the run's input hash fails the run with the
 // reason, at once, instead of having the chunk redelivered.
 func TestWorkerError(t *testing.T) {

@@ -33,6 +33,15 @@ const Version = "0.1.0"
 // web UI alike.
 const DefaultDraws = 100
 
+// MaxDraws returns the most Monte Carlo draws a run of the given numbers of projects, scenarios
+// and countries may take: appraise.MaxDraws, or fewer where the per-country figures kept for the
+// percentiles would pass appraise.MaxKeptFigures (which appraise.Run refuses), so that a caller can
+// refuse such a run before queueing it.
+func MaxDraws(projects, scenarios, countries int) int {
+	sets := max(1, projects) * max(1, scenarios) * max(1, countries)
+	return min(appraise.MaxDraws, appraise.MaxKeptFigures/sets)
+}
+
 // Spec is a run as plain data: everything besides the code and the data set's files that can
 // change its result. It is serialisable, so that a run can be stored, sent and run again: the CLI
 // builds one from its flags, the API from a request, a stored run keeps it. Run reads the data

@@ -36,3 +36,18 @@ func TestSpecJSON(t *testing.T) {
 		t.Errorf("Decode of a bad stored scenario = %v, want an error at scenario-7.yaml:2", err)
 	}
 }
+
+// MaxDraws is appraise's bound on draws, lowered where the figures kept for the percentiles
+// would pass theirs, so that a server can refuse such a run before queueing it (#17).
+func TestMaxDraws(t *testing.T) {
+	for _, tt := range []struct{ projects, scenarios, countries, want int }{
+		{9, 5, 8, 22_222}, // the built-in data's full assessment
+		{9, 3, 8, 37_037},
+		{1, 1, 8, 1_000_000},
+		{0, 0, 0, 1_000_000},
+	} {
+		if got := MaxDraws(tt.projects, tt.scenarios, tt.countries); got != tt.want {
+			t.Errorf("MaxDraws(%d, %d, %d) = %d, want %d", tt.projects, tt.scenarios, tt.countries, got, tt.want)
+		}
+	}
+}

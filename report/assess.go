@@ -69,8 +69,10 @@ func country(c *appraise.Case, id string) appraise.CountryResult {
 	return appraise.CountryResult{Country: id}
 }
 
-// money formats USD as "$12.3 m", "-$1.23 bn" (the sign before the symbol, as the web UI).
-func money(v float64) string {
+// Money formats USD as the terminal, the report's prose and the web UI show it: "$12.3 m",
+// "-$1.23 bn" (the sign before the symbol), "$0" below a dollar. serve's app.js has the same
+// rules, and a browser test holds the two together.
+func Money(v float64) string {
 	a := math.Abs(v)
 	sign := ""
 	if v < 0 {
@@ -134,7 +136,7 @@ func Verdict(r *pipeline.Result, project string) string {
 		if a.Decider == "" {
 			fmt.Fprintf(&b, "the data set names no deciding country; under %s its strategic value is %s", title, strategicList(r, c))
 		} else {
-			fmt.Fprintf(&b, "no commitment figure: %s has no part in it (no territory, money, ownership, contract or loan); under %s its strategic value to %s is %s", who, title, who, money(d.Strategic.Mean))
+			fmt.Fprintf(&b, "no commitment figure: %s has no part in it (no territory, money, ownership, contract or loan); under %s its strategic value to %s is %s", who, title, who, Money(d.Strategic.Mean))
 			if others := strategicList(r, c); others != "" {
 				fmt.Fprintf(&b, " (%s)", others)
 			}
@@ -160,12 +162,12 @@ func Verdict(r *pipeline.Result, project string) string {
 	case best != "":
 		fmt.Fprintf(&b, " (best elsewhere: %s under %s)", pct(bestP), best)
 	}
-	fmt.Fprintf(&b, ". Its strategic value to %s is %s against an outlay of %s", who, money(d.Strategic.Mean), money(d.Outlay.Mean))
+	fmt.Fprintf(&b, ". Its strategic value to %s is %s against an outlay of %s", who, Money(d.Strategic.Mean), Money(d.Outlay.Mean))
 	if comp := c.Bargaining.Compensation; comp != nil && comp.Mean > 0.5 {
 		if losers := lossList(r, c); losers != "" {
-			fmt.Fprintf(&b, ", and it would have to pay partners %s to take part (%s)", money(comp.Mean), losers)
+			fmt.Fprintf(&b, ", and it would have to pay partners %s to take part (%s)", Money(comp.Mean), losers)
 		} else {
-			fmt.Fprintf(&b, ", and it would have to pay partners %s on average to take part, in the draws where they would lose", money(comp.Mean))
+			fmt.Fprintf(&b, ", and it would have to pay partners %s on average to take part, in the draws where they would lose", Money(comp.Mean))
 		}
 	}
 	if k := c.Construction; k != nil {
@@ -180,11 +182,11 @@ func Verdict(r *pipeline.Result, project string) string {
 		}
 	}
 	if c.Premium > 0 {
-		fmt.Fprintf(&b, ", with a strategic premium of %s a year (%s)", money(c.Premium), c.PremiumSource)
+		fmt.Fprintf(&b, ", with a strategic premium of %s a year (%s)", Money(c.Premium), c.PremiumSource)
 	}
 	switch be := c.Bargaining.BreakEvenPremium; {
 	case be != nil && *be > 0:
-		fmt.Fprintf(&b, "; a premium of %s a year in service would tip it", money(*be))
+		fmt.Fprintf(&b, "; a premium of %s a year in service would tip it", Money(*be))
 	case be != nil:
 		b.WriteString("; it needs no premium")
 	}
@@ -197,7 +199,7 @@ func Verdict(r *pipeline.Result, project string) string {
 		}
 		if len(c.Base.Tornado) > 0 && c.Base.Tornado[0].Width() > 0 {
 			t := c.Base.Tornado[0]
-			fmt.Fprintf(&b, ". The biggest driver of %s's NPV is %s (%s to %s)", who, t.Input, money(math.Min(t.Low, t.High)), money(math.Max(t.Low, t.High)))
+			fmt.Fprintf(&b, ". The biggest driver of %s's NPV is %s (%s to %s)", who, t.Input, Money(math.Min(t.Low, t.High)), Money(math.Max(t.Low, t.High)))
 		}
 	}
 	b.WriteString(".")
@@ -220,7 +222,7 @@ func strategicList(r *pipeline.Result, c *appraise.Case) string {
 	slices.SortStableFunc(vs, func(a, b v) int { return cmp.Compare(math.Abs(b.val), math.Abs(a.val)) })
 	var parts []string
 	for _, x := range vs {
-		parts = append(parts, fmt.Sprintf("%s %s", countryName(r, x.id), money(x.val)))
+		parts = append(parts, fmt.Sprintf("%s %s", countryName(r, x.id), Money(x.val)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -231,7 +233,7 @@ func lossList(r *pipeline.Result, c *appraise.Case) string {
 	for _, id := range c.Partners {
 		cr := country(c, id)
 		if short := cr.Outlay.Mean - cr.Strategic.Mean; short > 5e5 {
-			parts = append(parts, fmt.Sprintf("%s %s", countryName(r, id), money(short)))
+			parts = append(parts, fmt.Sprintf("%s %s", countryName(r, id), Money(short)))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -248,7 +250,7 @@ func gainSplit(r *pipeline.Result, c *appraise.Case) string {
 			v    float64
 		}{{"rents", g.Rent}, {"transit", g.Transit}, {"consumers", g.Consumer}, {"producers", g.Producer}, {"quota rents", g.Quota}} {
 			if math.Abs(x.v) >= 5e5 {
-				bits = append(bits, fmt.Sprintf("%s %s", x.name, money(x.v)))
+				bits = append(bits, fmt.Sprintf("%s %s", x.name, Money(x.v)))
 			}
 		}
 		if len(bits) > 0 {
@@ -306,11 +308,11 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 		c := caseOf(a, p, head)
 		d := country(c, a.Decider)
 		if !c.Involved {
-			fmt.Fprintf(tw, "%s\t%s\t—\t—\t—\t—\t%s\t—\n", p, money(d.Strategic.Mean), money(d.NPV.Mean))
+			fmt.Fprintf(tw, "%s\t%s\t—\t—\t—\t—\t%s\t—\n", p, Money(d.Strategic.Mean), Money(d.NPV.Mean))
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, money(d.Strategic.Mean), money(d.Outlay.Mean), money(c.Bargaining.Compensation.Mean),
-			money(c.Bargaining.Margin.Mean), premiumCell(c.Bargaining), money(d.NPV.Mean), premiumCell(c.Accounting))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, Money(d.Strategic.Mean), Money(d.Outlay.Mean), Money(c.Bargaining.Compensation.Mean),
+			Money(c.Bargaining.Margin.Mean), premiumCell(c.Bargaining), Money(d.NPV.Mean), premiumCell(c.Accounting))
 	}
 	countries := activeCountries(r, head)
 	fmt.Fprintf(tw, "\nSTRATEGIC VALUE BY COUNTRY under %s (change of its Shapley value in the network game; mean, own rate)\n", head)
@@ -319,7 +321,7 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 		c := caseOf(a, p, head)
 		row := []string{p}
 		for _, id := range countries {
-			row = append(row, money(country(c, id).Strategic.Mean))
+			row = append(row, Money(country(c, id).Strategic.Mean))
 		}
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
@@ -332,7 +334,7 @@ func AssessText(w io.Writer, r *pipeline.Result) error {
 				continue
 			}
 			irr, payback := irrP50(cr), paybackP50(cr)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, money(cr.NPV.Mean), money(cr.NPV.P10), money(cr.NPV.P50), money(cr.NPV.P90), pct(cr.NPV.PPositive), irr, payback)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p, cr.Country, Money(cr.NPV.Mean), Money(cr.NPV.P10), Money(cr.NPV.P50), Money(cr.NPV.P90), pct(cr.NPV.PPositive), irr, payback)
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -389,7 +391,7 @@ func bottomLines(w io.Writer, r *pipeline.Result, order, short []string) {
 		}
 		need := "no premium needed under " + short[0]
 		if c := caseOf(a, p, r.Scenarios[0].Name); c != nil && c.Bargaining.BreakEvenPremium != nil && *c.Bargaining.BreakEvenPremium > 0 {
-			need = "premium needed under " + short[0] + ": " + money(*c.Bargaining.BreakEvenPremium) + "/yr"
+			need = "premium needed under " + short[0] + ": " + Money(*c.Bargaining.BreakEvenPremium) + "/yr"
 		}
 		fmt.Fprintf(tw, "%s\t%s bargaining, %s accounting %s; %s\n", p, span(lo, hi), span(loA, hiA), where, need)
 	}
@@ -456,7 +458,7 @@ func premiumCell(d appraise.Decision) string {
 	case d.BreakEvenPremium == nil:
 		return "—"
 	case *d.BreakEvenPremium > 0:
-		return money(*d.BreakEvenPremium)
+		return Money(*d.BreakEvenPremium)
 	}
 	return "none needed"
 }
@@ -551,13 +553,6 @@ func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 		}
 		return f(*p)
 	}
-	// the median of the draws where the quantity exists; empty, not 0, where none has it
-	defined := func(s risk.Summary) string {
-		if s.N == 0 {
-			return ""
-		}
-		return f(s.P50)
-	}
 	sum := func(s *risk.Summary) string {
 		if s == nil {
 			return ""
@@ -577,8 +572,8 @@ func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 				opt(c.Accounting.Commit), opt(c.Accounting.CommitStdErr), opt(c.Accounting.BreakEvenPremium),
 				f(cr.Strategic.Mean), f(cr.Strategic.P10), f(cr.Strategic.P90), f(cr.Outlay.Mean), f(cr.Threat.Mean),
 				f(cr.NPV.Mean), f(cr.NPV.P10), f(cr.NPV.P50), f(cr.NPV.P90), f(cr.NPV.StdErr), f(cr.NPV.PPositive),
-				f(cr.EconomicNPV.Mean), defined(cr.BCR), defined(cr.IRR), f(cr.IRRNone), f(cr.IRRSeveral),
-				defined(cr.Payback), f(cr.PaybackNever)})
+				f(cr.EconomicNPV.Mean), medianCell(cr.BCR), medianCell(cr.IRR), f(cr.IRRNone), f(cr.IRRSeveral),
+				medianCell(cr.Payback), f(cr.PaybackNever)})
 		}
 	}
 	vrows := [][]string{{"project", "verdict"}}
@@ -595,6 +590,15 @@ func AssessCSV(r *pipeline.Result) (map[string][]byte, error) {
 		out[name] = []byte(b.String())
 	}
 	return out, nil
+}
+
+// medianCell is a CSV cell of the median of the draws where a quantity exists (IRR, BCR,
+// payback): empty, not 0, where no draw has it.
+func medianCell(s risk.Summary) string {
+	if s.N == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(s.P50, 'g', 10, 64)
 }
 
 // SamplesCSV writes every Monte Carlo draw of the result (Appraisal.Samples, kept with

@@ -15,11 +15,12 @@ func TestIRRAndPaybackCells(t *testing.T) {
 		name         string
 		cr           appraise.CountryResult
 		irr, payback string
+		csvIRR       string // the cases.csv cell
 	}{
-		{"defined", appraise.CountryResult{IRR: risk.Summary{N: 90, P50: 0.124}, IRRNone: 0.1, Payback: risk.Summary{N: 95, P50: 8.6}, PaybackNever: 0.05}, "12.4%", "9 yr"},
-		{"most draws without an IRR", appraise.CountryResult{IRR: risk.Summary{N: 2, P50: 1.448}, IRRNone: 0.98, Payback: risk.Summary{N: 100, P50: 7}}, "none", "7 yr"},
-		{"never pays back", appraise.CountryResult{Payback: risk.Summary{N: 10, P50: 12}, PaybackNever: 0.9}, "none", "never"},
-		{"no outlay to recover", appraise.CountryResult{IRR: risk.Summary{N: 0}, IRRNone: 1, Payback: risk.Summary{N: 100, P50: 0}}, "none", "—"},
+		{"defined", appraise.CountryResult{IRR: risk.Summary{N: 90, P50: 0.124}, IRRNone: 0.1, Payback: risk.Summary{N: 95, P50: 8.6}, PaybackNever: 0.05}, "12.4%", "9 yr", "0.124"},
+		{"most draws without an IRR", appraise.CountryResult{IRR: risk.Summary{N: 2, P50: 1.448}, IRRNone: 0.98, Payback: risk.Summary{N: 100, P50: 7}}, "none", "7 yr", "1.448"},
+		{"never pays back", appraise.CountryResult{Payback: risk.Summary{N: 10, P50: 12}, PaybackNever: 0.9}, "none", "never", ""},
+		{"no outlay to recover", appraise.CountryResult{IRR: risk.Summary{N: 0}, IRRNone: 1, Payback: risk.Summary{N: 100, P50: 0}}, "none", "—", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := irrP50(tt.cr); got != tt.irr {
@@ -27,6 +28,11 @@ func TestIRRAndPaybackCells(t *testing.T) {
 			}
 			if got := paybackP50(tt.cr); got != tt.payback {
 				t.Errorf("paybackP50 = %q, want %q", got, tt.payback)
+			}
+			// cases.csv: the median where some draw has an IRR (with irr_none_share beside
+			// it), empty where none has, never 0
+			if got := medianCell(tt.cr.IRR); got != tt.csvIRR {
+				t.Errorf("IRR cell = %q, want %q", got, tt.csvIRR)
 			}
 		})
 	}

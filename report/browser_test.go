@@ -68,10 +68,31 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-	// Printed, every section shows, closed ones included (#17: the inputs and sources did not).
+	// nothing is wider than the window on screen
+	overflow := func(what string) {
+		t.Helper()
+		wide, err := chromedp.Run(tctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+		if err != nil {
+			t.Fatalf("measure the page width %s: %v", what, err)
+		}
+		if len(wide) == 2 && wide[0] > wide[1] {
+			// name the outermost elements that stick out
+			culprits, _ := chromedp.Run(tctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
+				.filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !(e.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+				.slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && e.className.baseVal === undefined ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().width) + "px")`))
+			t.Errorf("%s the page is %d px wide in a %d px window: %v stick out", what, wide[0], wide[1], culprits)
+		}
+	}
+	overflow("on a 1280 px screen")
+	// Printed, every section shows, closed ones included (#17: the inputs and sources did not),
+	// and the page fits A4's printable width (186 mm, 703 px at 96 dpi).
 	if _, err := chromedp.Call(tctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("emulate print: %v", err)
 	}
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(703, 1000)); err != nil {
+		t.Fatalf("A4 width: %v", err)
+	}
+	overflow("printed on A4")
 	unprinted, err := chromedp.Run(tctx, chromedp.Evaluate[int](`[...document.querySelectorAll("details > :not(summary)")].filter(e => !e.checkVisibility()).length`))
 	if err != nil {
 		t.Fatalf("measure printed sections: %v", err)

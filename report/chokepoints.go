@@ -60,7 +60,7 @@ func closedName(s chokepoint.Set) string {
 func countryLosses(s chokepoint.Set) string {
 	var parts []string
 	for _, c := range s.Losses {
-		if u := money(c.Loss); u != "$0" {
+		if u := Money(c.Loss); u != "$0" {
 			parts = append(parts, c.Country+" "+u)
 		}
 	}
@@ -104,7 +104,7 @@ func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 		if s.EquivalentOf > 0 || len(out.Network) == chokepointRows {
 			continue
 		}
-		out.Network = append(out.Network, htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: money(s.Loss), Losses: countryLosses(s)})
+		out.Network = append(out.Network, htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: Money(s.Loss), Losses: countryLosses(s)})
 		for _, set := range append([][]string{s.Closed}, s.Equivalent...) {
 			for _, id := range set {
 				for _, c := range nw.Candidates {
@@ -112,7 +112,7 @@ func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 						continue
 					}
 					for _, l := range c.Links {
-						marks = append(marks, MapMark{Link: l, Label: fmt.Sprint(i + 1), Title: fmt.Sprintf("chokepoint %d: closing %s loses %s/yr", i+1, id, money(s.Loss))})
+						marks = append(marks, MapMark{Link: l, Label: fmt.Sprint(i + 1), Title: fmt.Sprintf("chokepoint %d: closing %s loses %s/yr", i+1, id, Money(s.Loss))})
 					}
 				}
 			}
@@ -136,12 +136,12 @@ func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 		hc := htmlChokeCountry{Country: countryName(r, cr.Country)}
 		for i, s := range cr.Levels[0].Top {
 			// a closure that costs the country nothing (or that it gains from) is not its chokepoint
-			if s.EquivalentOf > 0 || len(hc.Rows) == countryRows || s.CountryLoss == nil || money(*s.CountryLoss) == "$0" || *s.CountryLoss < 0 {
+			if s.EquivalentOf > 0 || len(hc.Rows) == countryRows || s.CountryLoss == nil || Money(*s.CountryLoss) == "$0" || *s.CountryLoss < 0 {
 				continue
 			}
-			row := htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: money(s.Loss)}
+			row := htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: Money(s.Loss)}
 			if s.CountryLoss != nil {
-				row.Party = money(*s.CountryLoss)
+				row.Party = Money(*s.CountryLoss)
 			}
 			hc.Rows = append(hc.Rows, row)
 		}

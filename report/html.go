@@ -242,7 +242,7 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 	if pr := n.Project(id); pr != nil {
 		hp.Description = pr.Description
 		if pr.Capex.IsSet() {
-			hp.Capex = money(pr.Capex.Value)
+			hp.Capex = Money(pr.Capex.Value)
 		}
 	}
 	var charts []Chart
@@ -259,7 +259,7 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 		npv.Rows = append(npv.Rows, cr.Country)
 		npv.Bars = append(npv.Bars, Bar{Row: row, From: s.P10, To: s.P90})
 		npv.Marks = append(npv.Marks, Mark{Row: row, Series: 1, Value: s.P50}, Mark{Row: row, Series: 2, Value: s.Mean})
-		npv.Desc += fmt.Sprintf(" %s: mean %s, P10 %s, P50 %s, P90 %s.", cr.Country, money(s.Mean), money(s.P10), money(s.P50), money(s.P90))
+		npv.Desc += fmt.Sprintf(" %s: mean %s, P10 %s, P50 %s, P90 %s.", cr.Country, Money(s.Mean), Money(s.P10), Money(s.P50), Money(s.P90))
 	}
 	if len(npv.Rows) > 0 {
 		charts = append(charts, npv)
@@ -296,9 +296,9 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 				}
 				tor.Rows = append(tor.Rows, s.Input)
 				tor.Bars = append(tor.Bars, Bar{Row: i, Series: 0, From: s.Base, To: s.Low}, Bar{Row: i, Series: 1, From: s.Base, To: s.High})
-				tor.Desc += fmt.Sprintf(" %s: %s to %s.", s.Input, money(s.Low), money(s.High))
+				tor.Desc += fmt.Sprintf(" %s: %s to %s.", s.Input, Money(s.Low), Money(s.High))
 			}
-			tor.Note = "Base case: " + money(base) + " (line at the bars' common end)."
+			tor.Note = "Base case: " + Money(base) + " (line at the bars' common end)."
 			charts = append(charts, tor)
 		}
 		// 4. strategic value (network game) vs own gain in the market
@@ -312,7 +312,7 @@ func projectSection(r *pipeline.Result, id string, opt HTMLOptions) htmlProject 
 			i := len(sh.Rows)
 			sh.Rows = append(sh.Rows, s.Country)
 			sh.Bars = append(sh.Bars, Bar{Row: i, Lane: 0, Series: 0, To: s.Shapley}, Bar{Row: i, Lane: 1, Series: 1, To: s.OwnGain})
-			sh.Desc += fmt.Sprintf(" %s: strategic value %s, own gain %s.", s.Country, money(s.Shapley), money(s.OwnGain))
+			sh.Desc += fmt.Sprintf(" %s: strategic value %s, own gain %s.", s.Country, Money(s.Shapley), Money(s.OwnGain))
 		}
 		if len(sh.Rows) > 0 {
 			charts = append(charts, sh)
@@ -359,7 +359,7 @@ func cashFlowChart(r *pipeline.Result, id string, cfs []appraise.CashFlow) Chart
 		}
 		years = max(years, len(cf.Gain))
 		c.Lines = append(c.Lines, l)
-		c.Desc += fmt.Sprintf(" %s: undiscounted sum %s; appraisal period %d years, residual value %s.", cf.Country, money(sum), cf.Period, money(cf.Residual))
+		c.Desc += fmt.Sprintf(" %s: undiscounted sum %s; appraisal period %d years, residual value %s.", cf.Country, Money(sum), cf.Period, Money(cf.Residual))
 	}
 	c.XMin, c.XMax = float64(by), float64(by+max(years-1, 1))
 	step := 5

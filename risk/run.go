@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -31,14 +32,17 @@ type Options struct {
 // If ctx is cancelled before every draw is done, Run stops promptly (each worker checks ctx
 // before each draw; fn should check it too if a draw is long) and returns ctx.Err(). On any error
 // the results are nil. Run panics if n < 0.
+//
+// The results grow with the draws handed out, never allocated for n up front, so a run asked for
+// more draws than memory holds fails or is cancelled having allocated for the draws it ran.
 func Run[T any](ctx context.Context, n int, opt Options, fn func(ctx context.Context, draw, worker int) (T, error)) ([]T, error) {
 	if n < 0 {
 		panic(fmt.Sprintf("risk: Run with %d draws", n))
 	}
-	out := make([]T, n)
 	if n == 0 {
-		return out, ctx.Err()
+		return []T{}, ctx.Err()
 	}
+	var out []T // guarded by mu; grows to the highest draw done
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -70,6 +74,9 @@ func Run[T any](ctx context.Context, n int, opt Options, fn func(ctx context.Con
 					}
 					mu.Unlock()
 					return
+				}
+				if i >= len(out) {
+					out = slices.Grow(out, i+1-len(out))[:i+1]
 				}
 				out[i] = v
 				done++

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -154,6 +155,57 @@ func TestRunEdges(t *testing.T) {
 		}
 	}()
 	_, _ = Run(t.Context(), -1, Options{}, func(context.Context, int, int) (int, error) { return 1, nil })
+}
+
+// Results grow with the draws done, never allocated for n up front (#17: a billion draws
+// allocated 24 GB before the first one ran): a run of 2^40 draws stopped by an error at draw 1,000
+// or by cancellation allocates about what its draws need.
+func TestRunAllocatesAsItGoes(t *testing.T) {
+	const huge = 1 << 40
+	for _, tt := range []struct {
+		name string
+		stop func(cancel context.CancelFunc, draw int) error
+	}{
+		{"error", func(_ context.CancelFunc, draw int) error {
+			if draw >= 1000 {
+				return errors.New("stop")
+			}
+			return nil
+		}},
+		{"cancel", func(cancel context.CancelFunc, draw int) error {
+			if draw >= 1000 {
+				cancel()
+			}
+			return nil
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			got, err := Run(ctx, huge, Options{Workers: 2}, func(_ context.Context, draw, _ int) ([3]float64, error) {
+				return [3]float64{}, tt.stop(cancel, draw)
+			})
+			runtime.ReadMemStats(&after)
+			if err == nil || got != nil {
+				t.Fatalf("Run = %d results, %v; want an error", len(got), err)
+			}
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
+				t.Errorf("allocated %d bytes for about 1,000 draws of 24 bytes", alloc)
+			}
+		})
+	}
+	// and a complete run still returns every draw in order
+	got, err := Run(t.Context(), 5000, Options{Workers: 3}, func(_ context.Context, draw, _ int) (int, error) { return draw, nil })
+	if err != nil || len(got) != 5000 {
+		t.Fatalf("Run(5000) = %d results, %v", len(got), err)
+	}
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("result %d = %d", i, v)
+		}
+	}
 }
 
 func BenchmarkRun(b *testing.B) {

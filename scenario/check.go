@@ -18,6 +18,10 @@ func (s *Scenario) errorf(l *diag.List, field, format string, args ...any) {
 	if s.reported(field) {
 		return
 	}
+	if l.Full() { // counted past the cap, not formatted
+		l.Add(&diag.Error{File: s.file})
+		return
+	}
 	at := s.at(field)
 	l.Add(&diag.Error{File: s.file, Line: at.line, Col: at.col, Field: field, Err: fmt.Errorf(format, args...)})
 }

@@ -32,6 +32,13 @@ func keysStep() []string       { return []string{"year", "state", "source"} }
 // MaxFileBytes is the largest scenario file Decode reads.
 const MaxFileBytes = 4 << 20
 
+// MaxTokens is the most YAML tokens (keys, values, brackets, commas, list entries and comments,
+// as yamldepth.CheckSize counts them) a scenario may hold. The YAML parser and the reader need
+// about a kilobyte per token, whatever the file's shape, so the bound keeps decoding within about
+// 50 MB and 0.5 s; the built-in scenarios hold 1,200–1,500 tokens, a scenario of 2,000 rules
+// about 50,000.
+const MaxTokens = 50_000
+
 // Decode reads a scenario from YAML. file names the input in errors. It checks everything that
 // needs no network: the keys (unknown keys are errors), units and dimensions, shares within 0..1,
 // rule kinds and the fields each kind needs, unique ids, and references inside the file (regime
@@ -86,11 +93,19 @@ func (r *reader) scenario(n ast.Node) *Scenario {
 	s.Premium = r.quantity(f, "premium", quantity.Provenance{})
 	s.Projects = r.list(f, "projects", false)
 	s.Participants = r.list(f, "participants", false)
-	for _, it := range r.sequence(f, "rules") {
-		s.Rules = append(s.Rules, r.rule(it))
+	// Sized once: a Rule is large, and growing the slice by appending copied each one
+	// repeatedly (half the memory of decoding thousands of rules).
+	if items := r.sequence(f, "rules"); len(items) > 0 {
+		s.Rules = make([]Rule, len(items))
+		for i, it := range items {
+			s.Rules[i] = r.rule(it)
+		}
 	}
-	for _, it := range r.sequence(f, "construction") {
-		s.Construction = append(s.Construction, r.construction(it))
+	if items := r.sequence(f, "construction"); len(items) > 0 {
+		s.Construction = make([]ConstructionRule, len(items))
+		for i, it := range items {
+			s.Construction[i] = r.construction(it)
+		}
 	}
 	s.Overrides = r.overrides(f, "overrides")
 	if f.has("regimes") {

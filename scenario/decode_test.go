@@ -117,6 +117,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"empty file", "", []string{`f.yaml: empty file`}},
 		{"nested too deep", "name: x\nrules:\n  - " + strings.Repeat("[", 1<<16) + strings.Repeat("]", 1<<16) + "\n",
 			[]string{`f.yaml:3: YAML nested more than 64 levels deep (a scenario nests fewer than ten)`}},
+		{"too many tokens", "name: x\nrules: [" + strings.Repeat("{},", MaxTokens/3) + "{}]\n",
+			[]string{`f.yaml:2: YAML of more than 50000 tokens (keys, values, brackets, commas, list entries and comments); the built-in scenarios hold fewer than 2,000`}},
 		{"not a mapping", "- a\n- b\n", []string{`f.yaml:1:1: expected a mapping of keys (name,`}},
 		{"two documents", "name: x\n---\nname: y\n", []string{`f.yaml:3:1: more than one YAML document`}},
 		{"alias", "name: &a x\ntitle: *a\n", []string{`f.yaml:2:8: title: YAML aliases (*name) are not supported`}},

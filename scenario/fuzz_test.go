@@ -29,6 +29,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add("name: x\npremium: [1]\n")
 	f.Add("name: x\nrules: " + strings.Repeat("[", 70) + strings.Repeat("]", 70) + "\n") // #17: nesting
 	f.Add("name: x\nrules:\n" + strings.Repeat("- ", 70) + "x\n")
+	f.Add("name: x\nrules: [" + strings.Repeat("{},", MaxTokens/3) + "{}]\n") // #17: tokens
+	f.Add("name: x\n" + strings.Repeat("#\n", MaxTokens+1))
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := Decode("fuzz.yaml", strings.NewReader(in))
 		if err != nil {

@@ -34,9 +34,15 @@ func newReader(file string) *reader {
 // parse parses src into the body of its single document. It returns nil after recording an error
 // for malformed YAML, more than one document, or an empty file.
 func (r *reader) parse(src []byte) ast.Node {
+	err := yamldepth.CheckSize(src, yamldepth.Limit, MaxTokens)
 	var deep *yamldepth.Error
-	if errors.As(yamldepth.Check(src, yamldepth.Limit), &deep) {
+	var long *yamldepth.TokensError
+	switch {
+	case errors.As(err, &deep):
 		r.errs.Add(&diag.Error{File: r.file, Line: deep.Line, Err: fmt.Errorf("%w (a scenario nests fewer than ten)", deep)})
+		return nil
+	case errors.As(err, &long):
+		r.errs.Add(&diag.Error{File: r.file, Line: long.Line, Err: fmt.Errorf("%w; the built-in scenarios hold fewer than 2,000", long)})
 		return nil
 	}
 	f, err := parser.ParseBytes(src, 0)
@@ -90,6 +96,10 @@ func position(n ast.Node) spot {
 // errorf records an error at node n for field.
 func (r *reader) errorf(n ast.Node, field, format string, args ...any) {
 	r.bad[field] = true
+	if r.errs.Full() { // counted past the cap, not formatted
+		r.errs.Add(&diag.Error{File: r.file})
+		return
+	}
 	p := position(n)
 	r.errs.Add(&diag.Error{File: r.file, Line: p.line, Col: p.col, Field: field, Err: fmt.Errorf(format, args...)})
 }

@@ -429,6 +429,16 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		}
 		rs.Custom = append(rs.Custom, pipeline.ScenarioText{ID: sc.ID, Name: sc.Name, YAML: sc.YAML})
 	}
+	if fields == nil {
+		most, err := s.maxDraws(n, rs)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error(), nil)
+			return
+		}
+		if rs.Draws > most {
+			fields = append(fields, FieldError{Path: "draws", Message: fmt.Sprintf("%d draws keep more figures than a run may hold for these projects, scenarios and countries: at most %d (choose fewer projects or scenarios for more)", rs.Draws, most)})
+		}
+	}
 	if fields != nil {
 		writeError(w, http.StatusBadRequest, "invalid run request", fields)
 		return
@@ -463,6 +473,24 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	s.log.InfoContext(r.Context(), "run queued", "run_id", id, "draws", rs.Draws)
 	w.Header().Set("Location", "/api/runs/"+strconv.FormatInt(id, 10))
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": id, "status": store.Queued})
+}
+
+// maxDraws returns the most draws the run of rs may take (pipeline.MaxDraws), so that a run the
+// appraisal would refuse is refused here instead of being queued to fail.
+func (s *Server) maxDraws(n *model.Network, rs RunSpec) (int, error) {
+	projects := len(rs.Projects)
+	if projects == 0 {
+		projects = len(n.Projects)
+	}
+	scenarios := len(rs.Scenarios) + len(rs.Custom)
+	if rs.Scenarios == nil && len(rs.Custom) == 0 { // every built-in scenario
+		b, err := pipeline.LoadBuiltins(s.cfg.Data)
+		if err != nil {
+			return 0, err
+		}
+		scenarios = len(b.All())
+	}
+	return pipeline.MaxDraws(projects, scenarios, len(n.Countries)), nil
 }
 
 // runView is a run as the API shows it: the stored run with live progress.

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/corridor-dev/corridor/internal/browsertest"
+	"github.com/corridor-dev/corridor/report"
 )
 
 // browserScenario edits the built-in x1 scenario as a newcomer would: the gas price in the ROK
@@ -259,4 +260,46 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("browser: %s", e)
 	}
 	t.Logf("browser walk-through took %v (runs %s and %s)", time.Since(t0).Round(time.Millisecond), a, b)
+}
+
+// TestMoneyLikeCLI: the web UI formats money as the terminal does (report.Money), sign, unit
+// and rounding alike (#17: "$-120 m" in the CLI, "-$120 m" in the UI).
+func TestMoneyLikeCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	ctx := browsertest.Context(t)
+	f := newFixture(t, nil)
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	values := []float64{0, 0.4, -0.4, 1, 999, 12_345, -120e6, 120e6, 5e5, 999_999, 1e6, -1.23456e9, 27.51e9, 1e12, -6.8e9, 324.94e6}
+	if err := chromedp.Do(tctx, chromedp.Navigate(f.ts.URL+"/runs")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(tctx, chromedp.Poll[[]string](fmt.Sprintf(`typeof money === "function" && %s.map(money)`, jsArray(values))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range values {
+		if want := report.Money(v); i >= len(got) || got[i] != want {
+			t.Errorf("money(%g) in the web UI = %q, the CLI prints %q", v, at(got, i), want)
+		}
+	}
+}
+
+// jsArray writes numbers as a JavaScript array literal.
+func jsArray(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprint(x)
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// at returns s[i], or "" past its end.
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
 }

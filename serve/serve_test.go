@@ -193,6 +193,8 @@ func TestBadRequests(t *testing.T) {
 		{"not json", "POST", "/api/runs", `draws=1`, auth, 400, ""},
 		{"form content type", "POST", "/api/runs", `{}`, map[string]string{"Authorization": "Bearer s3cret", "Content-Type": "application/x-www-form-urlencoded"}, 415, ""},
 		{"draws out of range", "POST", "/api/runs", `{"draws":1000000}`, auth, 400, "draws"},
+		{"draws beyond the figures kept", "POST", "/api/runs", `{"draws":50000}`, auth, 400, "draws"},
+		{"draws beyond the figures kept for three scenarios", "POST", "/api/runs", `{"draws":40000,"scenarios":["x1","x2","x3"]}`, auth, 400, "draws"},
 		{"unknown project", "POST", "/api/runs", `{"draws":1,"projects":["NOPE"]}`, auth, 400, "projects/0"},
 		{"unknown scenario", "POST", "/api/runs", `{"draws":1,"scenarios":["x1","x99"]}`, auth, 400, "scenarios/1"},
 		{"unknown stored scenario", "POST", "/api/runs", `{"draws":1,"scenario_ids":[42]}`, auth, 400, "scenario_ids/0"},
@@ -229,6 +231,11 @@ func TestBadRequests(t *testing.T) {
 				t.Errorf("fields = %+v, want path %q", got.Fields, tt.wantField)
 			}
 		})
+	}
+	// rejected requests leave no run behind (#17)
+	var runs []any
+	if f.do(t, "GET", "/api/runs", "", nil, &runs); len(runs) != 0 {
+		t.Errorf("rejected requests left %d runs", len(runs))
 	}
 }
 

@@ -48,6 +48,7 @@ type runOptions struct {
 	maxDraws  int    // the most draws a run with a precision takes
 	nats      string // NATS server URL: compute the draws on workers (corridor worker); "" runs them here
 	chunk     int    // draws per chunk with nats
+	force     bool   // write output files through symbolic links
 	changed   func(name string) bool
 }
 
@@ -66,6 +67,7 @@ func addRunFlags(f *pflag.FlagSet, o *runOptions) {
 	f.IntVar(&o.maxDraws, "max-draws", defaultMaxDraws, "the most draws a run with --precision takes")
 	f.StringVar(&o.nats, "nats", "", `compute the draws on workers ("corridor worker --nats URL") through the NATS JetStream server at this URL, e.g. nats://127.0.0.1:4222; the result is the same bytes as a local run`)
 	f.IntVar(&o.chunk, "chunk", dispatch.DefaultChunk, "draws per chunk handed to a worker, with --nats")
+	f.BoolVar(&o.force, "force", false, forceUsage)
 	o.changed = f.Changed
 }
 
@@ -108,7 +110,8 @@ decider_commits_accounting; the last two 1 or 0, empty where the decider has no 
 }
 
 func runAssess(ctx context.Context, a *app, o assessOptions) error {
-	if err := checkOutputs(o.html, o.samples); err != nil {
+	out := outputs{force: o.force}
+	if err := out.check([]string{o.html, o.samples}, []string{o.out}); err != nil {
 		return err
 	}
 	res, err := runPipeline(ctx, a, o.runOptions)
@@ -125,16 +128,16 @@ func runAssess(ctx context.Context, a *app, o assessOptions) error {
 			return err
 		}
 		files["result.json"] = js.b
-		if err := writeFiles(o.out, files); err != nil {
+		if err := out.files(o.out, files); err != nil {
 			return err
 		}
 	}
 	if o.html != "" {
-		if err := writeFileAtomic(o.html, func(w io.Writer) error { return report.HTML(w, res, report.HTMLOptions{}) }); err != nil {
+		if err := out.file(o.html, func(w io.Writer) error { return report.HTML(w, res, report.HTMLOptions{}) }); err != nil {
 			return err
 		}
 	}
-	if err := writeSamples(o.samples, res); err != nil {
+	if err := writeSamples(out, o.samples, res); err != nil {
 		return err
 	}
 	if o.asJSON {
@@ -255,11 +258,11 @@ func plural(points float64) string {
 }
 
 // writeSamples writes every draw of the run to file (report.SamplesCSV); "" writes nothing.
-func writeSamples(file string, res *pipeline.Result) error {
+func writeSamples(out outputs, file string, res *pipeline.Result) error {
 	if file == "" {
 		return nil
 	}
-	return writeFileAtomic(file, func(w io.Writer) error { return report.SamplesCSV(w, res) })
+	return out.file(file, func(w io.Writer) error { return report.SamplesCSV(w, res) })
 }
 
 // runSpec runs a spec on the data set in fsys with the embedded engines and prints the data set's

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -568,7 +567,7 @@ func newDataInitCmd(a *app) *cobra.Command {
 			return runDataInit(a.stdout, args[0], from, force)
 		},
 	}
-	c.Flags().BoolVar(&force, "force", false, "overwrite files in a non-empty folder")
+	c.Flags().BoolVar(&force, "force", false, "overwrite files in a non-empty folder, and write through symbolic links")
 	c.Flags().StringVar(&from, "from", from, "built-in data set to copy ("+strings.Join(dataset.Builtins(), ", ")+")")
 	return c
 }
@@ -578,28 +577,31 @@ func runDataInit(stdout io.Writer, dir, from string, force bool) error {
 	if !ok {
 		return usageError{fmt.Errorf("--from %q: no built-in data set by that name (built-in: %s)", from, strings.Join(dataset.Builtins(), ", "))}
 	}
+	out := outputs{force: force}
+	if err := out.check(nil, []string{dir}); err != nil {
+		return err
+	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 && !force {
 		return fmt.Errorf("init %s: folder is not empty (use --force to overwrite)", dir)
 	}
-	count := 0
+	files := map[string][]byte{}
 	err := fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		target := filepath.Join(dir, filepath.FromSlash(path))
 		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
+			return os.MkdirAll(filepath.Join(dir, filepath.FromSlash(path)), 0o755)
 		}
-		b, err := fs.ReadFile(src, path)
-		if err != nil {
-			return err
-		}
-		count++
-		return os.WriteFile(target, b, 0o644)
+		files[filepath.FromSlash(path)], err = fs.ReadFile(src, path)
+		return err
 	})
+	if err == nil {
+		err = out.files(dir, files)
+	}
 	if err != nil {
 		return fmt.Errorf("init %s: %w", dir, err)
 	}
+	count := len(files)
 	shown := dir
 	if _, builtin := dataset.Builtin(dir); builtin {
 		shown = "./" + dir // the bare name selects the built-in data set
@@ -610,6 +612,7 @@ func runDataInit(stdout io.Writer, dir, from string, force bool) error {
 
 func newDataExportCmd(a *app, dir *string) *cobra.Command {
 	var geojson string
+	var force bool
 	c := &cobra.Command{
 		Use:   "export --geojson FILE",
 		Short: "Export nodes and links as GeoJSON (WGS84) for QGIS",
@@ -625,74 +628,14 @@ func newDataExportCmd(a *app, dir *string) *cobra.Command {
 			if geojson == "-" {
 				return dataset.WriteGeoJSON(a.stdout, n)
 			}
-			return writeFileAtomic(geojson, func(w io.Writer) error { return dataset.WriteGeoJSON(w, n) })
+			out := outputs{force: force}
+			if err := out.check([]string{geojson}, nil); err != nil {
+				return err
+			}
+			return out.file(geojson, func(w io.Writer) error { return dataset.WriteGeoJSON(w, n) })
 		},
 	}
 	c.Flags().StringVar(&geojson, "geojson", "", "write nodes and links to this GeoJSON file")
+	c.Flags().BoolVar(&force, "force", false, forceUsage)
 	return c
-}
-
-// writeFileAtomic writes through a temporary file in the same folder, flushed to disk, and
-// renames it into place, so a failed or interrupted write never leaves a half-written file.
-// Errors name path.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	t, err := writeTemp(path, buf.Bytes())
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(t, path); err != nil {
-		os.Remove(t)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeTemp writes data to a new temporary file beside path, flushed to disk and readable by
-// all (0644), and returns its name. Errors name path.
-func writeTemp(path string, data []byte) (name string, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("write %s: %w", path, err)
-		}
-	}()
-	f, err := os.CreateTemp(filepath.Dir(path), ".corridor-*")
-	if pe := new(fs.PathError); errors.As(err, &pe) {
-		return "", pe.Err // the temporary file's name means nothing to the user
-	} else if err != nil {
-		return "", err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644) // CreateTemp makes it 0600
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), nil
-}
-
-// checkOutputs fails, before any work, when the folder an output file goes to does not exist
-// (a whole appraisal used to run first and then fail).
-func checkOutputs(files ...string) error {
-	for _, f := range files {
-		if f == "" || f == "-" {
-			continue
-		}
-		dir := filepath.Dir(f)
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return usageError{fmt.Errorf("cannot write %s: there is no folder %s", f, dir)}
-		}
-	}
-	return nil
 }

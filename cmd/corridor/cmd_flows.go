@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +34,7 @@ type flowsOptions struct {
 	geojson     string
 	mps         string
 	method      string
+	force       bool
 }
 
 func newFlowsCmd(a *app) *cobra.Command {
@@ -60,6 +59,7 @@ prices and welfare by country. Projects are not built unless named with --with o
 	f.StringVar(&o.csvDir, "csv", "", "write CSV tables into this folder")
 	f.StringVar(&o.geojson, "geojson", "", "write links with flows as GeoJSON to this file")
 	f.StringVar(&o.mps, "mps", "", "write the state's LP (free MPS, named columns and rows) to this file, to re-solve it with any solver")
+	f.BoolVar(&o.force, "force", false, forceUsage)
 	f.StringVar(&o.method, "method", "auto", "how to solve the LP: whole (HiGHS), decompose (Dantzig–Wolfe, masters re-solved by the pure-Go simplex), or auto (decompose from "+strconv.Itoa(flow.DecomposeColumns)+" columns)")
 	return c
 }
@@ -68,7 +68,8 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 	if o.allProjects && len(o.with) > 0 {
 		return usageError{errors.New("give --with or --all-projects, not both")}
 	}
-	if err := checkOutputs(o.geojson, o.mps); err != nil {
+	out := outputs{force: o.force}
+	if err := out.check([]string{o.geojson, o.mps}, []string{o.csvDir}); err != nil {
 		return err
 	}
 	n, sc, err := loadDataScenario(ctx, a.stderr, o.data, o.scenario)
@@ -127,17 +128,17 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := writeFiles(o.csvDir, files); err != nil {
+		if err := out.files(o.csvDir, files); err != nil {
 			return err
 		}
 	}
 	if o.geojson != "" {
-		if err := writeFileAtomic(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
+		if err := out.file(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
 			return err
 		}
 	}
 	if o.mps != "" {
-		if err := writeFileAtomic(o.mps, func(w io.Writer) error { return lp.WriteMPS(w, p.Model()) }); err != nil {
+		if err := out.file(o.mps, func(w io.Writer) error { return lp.WriteMPS(w, p.Model()) }); err != nil {
 			return err
 		}
 	}
@@ -145,35 +146,6 @@ func runFlows(ctx context.Context, a *app, o flowsOptions) error {
 		return report.FlowsJSON(a.stdout, v)
 	}
 	return report.FlowsText(a.stdout, v)
-}
-
-// writeFiles writes a set of files into dir (created if needed) all or nothing: each goes to a
-// temporary file flushed to disk first, and only when every one is written are they renamed
-// into place. Errors name the file.
-func writeFiles(dir string, files map[string][]byte) (err error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	names := slices.Sorted(maps.Keys(files))
-	temps := make([]string, 0, len(names))
-	defer func() {
-		for _, t := range temps {
-			os.Remove(t) // gone already when renamed
-		}
-	}()
-	for _, name := range names {
-		t, err := writeTemp(filepath.Join(dir, name), files[name])
-		if err != nil {
-			return err
-		}
-		temps = append(temps, t)
-	}
-	for i, name := range names {
-		if err := os.Rename(temps[i], filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("write %s: %w", filepath.Join(dir, name), err)
-		}
-	}
-	return nil
 }
 
 // loadScenario reads a scenario from a YAML file on disk, or a built-in one from the data set's

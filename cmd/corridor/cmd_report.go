@@ -44,7 +44,8 @@ comparison, the main corridors' flows and every input value with its source. --c
 }
 
 func runReport(ctx context.Context, a *app, o reportOptions) error {
-	if err := checkOutputs(o.htmlOut, o.jsonOut, o.geojson, o.samples); err != nil {
+	out := outputs{force: o.force}
+	if err := out.check([]string{o.htmlOut, o.jsonOut, o.geojson, o.samples}, []string{o.csvDir}); err != nil {
 		return err
 	}
 	res, err := runPipeline(ctx, a, o.runOptions)
@@ -55,7 +56,7 @@ func runReport(ctx context.Context, a *app, o reportOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if err := writeFileAtomic(o.htmlOut, func(w io.Writer) error {
+	if err := out.file(o.htmlOut, func(w io.Writer) error {
 		return report.HTML(w, res, report.HTMLOptions{Scenario: o.flowScen})
 	}); err != nil {
 		return err
@@ -72,21 +73,21 @@ func runReport(ctx context.Context, a *app, o reportOptions) error {
 		for k, b := range flows {
 			files[k] = b
 		}
-		if err := writeFiles(o.csvDir, files); err != nil {
+		if err := out.files(o.csvDir, files); err != nil {
 			return err
 		}
 	}
 	if o.jsonOut != "" {
-		if err := writeFileAtomic(o.jsonOut, func(w io.Writer) error { return report.AssessJSON(w, res, "  ") }); err != nil {
+		if err := out.file(o.jsonOut, func(w io.Writer) error { return report.AssessJSON(w, res, "  ") }); err != nil {
 			return err
 		}
 	}
 	if o.geojson != "" {
-		if err := writeFileAtomic(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
+		if err := out.file(o.geojson, func(w io.Writer) error { return report.FlowsGeoJSON(w, v) }); err != nil {
 			return err
 		}
 	}
-	if err := writeSamples(o.samples, res); err != nil {
+	if err := writeSamples(out, o.samples, res); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "wrote %s\n", o.htmlOut)

@@ -52,6 +52,58 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// tokens returns the count CheckSize gives src: the least limit it accepts.
+func tokens(t *testing.T, src string) int {
+	t.Helper()
+	for n := 1; n < 1000; n++ {
+		err := CheckSize([]byte(src), 64, n)
+		var te *TokensError
+		switch {
+		case err == nil:
+			return n
+		case !errors.As(err, &te) || te.Limit != n:
+			t.Fatalf("CheckSize(%q, 64, %d) = %v, want a *TokensError of limit %d", src, n, err, n)
+		}
+	}
+	t.Fatalf("%q: more than 1000 tokens", src)
+	return 0
+}
+
+func TestCheckSizeTokens(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      int // at least as many as the parser's tokens
+	}{
+		{"key and value", "a: 1\n", 3},
+		{"flow sequence", "a: [1, 2]\n", 7},
+		{"empty flow mappings", "[{},{}]\n", 7},
+		{"block sequence", "- a\n- b\n", 4},
+		{"comments", "# one\n  # two\na: 1 # three\n", 6},
+		{"quoted scalars", "a: \"x, [y]: z\"\nb: 'w'\n", 6},
+		{"plain scalar words", "a: two words\n", 4},
+		{"block scalar lines", "a: |\n  one\n  two\n", 5},
+		{"colon inside a word", "a: http://x\n", 3},
+		{"blank lines", "\n\n\n", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tokens(t, tt.src); got != tt.want {
+				t.Errorf("tokens(%q) = %d, want %d", tt.src, got, tt.want)
+			}
+		})
+	}
+	// The line reported is where the count passes the limit.
+	var te *TokensError
+	if err := CheckSize([]byte("a: 1\nb: 2\nc: 3\n"), 64, 7); !errors.As(err, &te) || te.Line != 3 {
+		t.Errorf("CheckSize over the limit on line 3 = %v", err)
+	}
+	// Depth is checked as by Check.
+	var de *Error
+	if err := CheckSize([]byte("a: [[[[1]]]]\n"), 4, 100); !errors.As(err, &de) {
+		t.Errorf("CheckSize of a deep text = %v, want an *Error", err)
+	}
+}
+
 // A deep document is rejected in time linear in its size: the check itself cannot be the
 // quadratic step it guards against.
 func BenchmarkCheckDeep(b *testing.B) {
@@ -75,6 +127,14 @@ func FuzzCheck(f *testing.F) {
 		}
 		if Check(src, 3) == nil && Check(src, 4) != nil {
 			t.Fatalf("%q accepted at limit 3 but not 4", src)
+		}
+		// Tokens never exceed one per byte and a line, and a looser limit accepts what a
+		// stricter did.
+		if err := CheckSize(src, len(src)+1, 2*len(src)+1); err != nil {
+			t.Fatalf("rejected %q under a token limit above its length: %v", src, err)
+		}
+		if CheckSize(src, len(src)+1, 3) == nil && CheckSize(src, len(src)+1, 4) != nil {
+			t.Fatalf("%q accepted at 3 tokens but not 4", src)
 		}
 	})
 }
