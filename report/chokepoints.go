@@ -125,7 +125,7 @@ func chokepointSection(r *pipeline.Result) (*htmlChokepoints, error) {
 			if s.EquivalentOf > 0 || len(out.Pairs) == chokepointRows {
 				continue
 			}
-			out.Pairs = append(out.Pairs, htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: money(s.Loss), Losses: countryLosses(s)})
+			out.Pairs = append(out.Pairs, htmlChokeRow{Rank: i + 1, Closed: closedName(s), Loss: Money(s.Loss), Losses: countryLosses(s)})
 		}
 		out.WorstPair, out.PairReroutes = worstReroutes(pairs)
 	}
