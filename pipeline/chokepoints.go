@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 
 	"github.com/corridor-dev/corridor/chokepoint"
 	"github.com/corridor-dev/corridor/lp"
@@ -37,12 +39,14 @@ type Chokepoints struct {
 
 // RankChokepoints ranks the link closures of sc's initial regime in year, no candidate project
 // built: single links and pairs for the network, single links for every country of n.
-func RankChokepoints(ctx context.Context, n *model.Network, sc *scenario.Scenario, year int, newEngine func() (lp.Incremental, error), log *slog.Logger) (*Chokepoints, error) {
+// workers solve closures in parallel (0 means GOMAXPROCS); the result is the same bytes whatever
+// their number (chokepoint.Input.Workers).
+func RankChokepoints(ctx context.Context, n *model.Network, sc *scenario.Scenario, year, workers int, newEngine func() (lp.Incremental, error), log *slog.Logger) (*Chokepoints, error) {
 	st, _, err := scenario.Apply(n, sc, scenario.Options{Year: year})
 	if err != nil {
 		return nil, err
 	}
-	in := chokepoint.Input{State: st, Rules: sc.Rules, K: ChokepointNetworkK, Top: ChokepointTop, NewEngine: newEngine, Workers: 1,
+	in := chokepoint.Input{State: st, Rules: sc.Rules, K: ChokepointNetworkK, Top: ChokepointTop, NewEngine: newEngine, Workers: cmp.Or(workers, runtime.GOMAXPROCS(0)),
 		Method: chokepoint.MethodEnumerate, Logger: log}
 	out := &Chokepoints{Scenario: sc.Name}
 	if out.Network, err = chokepoint.Evaluate(ctx, in); err != nil {

@@ -165,7 +165,7 @@ func Run(ctx context.Context, spec Spec, data fs.FS, deps Deps) (*Result, error)
 	if res.Flows, err = baseFlows(ctx, res.Net, res.Scenarios, out.ReferenceYear, deps.NewEngine); err != nil {
 		return nil, err
 	}
-	if res.Chokepoints, err = RankChokepoints(ctx, res.Net, res.Scenarios[0], out.ReferenceYear, deps.NewEngine, deps.Logger); err != nil {
+	if res.Chokepoints, err = RankChokepoints(ctx, res.Net, res.Scenarios[0], out.ReferenceYear, deps.Workers, deps.NewEngine, deps.Logger); err != nil {
 		return nil, err
 	}
 	res.Elapsed = time.Since(t0)

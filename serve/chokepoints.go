@@ -53,7 +53,7 @@ func (s *Server) chokepointsDoc() (*Chokepoints, error) {
 	if len(scs) == 0 {
 		return nil, errors.New("the data set has no scenario")
 	}
-	cp, err := pipeline.RankChokepoints(s.base, n, scs[0], n.Meta.BaseYear+10, s.cfg.Deps.NewEngine, s.log)
+	cp, err := pipeline.RankChokepoints(s.base, n, scs[0], n.Meta.BaseYear+10, s.cfg.Deps.Workers, s.cfg.Deps.NewEngine, s.log)
 	if err != nil {
 		return nil, err
 	}
