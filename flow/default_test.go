@@ -10,6 +10,7 @@ import (
 	"github.com/corridor-dev/corridor/flow"
 	"github.com/corridor-dev/corridor/lp/highs"
 	"github.com/corridor-dev/corridor/lp/simplex"
+	"github.com/corridor-dev/corridor/model"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -215,11 +216,10 @@ func TestWelfareIndependentOfSolveOrder(t *testing.T) {
 	}
 }
 
-// TestSurplusIsUpdatesObjective checks Problem.Surplus, the optimal value without the canonical
-// optimum, against Update's Objective on the built-in data: every single-link closure of x1 in
-// the reference year, solved in one order by Update and in the opposite order by Surplus on a
-// second problem and engine (so from other bases, reaching other optimal vertices).
-func TestSurplusIsUpdatesObjective(t *testing.T) {
+// referenceX1 returns the built-in data, its status-quo scenario (x1) and that scenario's state in
+// the reference year (base year + 10).
+func referenceX1(t *testing.T) (*model.Network, *scenario.Scenario, *scenario.State) {
+	t.Helper()
 	fsys := dataset.Default()
 	n, _, err := dataset.Load(t.Context(), fsys)
 	if err != nil {
@@ -233,6 +233,15 @@ func TestSurplusIsUpdatesObjective(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return n, sc, base
+}
+
+// TestSurplusIsUpdatesObjective checks Problem.Surplus, the optimal value without the canonical
+// optimum, against Update's Objective on the built-in data: every single-link closure of x1 in
+// the reference year, solved in one order by Update and in the opposite order by Surplus on a
+// second problem and engine (so from other bases, reaching other optimal vertices).
+func TestSurplusIsUpdatesObjective(t *testing.T) {
+	n, sc, base := referenceX1(t)
 	build := func() (*flow.Problem, *simplex.Engine) {
 		eng := simplex.New(simplex.Config{})
 		p, err := flow.Build(base, flow.Options{Rules: sc.Rules, Lean: true})
@@ -284,19 +293,7 @@ func TestSurplusIsUpdatesObjective(t *testing.T) {
 // {a, b} with a one of the first used links, at most the loss of closing a plus b's bound from
 // a's optimum. A link that carries nothing has a bound of 0.
 func TestClosureBound(t *testing.T) {
-	fsys := dataset.Default()
-	n, _, err := dataset.Load(t.Context(), fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := scenario.Load(fsys, "scenarios/x1-status-quo.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, _, err := scenario.Apply(n, sc, scenario.Options{Year: n.Meta.BaseYear + 10})
-	if err != nil {
-		t.Fatal(err)
-	}
+	n, sc, base := referenceX1(t)
 	eng := simplex.New(simplex.Config{})
 	p, err := flow.Build(base, flow.Options{Rules: sc.Rules, Lean: true})
 	if err != nil {
