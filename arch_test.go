@@ -35,7 +35,7 @@ func allowedImports() map[string][]string {
 		"appraise":                 {"model", "quantity", "scenario", "flow", "risk", "lp"},
 		"portfolio":                {"model", "scenario", "flow", "lp"},
 		"chokepoint":               {"model", "scenario", "flow", "lp", "lp/interdict"},
-		"backcast":                 {"model", "quantity", "flow", "internal/diag"},
+		"backcast":                 {"model", "quantity", "flow", "scenario", "internal/diag"},
 		"pipeline":                 {"dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "lp", "chokepoint"},
 		"report":                   {"pipeline", "dataset", "scenario", "flow", "appraise", "risk", "model", "quantity", "geo", "third_party/naturalearth", "chokepoint"},
 		"store":                    {"pipeline"},

@@ -182,25 +182,40 @@ func runBackcast(ctx context.Context, a *app, dir string, asJSON bool) error {
 	return nil
 }
 
-// historyScenarios resolves each observation's scenario ("" is the headline) among the data
-// set's built-in scenarios, keyed by the name written in history.csv; an unknown one is an error
-// at its row.
+// historyScenarios resolves each observation's scenario ("" is the headline): a history state of
+// the data set's history/ folder (backcast.StatesDir) by its file stem, else one of the built-in
+// scenarios, keyed by the name written in history.csv; an unknown one is an error at its row.
 func historyScenarios(fsys fs.FS, n *model.Network, obs []backcast.Observation) (map[string]*scenario.Scenario, error) {
 	b, err := pipeline.LoadBuiltins(fsys)
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*scenario.Scenario{}
+	states, err := backcast.LoadStates(fsys, n)
+	if err != nil {
+		return nil, err
+	}
 	var errs diag.List
+	for _, stem := range slices.Sorted(maps.Keys(states)) {
+		if sc, err := b.Lookup(stem); err == nil {
+			errs.Addf(backcast.StatesDir+"/"+stem+".yaml", 0, 0, "name", "%q is also the built-in scenario %s: give the history state another name", stem, sc.Name)
+		}
+	}
+	out := map[string]*scenario.Scenario{}
 	for _, o := range obs {
 		if _, ok := out[o.Scenario]; ok {
 			continue
 		}
 		var sc *scenario.Scenario
-		if o.Scenario == "" {
+		switch st, ok := states[o.Scenario]; {
+		case ok:
+			sc = st
+		case o.Scenario == "":
 			sc, err = b.Headline(n.Study.HeadlineScenario)
-		} else {
+		default:
 			sc, err = b.Lookup(o.Scenario)
+			if err != nil && len(states) > 0 {
+				err = fmt.Errorf("%w, and no history state %s/%s.yaml (known: %s)", err, backcast.StatesDir, o.Scenario, strings.Join(slices.Sorted(maps.Keys(states)), ", "))
+			}
 		}
 		if err != nil {
 			errs.Add(&diag.Error{File: backcast.File, Line: o.Line, Field: "scenario", Err: err})
