@@ -33,8 +33,9 @@ func newDataBackcastCmd(a *app, dir *string) *cobra.Command {
 		Long: `backcast reads the data set's history.csv (observed quantities on links, at nodes or in
 markets, each with a tolerance and a source; see decision 0016), solves the flow LP of the state
 each observation stands for, and prints observed against modelled with their ratio and PASS or
-FAIL. The state is the row's scenario (default: the study's headline scenario) in the row's
-regime (default: the scenario's initial state) in the observed year, with no candidate project
+FAIL. The state is the row's scenario (default: the study's headline scenario; or a history
+state, a scenario file in the data set's history/ folder with the sanctions and conditions of
+that year) in the row's regime (default: the scenario's initial state) in the observed year, with no candidate project
 built; a year before the data set's base year is solved in the base year, and the table says so.
 Each state is solved once. It is a check: the exit status is 1 when any observation fails.`,
 		Args: cobra.NoArgs,

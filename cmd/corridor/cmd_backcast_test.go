@@ -114,3 +114,33 @@ func TestBackcastBuiltin(t *testing.T) {
 		t.Errorf("exit %d with %d failed", code, r.Failed)
 	}
 }
+
+// A row may name a history state (history/*.yaml): the conditions of its year, here the forest
+// line at a quarter of its capacity. A state named like a built-in scenario is refused.
+func TestBackcastHistoryState(t *testing.T) {
+	dir := backcastData(t, backcastHeader+"H1,2019,timber on the forest line,R1,,,timber,forward,1 Mt/yr,10 %,T1,h2019-works,,\n")
+	state := "name: h2019-works\ntitle: Works on the forest line\ndescription: one track closed\nsource: T1\nrules: []\n" +
+		"overrides:\n  - {path: links/R1/capacity, value: 1 Mt/yr, source: T1}\n"
+	if err := os.MkdirAll(filepath.Join(dir, "history"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "history", "h2019-works.yaml"), []byte(state), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "data", "backcast", "--data", dir, "--json")
+	var r backcastOut
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("exit %d: %v: %.300s%s", code, err, out, errOut)
+	}
+	if code != exitOK || len(r.Rows) != 1 || !r.Rows[0].Pass || r.Rows[0].Modelled != 1 {
+		t.Fatalf("exit %d: %+v %s", code, r, errOut)
+	}
+	clash := strings.ReplaceAll(state, "h2019-works", "s1-open")
+	if err := os.WriteFile(filepath.Join(dir, "history", "s1-open.yaml"), []byte(clash), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "data", "validate", dir)
+	if code != exitFailure || !strings.Contains(errOut, `history/s1-open.yaml: name: "s1-open" is also the built-in scenario s1-open`) {
+		t.Errorf("validate, clash: exit %d: %s", code, errOut)
+	}
+}
