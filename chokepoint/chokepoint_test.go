@@ -15,6 +15,7 @@ import (
 	"github.com/corridor-dev/corridor/lp"
 	"github.com/corridor-dev/corridor/lp/simplex"
 	"github.com/corridor-dev/corridor/model"
+	"github.com/corridor-dev/corridor/quantity"
 	"github.com/corridor-dev/corridor/scenario"
 )
 
@@ -379,6 +380,7 @@ func TestBoundIsExact(t *testing.T) {
 		{"grid 9/2/3", testnet.Generated(9, 2, 3)},
 		{"grid 9/3/1", testnet.Generated(9, 3, 1)},
 		{"grid 16/2/7", testnet.Generated(16, 2, 7)},
+		{"grid 9/2/3 congested", congested(testnet.Generated(9, 2, 3))},
 	} {
 		for _, top := range []int{1, 2, 5} {
 			t.Run(fmt.Sprintf("%s/top %d", tt.name, top), func(t *testing.T) {
@@ -420,4 +422,16 @@ func TestBoundIsExactOnDefault(t *testing.T) {
 		t.Errorf("%d sets solved of %d", n, m)
 	}
 	sameJSON(t, "1 and 2 workers", one, run(chokepoint.Input{Workers: 2}))
+}
+
+// congested gives the grid's middle row queueing costs (flow/queue.go): the bound must hold for
+// convex costs too.
+func congested(n *model.Network) *model.Network {
+	for i := range n.Nodes {
+		if nd := &n.Nodes[i]; strings.HasPrefix(nd.ID, "n1_") {
+			nd.Throughput = testnet.Q(300, quantity.DimMass.PerYear())
+			nd.CongestionCost = testnet.Q(2, quantity.DimMoney.Div(quantity.DimMass))
+		}
+	}
+	return n
 }

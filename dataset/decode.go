@@ -429,7 +429,8 @@ func (d *decoder) node(r *rec) {
 		ID: r.id, Name: r.str("name"), Country: r.str("country"), Kind: model.NodeKind(r.enum("kind")),
 		Pos:       geo.LatLon{Lat: r.float("lat"), Lon: r.float("lon")},
 		PosSource: r.prov("pos_source"), Throughput: r.q("throughput", nil), HandlingCost: r.q("handling_cost", nil),
-		Transship: r.bool("transship"),
+		CongestionCost: r.q("congestion_cost", nil),
+		Transship:      r.bool("transship"),
 	})
 }
 

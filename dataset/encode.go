@@ -138,6 +138,7 @@ func nodeCells(x *model.Node) map[string]string {
 		"transship": strconv.FormatBool(x.Transship)}
 	putQ(m, "throughput", x.Throughput)
 	putQ(m, "handling_cost", x.HandlingCost)
+	putQ(m, "congestion_cost", x.CongestionCost)
 	return m
 }
 

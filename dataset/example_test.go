@@ -48,6 +48,6 @@ func ExampleWriteGeoJSON() {
 	}
 	// Output:
 	// {"type":"FeatureCollection","features":[
-	// {"type":"Feature","properties":{"component":"node","id":"A","name":"","country":"","kind":"city","pos_source":"","throughput":"","throughput_range":"","throughput_source":"","handling_cost":"","handling_cost_range":"","handling_cost_source":"","transship":false},"geometry":{"type":"Point","coordinates":[0,0]}}
+	// {"type":"Feature","properties":{"component":"node","id":"A","name":"","country":"","kind":"city","pos_source":"","throughput":"","throughput_range":"","throughput_source":"","handling_cost":"","handling_cost_range":"","handling_cost_source":"","congestion_cost":"","congestion_cost_range":"","congestion_cost_source":"","transship":false},"geometry":{"type":"Point","coordinates":[0,0]}}
 	// ]}
 }

@@ -196,6 +196,7 @@ func Schema() []Table {
 				{Name: "pos_source", Type: TypeSource, Doc: "provenance of the coordinates"},
 				q("throughput", "t/yr", "freight that may pass or be handled here per year (border crossings, ports, gauge breaks)"),
 				q("handling_cost", "USD/t", "cost per tonne passing, handled or transshipped here"),
+				q("congestion_cost", "USD/t", "average cost of waiting per tonne when the node runs at half its throughput; it grows as u/(1−u) with the utilisation u, as a one-server queue's wait does (optional; needs throughput)"),
 				{Name: "transship", Type: TypeBool, Doc: "freight can change gauge (or mode) here"},
 			},
 		},

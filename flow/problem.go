@@ -112,6 +112,7 @@ const (
 	varEvading                  // rule r: flow across the rule beyond its cap (sanctions leakage)
 	varLoad                     // (k, o, node, mode): goods put onto a mode at a handling node from its market, free
 	varHandle                   // (k, o, node, mode): goods moved at a handling node, paying its handling cost: off a mode, or from one mode to another
+	varQueue                    // (node, band): tonnes through a congested node in one band of its utilisation, paying that band's marginal queueing cost
 )
 
 // column describes one LP column.
@@ -121,8 +122,8 @@ type column struct {
 	origin string // origin country
 	arc    int    // varFlow
 	market int    // varSupply, varDemand, varBackstop
-	step   int    // varSupply, varDemand
-	node   int    // varDelivery, varLoad, varHandle
+	step   int    // varSupply, varDemand; varQueue: the band, into queueBands
+	node   int    // varDelivery, varLoad, varHandle, varQueue
 	mode   int    // varLoad, varHandle: index into Net.Modes
 	rule   int    // varCompliant, varEvading
 
@@ -179,6 +180,7 @@ type Problem struct {
 	rows    []rowInfo
 	demand  map[[2]int]int // row of each (k, node) demand
 	nodeCap map[int]int    // row of each node's throughput
+	queue   map[int][]int  // band columns of each congested node's throughput row
 	ruleRow []int          // cap row of each cap rule; -1 for bans and premiums
 	matched [][]int        // flow columns matched by each rule
 
@@ -223,7 +225,7 @@ func Build(st *scenario.State, opt Options) (*Problem, error) {
 		return nil, fmt.Errorf("flow: %w", err)
 	}
 	p := &Problem{net: st.Net, log: opt.Logger, lean: opt.Lean, method: opt.Method, demand: map[[2]int]int{}, nodeCap: map[int]int{},
-		picker: picker}
+		queue: map[int][]int{}, picker: picker}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
@@ -282,6 +284,8 @@ func (p *Problem) name() {
 			name = "load_" + commodity(c.k) + "_" + c.origin + "_" + n.Nodes[c.node].ID + "_" + n.Modes[c.mode].ID
 		case varHandle:
 			name = "handle_" + commodity(c.k) + "_" + c.origin + "_" + n.Nodes[c.node].ID + "_" + n.Modes[c.mode].ID
+		case varQueue:
+			name = "queue_" + n.Nodes[c.node].ID + "_" + strconv.Itoa(c.step)
 		}
 		p.model.Vars[j].Name = name
 	}
@@ -547,6 +551,19 @@ func (p *Problem) structure() error {
 					put(r, j, coef)
 				}
 			}
+		}
+	}
+	// Congested nodes: the throughput row becomes Σ arriving tonnes − Σ bands ≤ 0, each band a
+	// column bounded by its share of the throughput and paying its marginal queueing cost.
+	for v := range n.Nodes {
+		r, ok := p.nodeCap[v]
+		if !ok || !n.Nodes[v].CongestionCost.IsSet() {
+			continue
+		}
+		for b := range queueBands {
+			j := addCol(column{kind: varQueue, node: v, step: b})
+			put(r, j, -1)
+			p.queue[v] = append(p.queue[v], j)
 		}
 	}
 	// Columns between each layer and its node's balance row. Where k has a market at the node:
@@ -894,6 +911,11 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 			v.cost[j] = 0
 		case varHandle:
 			v.cost[j] = -n.Nodes[c.node].HandlingCost.Value * p.comms[c.k].tonnes
+		case varQueue:
+			nd := &n.Nodes[c.node]
+			band := queueBands[c.step]
+			v.colHi[j] = max(0, nd.Throughput.Value) * band.width
+			v.cost[j] = -max(0, nd.CongestionCost.Value) * band.marginal
 		case varCompliant:
 			if e := active[c.rule]; !math.IsNaN(e) && p.rules[c.rule].Kind == scenario.Ban {
 				v.colHi[j] = 0
@@ -937,6 +959,9 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 			v.rowLo[i], v.rowHi[i] = math.Inf(-1), max(0, l.Capacity.Value)
 		case rowNodeCap:
 			v.rowLo[i], v.rowHi[i] = math.Inf(-1), max(0, n.Nodes[r.node].Throughput.Value)
+			if _, congested := p.queue[r.node]; congested {
+				v.rowHi[i] = 0 // the bands carry the throughput
+			}
 		}
 	}
 	return v, nil

@@ -486,12 +486,24 @@ func (p *Problem) extract(ctx context.Context, raw *lp.Solution) (*Result, error
 	for _, r := range p.nodeCaps {
 		node := p.rows[r].node
 		mu := sol.RowDual[r]
-		if mu > dualTol {
-			rent := mu * sol.RowActivity[r]
-			nd := &n.Nodes[node]
-			w.at(p.nodeCountry[node]).CapacityRent += rent
-			res.addBinding(p.lean, Binding{Kind: "node", ID: nd.ID, Shadow: mu, Activity: sol.RowActivity[r], Limit: p.model.Rows[r].Upper})
+		if mu <= dualTol {
+			continue
 		}
+		// A congested node's tonnes are its bands' (the row holds arrivals − bands); its rent is
+		// the congestion toll, μ × tonnes less the queueing cost the bands pay (≥ 0: a band in
+		// use costs at most μ a tonne).
+		used, limit, rent := sol.RowActivity[r], p.model.Rows[r].Upper, mu*sol.RowActivity[r]
+		if bands, ok := p.queue[node]; ok {
+			used, limit, rent = 0, 0, 0
+			for _, j := range bands {
+				x := sol.X[j]
+				used += x
+				limit += p.model.Vars[j].Upper
+				rent += (mu + p.model.Vars[j].Cost) * x // the column's cost is −(marginal queueing cost)
+			}
+		}
+		w.at(p.nodeCountry[node]).CapacityRent += rent
+		res.addBinding(p.lean, Binding{Kind: "node", ID: n.Nodes[node].ID, Shadow: mu, Activity: used, Limit: limit})
 	}
 	if !p.lean {
 		res.Prices = p.prices(sol)

@@ -138,7 +138,11 @@ func (n *Network) Clone() *Network {
 	c.Sources = slices.Clone(n.Sources)
 	c.Countries = slices.Clone(n.Countries)
 	c.Modes = slices.Clone(n.Modes)
-	c.Nodes = cloneEach(n.Nodes, func(x *Node) { x.Throughput = cloneQ(x.Throughput); x.HandlingCost = cloneQ(x.HandlingCost) })
+	c.Nodes = cloneEach(n.Nodes, func(x *Node) {
+		x.Throughput = cloneQ(x.Throughput)
+		x.HandlingCost = cloneQ(x.HandlingCost)
+		x.CongestionCost = cloneQ(x.CongestionCost)
+	})
 	c.Links = cloneEach(n.Links, func(x *Link) {
 		x.Crossings = slices.Clone(x.Crossings)
 		x.Owners = slices.Clone(x.Owners)
@@ -279,7 +283,8 @@ func (n *Network) Quantities() iter.Seq2[QuantityPath, *Q] {
 		}
 		for i := range n.Nodes {
 			x := &n.Nodes[i]
-			if !emit(CompNodes, x.ID, "throughput", &x.Throughput) || !emit(CompNodes, x.ID, "handling_cost", &x.HandlingCost) {
+			if !emit(CompNodes, x.ID, "throughput", &x.Throughput) || !emit(CompNodes, x.ID, "handling_cost", &x.HandlingCost) ||
+				!emit(CompNodes, x.ID, "congestion_cost", &x.CongestionCost) {
 				return
 			}
 		}
@@ -410,6 +415,8 @@ func (n *Network) Quantity(p QuantityPath) *Q {
 				return &x.Throughput
 			case "handling_cost":
 				return &x.HandlingCost
+			case "congestion_cost":
+				return &x.CongestionCost
 			}
 			return nil
 		})

@@ -53,7 +53,8 @@ func NodeKinds() []NodeKind {
 
 // Node is a place: a city, port, border crossing, junction, field, mine, plant, terminal or market.
 // Throughput and HandlingCost model border crossings, ports and gauge breaks: freight passing the
-// node (in tonnes) is limited to Throughput and pays HandlingCost per tonne.
+// node (in tonnes) is limited to Throughput and pays HandlingCost per tonne. CongestionCost adds
+// the cost of queueing for the node's berths, tracks or inspection as it fills up (MODEL.md §3).
 type Node struct {
 	ID           string
 	Name         string
@@ -63,7 +64,12 @@ type Node struct {
 	PosSource    quantity.Provenance // where the coordinate comes from
 	Throughput   Q                   // optional: t/yr that may pass or be handled here
 	HandlingCost Q                   // optional: USD/t for passing, handling or transshipping
-	Transship    bool                // freight can change gauge (or mode) here
+	// CongestionCost is optional: USD/t, the average cost of waiting per tonne when the node runs
+	// at half its Throughput (which it needs). The average grows as u/(1−u) with the utilisation
+	// u, as the wait in a one-server queue does, so near-equal routes share traffic instead of
+	// the cheaper one filling to its capacity.
+	CongestionCost Q
+	Transship      bool // freight can change gauge (or mode) here
 }
 
 // Carrier groups modes by the kind of infrastructure.

@@ -79,6 +79,7 @@ func Rules() []Rule {
 		{"study", "the study's map labels are known nodes; each overrun class is named once, with a dimensionless mean above -100 % and a non-negative standard deviation", checkStudy},
 		{"appraisal-years", "the appraisal years ascend without repeats, from the base year to the end of the horizon", checkAppraisalYears},
 		{"time-cost", "the cargo holding rate lies within [0, 100 %); when it is set, every freight link that is not closed has a speed (else a warning)", checkTimeCost},
+		{"congestion", "a node's congestion cost (value and range) is not negative, and the node has a throughput for it to rise towards", checkCongestion},
 		{"strategic-premium", "the strategic premium is not negative (USD/yr), and goes with a decider (else a warning)", checkStrategicPremium},
 		{"correlations", "a correlation group lists at least two quantity paths that exist and have a range (project capex, drawn as an overrun, and rho values do not qualify), each path in at most one group; rho (value and range; not lognormal) lies within (ρmin, 1], where ρmin keeps the Pearson correlation of the normals, 2·sin(π·rho/6), above −1/(m−1) for m members (ρmin = −1 for two, −0.483 for three)", checkCorrelations},
 		{"appraisal", "the base year lies within 1900..2200; horizon_years, if given, within 1..200; discount rates (value and range) below 100 %; project lifetimes within 1..200 yr and construction within 0..50 yr; start years within 1900..2200", checkAppraisal},
@@ -340,6 +341,7 @@ func checkUnits(n *Network) []Issue {
 	for _, x := range n.Nodes {
 		expectDim(&out, CompNodes, x.ID, "throughput", x.Throughput, tpy)
 		expectDim(&out, CompNodes, x.ID, "handling_cost", x.HandlingCost, usdPerT)
+		expectDim(&out, CompNodes, x.ID, "congestion_cost", x.CongestionCost, usdPerT)
 	}
 	for _, x := range n.Links {
 		expectDim(&out, CompLinks, x.ID, "length", x.Length, quantity.DimLength)
@@ -911,6 +913,23 @@ func checkAppraisalYears(n *Network) []Issue {
 			out = append(out, issue(CompMeta, "dataset", "appraisal_years", "appraisal years must ascend without repeats: %d follows %d", y, ys[i-1]))
 		case y < m.BaseYear || m.HorizonYears > 0 && y > m.BaseYear+m.HorizonYears:
 			out = append(out, issue(CompMeta, "dataset", "appraisal_years", "appraisal year %d lies outside the base year %d and the end of the horizon %d", y, m.BaseYear, m.BaseYear+m.HorizonYears))
+		}
+	}
+	return out
+}
+
+func checkCongestion(n *Network) []Issue {
+	var out []Issue
+	for _, x := range n.Nodes {
+		q := x.CongestionCost
+		if !q.IsSet() {
+			continue
+		}
+		if lo, _ := span(q); lo < 0 {
+			out = append(out, issue(CompNodes, x.ID, "congestion_cost", "congestion cost %s is negative: give the average cost of waiting per tonne at half the node's throughput, 0 or more", described(q)))
+		}
+		if !x.Throughput.IsSet() {
+			out = append(out, issue(CompNodes, x.ID, "congestion_cost", "a congestion cost needs a throughput: the cost grows with the share of the throughput used"))
 		}
 	}
 	return out

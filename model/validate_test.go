@@ -95,6 +95,9 @@ func TestValidateRules(t *testing.T) {
 		{"crossings sum", func(n *model.Network) { n.Links[0].Crossings[0].Km = 50 }, "crossings", "links AB countries", model.Warning},
 		{"project on existing link", func(n *model.Network) { n.Links[1].Status = model.StatusExisting }, "project", "projects P1 links", model.Error},
 		{"dependency cycle", func(n *model.Network) { n.Projects[0].DependsOn = []string{"P1"} }, "project", "projects P1 depends_on", model.Error},
+		{"negative congestion cost", func(n *model.Network) { n.Nodes[1].CongestionCost = q(t, "-1 USD/t") }, "congestion", "nodes B congestion_cost", model.Error},
+		{"congestion without throughput", func(n *model.Network) { n.Nodes[0].CongestionCost = q(t, "1 USD/t") }, "congestion", "nodes A congestion_cost", model.Error},
+		{"congestion cost in days", func(n *model.Network) { n.Nodes[1].CongestionCost = q(t, "2 d") }, "unit", "nodes B congestion_cost", model.Error},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			raw := tiny(t)

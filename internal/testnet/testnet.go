@@ -77,6 +77,14 @@ func (b *Builder) Transship(id string, throughput, cost float64) *Builder {
 	return b
 }
 
+// Congested gives a node a throughput limit (t/yr) and a congestion cost (USD/t at half of it).
+func (b *Builder) Congested(id string, throughput, cost float64) *Builder {
+	nd := b.node(id)
+	nd.Throughput = Q(throughput, tPerYr)
+	nd.CongestionCost = Q(cost, quantity.DimMoney.Div(quantity.DimMass))
+	return b
+}
+
 func (b *Builder) node(id string) *model.Node {
 	for i := range b.n.Nodes {
 		if b.n.Nodes[i].ID == id {
