@@ -220,7 +220,7 @@ func (p *Picker) Pick(ctx context.Context, m *lp.Model, sol *lp.Solution) (*Poin
 // that of a primal extreme.
 func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]float64, *lp.Basis, error) {
 	n, nr := len(m.Vars), len(m.Rows)
-	xbar := snapped(m, sol.X)
+	xbar := snapped(m, sol.X, p.buf.colRows)
 	if primalUnique(m, sol) {
 		p.stats.UniqueX++
 		return xbar, sol.Basis, nil
@@ -284,7 +284,7 @@ func (p *Picker) primal(ctx context.Context, m *lp.Model, sol *lp.Solution) ([]f
 	default:
 		return nil, nil, fmt.Errorf("face: primal face LP ended %s and %s: the solution given is not optimal for the model", first.Status, second.Status)
 	}
-	return snapped(m, xbar), start, nil
+	return snapped(m, xbar, p.buf.colRows), start, nil
 }
 
 // dual returns ȳ, the midpoint of the extremes of the optimal dual face in direction ±ω over
@@ -330,22 +330,25 @@ func (p *Picker) dual(ctx context.Context, m *lp.Model, sol *lp.Solution, start 
 }
 
 // solve solves the extreme k: m's matrix with the buffered bounds and costs, warm from the
-// extreme's last optimum, or from start after Reset. A warm re-solve that claims infeasibility is
-// solved again from scratch: every extreme LP is feasible when sol is optimal (P holds x*, and
-// the directional LPs are bounded duals of the face), so the claim is rounding in the engine.
+// extreme's last optimum, or from start after Reset. A warm re-solve that claims infeasibility or
+// unboundedness is solved again from scratch: every extreme LP is feasible when sol is optimal (P
+// holds x*), so an infeasible one is rounding in the engine, and an unbounded directional LP
+// from a warm basis may be too. Only what a cold solve says counts, so the pick does not depend
+// on the path of earlier solves.
 // leave names the parts of the solution the pick does not read.
 func (p *Picker) solve(ctx context.Context, k int, m *lp.Model, start *lp.Basis, leave lp.Parts) (*lp.Solution, error) {
 	r := &p.roles[k]
 	if err := r.push(ctx, m, &p.buf, false); err != nil {
 		return nil, err
 	}
+	scratch := !r.warm && start == nil // no basis to start from: already what a retry would do
 	if !r.warm && start != nil {
 		if err := r.eng.SetBasis(ctx, start); err != nil {
 			return nil, fmt.Errorf("face: %w", err)
 		}
 	}
 	s, err := p.resolve(ctx, r, leave)
-	if err != nil || s.Status != lp.StatusInfeasible {
+	if err != nil || scratch || s.Status != lp.StatusInfeasible && s.Status != lp.StatusUnbounded {
 		return s, err
 	}
 	p.stats.Retries++
@@ -484,14 +487,30 @@ func onBound(v, bound float64) bool {
 
 // snapped returns a copy of x with each value within Tol of a bound of its column set to the
 // bound exactly, so that classification and the reported flows do not carry the engine's last
-// bits.
-func snapped(m *lp.Model, x []float64) []float64 {
+// bits. Within Tol of the bound's size, or of the largest row the column is in (Σ |a·x| of the
+// row): a value a billionth of the terms it is summed with is rounding — the 2·10⁻⁹ t a warm
+// re-solve leaves circling on links beside flows of 10⁷ t — and taking it for a flow would make
+// the rows it touches determined, and the dual face it defines depend on the engine's path.
+func snapped(m *lp.Model, x []float64, colRows [][]int) []float64 {
+	mag := make([]float64, len(m.Rows))
+	for i, r := range m.Rows {
+		for k, j := range r.Index {
+			mag[i] += math.Abs(r.Coef[k] * x[j])
+		}
+	}
 	out := make([]float64, len(x))
 	for j, v := range x {
+		size := 1.0
+		for _, i := range colRows[j] {
+			size = max(size, mag[i])
+		}
+		near := func(bound float64) bool {
+			return !math.IsInf(bound, 0) && math.Abs(v-bound) <= Tol*max(size, math.Abs(bound))
+		}
 		switch {
-		case onBound(v, m.Vars[j].Lower):
+		case near(m.Vars[j].Lower):
 			v = m.Vars[j].Lower
-		case onBound(v, m.Vars[j].Upper):
+		case near(m.Vars[j].Upper):
 			v = m.Vars[j].Upper
 		}
 		out[j] = v

@@ -283,3 +283,34 @@ func TestPriceBoundedByIdleSupplier(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundingIsNotFlow: 10⁸ units go A→B direct at cost 1; the detour A→C→B (cost 2) is idle.
+// An engine's warm re-solve may leave 2·10⁻⁹ circling on the detour beside the 10⁸ on the
+// direct route: that is rounding, so the canonical point carries nothing there and C's balance
+// is not determined (C has no economic price), whatever the engine left.
+func TestRoundingIsNotFlow(t *testing.T) {
+	// columns: supply at A (≤ 1e8, cost 1), direct A→B, A→C, C→B (cost 1 each), demand at B (≤ 1e8, worth 5)
+	m := &lp.Model{Sense: lp.Maximize,
+		Vars: []lp.Var{{Name: "s", Upper: 1e8, Cost: -1}, {Name: "ab", Upper: math.Inf(1), Cost: -1}, {Name: "ac", Upper: math.Inf(1), Cost: -1},
+			{Name: "cb", Upper: math.Inf(1), Cost: -1}, {Name: "d", Upper: 1e8, Cost: 5}},
+		Rows: []lp.Row{
+			{Name: "balA", Index: []int{0, 1, 2}, Coef: []float64{-1, 1, 1}},
+			{Name: "balB", Index: []int{1, 3, 4}, Coef: []float64{-1, -1, 1}},
+			{Name: "balC", Index: []int{2, 3}, Coef: []float64{-1, 1}},
+		}}
+	sol := solveFrom(t, m, make([]float64, 5), 0)
+	if sol.X[1] != 1e8 || sol.X[2] != 0 {
+		t.Fatalf("engine's optimum %v, want 1e8 direct", sol.X)
+	}
+	noisy := *sol
+	noisy.X = append([]float64(nil), sol.X...)
+	noisy.X[2], noisy.X[3] = 2e-9, 2e-9
+	noisy.RowActivity = append([]float64(nil), sol.RowActivity...)
+	pt := pick(t, m, &noisy)
+	if pt.X[2] != 0 || pt.X[3] != 0 || pt.Determined[2] {
+		t.Errorf("detour flows %g, %g, C determined %v: want 0, 0, false", pt.X[2], pt.X[3], pt.Determined[2])
+	}
+	if pt.X[1] != 1e8 {
+		t.Errorf("direct flow %g, want 1e8", pt.X[1])
+	}
+}
