@@ -36,8 +36,9 @@ var ErrNoClosureBound = errors.New("flow: no proven bound on the value of a clos
 //   - a solution's flow of one commodity and origin decomposes into paths from its supplies and
 //     backstops to its deliveries, and cycles (the balance rows are flow conservation);
 //   - removing a path or cycle that uses a penalised column keeps every row feasible (capacity
-//     and throughput rows have only upper bounds and non-negative coefficients on flows, so
-//     a congested node's bands may stay as they are; a rule row's
+//     and throughput rows have non-negative coefficients and only upper bounds, except that a
+//     congested node's row equates its arrivals with its bands, which then fall with them,
+//     dearest first, and cost less; a rule row's
 //     matched flow falls, and its evading and compliant columns fall with it; a demand row's
 //     deliveries fall, and so do its steps, cheapest first) and lowers the objective by at most
 //     the price of the demand steps given up less the supply price and the costs saved, so by

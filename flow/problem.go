@@ -553,7 +553,7 @@ func (p *Problem) structure() error {
 			}
 		}
 	}
-	// Congested nodes: the throughput row becomes Σ arriving tonnes − Σ bands ≤ 0, each band a
+	// Congested nodes: the throughput row becomes Σ arriving tonnes − Σ bands = 0, each band a
 	// column bounded by its share of the throughput and paying its marginal queueing cost.
 	for v := range n.Nodes {
 		r, ok := p.nodeCap[v]
@@ -960,7 +960,7 @@ func (p *Problem) compute(st *scenario.State) (*values, error) {
 		case rowNodeCap:
 			v.rowLo[i], v.rowHi[i] = math.Inf(-1), max(0, n.Nodes[r.node].Throughput.Value)
 			if _, congested := p.queue[r.node]; congested {
-				v.rowHi[i] = 0 // the bands carry the throughput
+				v.rowLo[i], v.rowHi[i] = 0, 0 // the bands carry the throughput: arrivals = Σ bands
 			}
 		}
 	}
